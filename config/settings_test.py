@@ -1,0 +1,19 @@
+"""Test settings: a throw-away embedded PostgreSQL unless DATABASE_URL is set (CI)."""
+
+import os
+import tempfile
+
+if "DATABASE_URL" not in os.environ:
+    # A fresh directory per run: nothing leaks between runs; deleted when the run ends.
+    os.environ.setdefault("KUOQUAN_EMBEDDED_PG_DIR", tempfile.mkdtemp(prefix="kq-pg-") + "/data")
+    os.environ.setdefault("KUOQUAN_EMBEDDED_PG_THROWAWAY", "1")
+os.environ.setdefault("KUOQUAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="kq-media-"))
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+# Plain storage: the manifest storage 404s unhashed names under live_server.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True  # the worker test starts a real worker and flips this off
+AXES_ENABLED = True

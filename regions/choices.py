@@ -1,0 +1,41 @@
+from django.db import models
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（县级市、区）"
+    TOWN = "town", "镇（乡、街道）"
+
+
+# Higher levels have smaller ranks; a division's parent always ranks lower.
+LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3}
+
+# Which levels a division may hang under (DOMAIN.md §1: a city may hold towns directly, 东莞).
+ALLOWED_PARENTS = {
+    Level.PROVINCE: set(),
+    Level.CITY: {Level.PROVINCE},
+    Level.COUNTY: {Level.CITY},
+    Level.TOWN: {Level.COUNTY, Level.CITY},
+}
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", "领导小组办公室"
+    CLERK = "clerk", "试点镇经办人"
+    SUPERIOR = "superior", "上级部门"
+    AUDITOR = "auditor", "审计"
+
+
+# The levels a membership of each role may be bound to.
+ROLE_LEVELS = {
+    Role.OFFICE: {Level.COUNTY, Level.CITY},
+    Role.CLERK: {Level.TOWN},
+    Role.SUPERIOR: {Level.CITY, Level.PROVINCE},
+    Role.AUDITOR: {Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN},
+}
+
+
+class PilotKind(models.TextChoices):
+    TOWN = "town", "扩权强镇试点镇"
+    COUNTY = "county", "扩权强县试点县"
