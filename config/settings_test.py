@@ -7,10 +7,11 @@ if "DATABASE_URL" not in os.environ:
     # A fresh directory per run: nothing leaks between runs; deleted when the run ends.
     os.environ.setdefault("KUOQUAN_EMBEDDED_PG_DIR", tempfile.mkdtemp(prefix="kq-pg-") + "/data")
     os.environ.setdefault("KUOQUAN_EMBEDDED_PG_THROWAWAY", "1")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("KUOQUAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="kq-media-"))
 
-from .settings import *  # noqa: E402,F403
-from .settings import STORAGES  # noqa: E402
+from .settings import *  # noqa: F403
+from .settings import STORAGES
 
 # Plain storage: the manifest storage 404s unhashed names under live_server.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

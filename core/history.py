@@ -14,6 +14,7 @@ import pghistory
 import pgtrigger
 from pghistory.models import Events
 
+
 def track(**kwargs):
     """Class decorator: keep the full history of a model (one event table per model).
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             available = get_commands()
             for name in DEMO_COMMANDS:
                 if name in available:
-                    call_command(name, stdout=open(os.devnull, "w"))  # noqa: SIM115
+                    call_command(name, stdout=open(os.devnull, "w"))
 
         python = sys.executable
         children = {

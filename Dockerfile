@@ -1,0 +1,15 @@
+# Production image: gunicorn + whitenoise for web; the same image runs the worker and beat.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install . && DJANGO_SECRET_KEY=build DATABASE_URL=postgresql://x@localhost/x \
+      python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 kuoquan && mkdir -p /app/var/media && chown -R kuoquan /app/var
+USER kuoquan
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
