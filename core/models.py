@@ -1,7 +1,12 @@
-"""Abstract base models shared by every app."""
+"""Abstract base models shared by every app, and the statutory holiday calendar (DOMAIN.md §0)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+
+from core.history import protect_deletes, track
 
 
 class AuditedModel(models.Model):
@@ -31,3 +36,89 @@ class AuditedModel(models.Model):
             if self._state.adding and self.created_by_id is None:
                 self.created_by = actor
             self.updated_by = actor
+
+
+# --- The statutory holiday calendar (DOMAIN.md §0) -------------------------------------------
+# Read by core.deadlines, written by core.services. Kept in the database rather than read from
+# the chinese-calendar package at run time because the State Council publishes each year's
+# holidays late in the previous year and the package lags behind: the office must be able to
+# enter a year from the notice itself, and a deadline must never be computed on a guessed year.
+
+CALENDAR_MIN_YEAR = 2000
+CALENDAR_MAX_YEAR = 2199
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", "chinese-calendar 软件包"
+    MANUAL = "manual", "人工录入（国务院办公厅放假通知）"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+
+
+@track()
+class CalendarYear(AuditedModel):
+    """One year of the statutory holiday calendar (节假日年度).
+
+    A year is known to the deadline module only if its row exists: without it, no date in
+    that year can be counted (core.deadlines raises CalendarUnknownYear). Rows are never
+    deleted; a year is corrected by entering it again.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        "年份", unique=True,
+        validators=[MinValueValidator(CALENDAR_MIN_YEAR), MaxValueValidator(CALENDAR_MAX_YEAR)],
+    )
+    source = models.CharField("来源", max_length=16, choices=CalendarSource.choices)
+    notice = models.TextField("放假通知（文号）", blank=True)
+
+    class Meta:
+        verbose_name = "节假日年度"
+        verbose_name_plural = "节假日年度"
+        ordering = ["-year"]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+@track()
+class CalendarDay(AuditedModel):
+    """A day that breaks the Monday–Friday rule (节假日或调休日).
+
+    ``holiday``: a statutory holiday or an extra rest day (it may fall on a weekend, as the
+    package records the whole break). ``workday``: a make-up working day (调休上班), which is
+    always a Saturday or Sunday. Every other day is a working day from Monday to Friday and
+    a rest day at the weekend.
+    """
+
+    year = models.ForeignKey(CalendarYear, verbose_name="年度", on_delete=models.PROTECT, related_name="days")
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField("名称", max_length=64)
+
+    class Meta:
+        verbose_name = "节假日或调休日"
+        verbose_name_plural = "节假日或调休日"
+        ordering = ["date"]
+        constraints = [
+            # ISO weekday: 6 = Saturday, 7 = Sunday.
+            models.CheckConstraint(
+                name="calendarday_workday_on_weekend",
+                condition=Q(kind=CalendarDayKind.HOLIDAY) | Q(kind=CalendarDayKind.WORKDAY, date__iso_week_day__gte=6),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.date and self.year_id and self.date.year != self.year.year:
+            errors["date"] = f"日期 {self.date:%Y-%m-%d} 不在{self.year.year}年内。"
+        if self.date and self.kind == CalendarDayKind.WORKDAY and self.date.isoweekday() < 6:
+            errors["kind"] = f"{self.date:%Y-%m-%d} 是工作日（周一至周五），调休上班日只能是星期六或星期日。"
+        if errors:
+            raise ValidationError(errors)

@@ -65,7 +65,16 @@ def _grants_for(user, model: type[Model], action: str) -> list[Grant]:
     return [g for g in grants(user) if g.role in writers]
 
 
-def _division_q(field: str, grant: Grant) -> Q:
+def _ancestor_codes(grant: Grant) -> list[str]:
+    """Codes of the divisions above the grant's division, from its path."""
+    return [code for code in grant.path.strip("/").split("/")[:-1] if code]
+
+
+def _division_q(field: str, grant: Grant, *, with_ancestors: bool = False) -> Q:
+    if with_ancestors:
+        # Published catalogues of the bodies above are read by the bodies below them.
+        above = Q(**{f"{field}__in": Division.objects.filter(code__in=_ancestor_codes(grant)).values("id")})
+        return _division_q(field, grant) | above
     if not field:
         return Q(path__startswith=grant.path)
     if grant.level == Level.TOWN:
@@ -85,7 +94,8 @@ def scope(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     if not chosen:
         return queryset.none()
     field = model.jurisdiction_field
-    return queryset.filter(reduce(operator.or_, (_division_q(field, g) for g in chosen)))
+    with_ancestors = action == VIEW and getattr(model, "jurisdiction_ancestors_visible", False)
+    return queryset.filter(reduce(operator.or_, (_division_q(field, g, with_ancestors=with_ancestors) for g in chosen)))
 
 
 def division_of(obj: Model) -> Division | None:
@@ -108,7 +118,11 @@ def can(user, action: str, obj: Model) -> bool:
     division = division_of(obj)
     if division is None:
         return False
-    return any(division.path.startswith(g.path) for g in _grants_for(user, type(obj), action))
+    chosen = _grants_for(user, type(obj), action)
+    if action == VIEW and getattr(type(obj), "jurisdiction_ancestors_visible", False):
+        if any(g.path.startswith(division.path) for g in chosen):
+            return True
+    return any(division.path.startswith(g.path) for g in chosen)
 
 
 def may_write_model(user, model: type[Model]) -> bool:

@@ -1,0 +1,405 @@
+"""Counting time limits the way Chinese law does (DOMAIN.md §0; 民法典 第二百零一至二百零三条).
+
+Every deadline in every app goes through this module; nobody writes ``timedelta(days=30)``.
+
+- The trigger day is not counted: counting starts the next day.
+- N months end on the corresponding day of the last month, or on its last day when it has
+  no such day (31 January + 1 month → 28/29 February).
+- When the last day of a months or days period is a rest day or a statutory holiday, the
+  period ends on the first working day after it.
+- N working days (工作日) count only working days: weekends and statutory holidays are
+  skipped, make-up working days (调休上班) count.
+
+The holidays come from CalendarYear/CalendarDay (entered per year, see core.services). A
+year without a CalendarYear row is unknown and any computation that needs it raises
+CalendarUnknownYear: a guessed deadline is worse than none.
+
+Each year's holiday and workday sets are cached in the process (bulk imports compute tens of
+thousands of due dates a second) and re-read after CACHE_SECONDS, or at once when a service
+in this process changes the year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from core.errors import ApplicationError
+
+__all__ = [
+    "CalendarUnknownYear",
+    "DeadlineRule",
+    "DeadlineRuleField",
+    "DeadlineStatus",
+    "add_days",
+    "add_months",
+    "add_working_days",
+    "clear_cache",
+    "deadline_rule_validator",
+    "deadline_status",
+    "invalidate_year",
+    "is_working_day",
+    "next_working_day",
+    "validate_deadline_rule",
+]
+
+CACHE_SECONDS = 60.0
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarUnknownYear(ApplicationError):
+    """A date the computation needs lies in a year whose holidays have not been entered."""
+
+    status_code = 409
+    default_code = "calendar_unknown_year"
+
+    def __init__(self, year: int):
+        super().__init__(
+            f"{year}年的法定节假日和调休安排尚未录入系统，无法计算期限。"
+            f"请领导小组办公室按国务院办公厅{year}年部分节假日安排的通知录入该年度日历后再试。",
+            extra={"year": year},
+        )
+        self.year = year
+
+
+# --- The per-process calendar cache --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Year:
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+# year → (monotonic time read, calendar or None when the year is unknown)
+_cache: dict[int, tuple[float, _Year | None]] = {}
+# year → monotonic time of a change made in a transaction that may not have committed yet.
+# While a year is here its reads are not cached: a rollback would otherwise leave the cache
+# holding days the database never kept.
+_uncommitted: dict[int, float] = {}
+_lock = threading.Lock()
+
+
+def _load(year: int, now: float) -> _Year | None:
+    from core.models import CalendarDay, CalendarDayKind, CalendarYear
+
+    year_id = CalendarYear.objects.filter(year=year).values_list("pk", flat=True).first()
+    if year_id is None:
+        result = None
+    else:
+        holidays, workdays = set(), set()
+        for day, kind in CalendarDay.objects.filter(year_id=year_id).values_list("date", "kind"):
+            (workdays if kind == CalendarDayKind.WORKDAY else holidays).add(day)
+        result = _Year(frozenset(holidays), frozenset(workdays))
+    with _lock:
+        changed_at = _uncommitted.get(year)
+        if changed_at is not None and now - changed_at >= CACHE_SECONDS:
+            # Long enough for the change to have committed or rolled back either way.
+            _uncommitted.pop(year, None)
+            changed_at = None
+        if changed_at is None:
+            _cache[year] = (now, result)
+    return result
+
+
+def _calendar(year: int) -> _Year:
+    now = time.monotonic()
+    hit = _cache.get(year)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        result = hit[1]
+    else:
+        result = _load(year, now)
+    if result is None:
+        raise CalendarUnknownYear(year)
+    return result
+
+
+def invalidate_year(year: int) -> None:
+    """Forget ``year`` now and again when the current transaction commits.
+
+    Services that change a year call this; reads of that year inside the changing
+    transaction bypass the cache so a rollback cannot leave stale days behind.
+    """
+    with _lock:
+        _cache.pop(year, None)
+        _uncommitted[year] = time.monotonic()
+
+    def committed() -> None:
+        with _lock:
+            _cache.pop(year, None)
+            _uncommitted.pop(year, None)
+
+    transaction.on_commit(committed)
+
+
+def clear_cache() -> None:
+    """Forget every cached year (tests; after loading calendars outside the services)."""
+    with _lock:
+        _cache.clear()
+        _uncommitted.clear()
+
+
+# --- Day arithmetic ------------------------------------------------------------------------
+
+
+def _check_date(d: object) -> None:
+    # datetime is a subclass of date but never equal to one: it would miss every holiday.
+    if isinstance(d, datetime) or not isinstance(d, date):
+        raise TypeError(f"期限计算需要 datetime.date，得到的是 {type(d).__name__}。")
+
+
+def _check_count(n: object) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"期间长度应为非负整数，得到的是 {n!r}。")
+
+
+def _is_working(d: date, cal: _Year) -> bool:
+    if d in cal.workdays:
+        return True
+    return d.weekday() < 5 and d not in cal.holidays
+
+
+def is_working_day(d: date) -> bool:
+    """Whether ``d`` is a working day: Mon–Fri unless a holiday, Sat/Sun only if 调休上班."""
+    _check_date(d)
+    return _is_working(d, _calendar(d.year))
+
+
+def next_working_day(d: date) -> date:
+    """``d`` itself if it is a working day, otherwise the first working day after it."""
+    _check_date(d)
+    cal = _calendar(d.year)
+    while not _is_working(d, cal):
+        d += _ONE_DAY
+        if d.month == 1 and d.day == 1:
+            cal = _calendar(d.year)
+    return d
+
+
+def add_days(start: date, n: int) -> date:
+    """The end of an ``n``-day period triggered on ``start`` (自然日, rolled to a working day)."""
+    _check_date(start)
+    _check_count(n)
+    return next_working_day(start + timedelta(days=n))
+
+
+def add_months(start: date, n: int) -> date:
+    """The end of an ``n``-month period triggered on ``start``.
+
+    The corresponding day of the last month, or that month's last day when it has none,
+    then rolled forward to a working day.
+    """
+    _check_date(start)
+    _check_count(n)
+    months = start.year * 12 + start.month - 1 + n
+    year, month = divmod(months, 12)
+    month += 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return next_working_day(date(year, month, day))
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (the trigger day itself is not counted).
+
+    ``n == 0`` gives ``start`` if it is a working day, else the next working day.
+    """
+    _check_date(start)
+    _check_count(n)
+    if n == 0:
+        return next_working_day(start)
+    d = start
+    year = start.year
+    cal = _calendar(year)
+    while n:
+        d += _ONE_DAY
+        if d.year != year:
+            year = d.year
+            cal = _calendar(year)
+        if _is_working(d, cal):
+            n -= 1
+    return d
+
+
+# --- Deadline rules stored on models -------------------------------------------------------
+
+Unit = Literal["months", "days", "working_days"]
+
+# unit → (code in the stored string, Chinese suffix)
+_UNITS: dict[str, tuple[str, str]] = {
+    "months": ("M", "个月"),
+    "days": ("D", "日"),
+    "working_days": ("WD", "个工作日"),
+}
+_CODE_TO_UNIT = {code: unit for unit, (code, _) in _UNITS.items()}
+_CHINESE_TO_UNIT = {"个月": "months", "月": "months", "日": "days", "天": "days",
+                    "个工作日": "working_days", "工作日": "working_days"}
+_CODE_RE = re.compile(r"^\s*(\d+)\s*(WD|M|D)\s*$", re.IGNORECASE)
+_CHINESE_RE = re.compile(r"^\s*(\d+)\s*(个月|月|个工作日|工作日|日|天)\s*$")
+MAX_COUNT = 9999
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """A time limit such as 1个月, 20个工作日 or 30日, and the due date it gives.
+
+    Stored as "1M", "20WD", "30D" (see DeadlineRuleField); ``str()`` is the Chinese form.
+    """
+
+    unit: Unit
+    count: int
+
+    def __post_init__(self):
+        if self.unit not in _UNITS:
+            raise ValueError(f"期限单位应为 months、days 或 working_days，得到的是 {self.unit!r}。")
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or not 1 <= self.count <= MAX_COUNT:
+            raise ValueError(f"期限长度应为 1 至 {MAX_COUNT} 的整数，得到的是 {self.count!r}。")
+
+    def due(self, start: date) -> date:
+        """The last day of the period triggered on ``start`` (the trigger day not counted)."""
+        if self.unit == "months":
+            return add_months(start, self.count)
+        if self.unit == "days":
+            return add_days(start, self.count)
+        return add_working_days(start, self.count)
+
+    def __str__(self) -> str:
+        return f"{self.count}{_UNITS[self.unit][1]}"
+
+    def to_string(self) -> str:
+        """The stored form: "1M", "30D", "20WD"."""
+        return f"{self.count}{_UNITS[self.unit][0]}"
+
+    @classmethod
+    def parse(cls, value: str | DeadlineRule) -> DeadlineRule:
+        """Read "1M" / "30D" / "20WD" (any case), or the Chinese "1个月" / "30日" / "20个工作日"."""
+        if isinstance(value, DeadlineRule):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"无法识别的期限：{value!r}。")
+        return _parse(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(value: str) -> DeadlineRule:
+    match = _CODE_RE.match(value)
+    if match:
+        count, unit = int(match[1]), _CODE_TO_UNIT[match[2].upper()]
+    else:
+        match = _CHINESE_RE.match(value)
+        if not match:
+            raise ValueError(
+                f"无法识别的期限“{value}”：应写作如 1M（1个月）、30D（30日）或 20WD（20个工作日）。"
+            )
+        count, unit = int(match[1]), _CHINESE_TO_UNIT[match[2]]
+    return DeadlineRule(unit, count)
+
+
+def validate_deadline_rule(value) -> None:
+    """Validator for a CharField holding a rule string ("1M", "30D", "20WD")."""
+    try:
+        DeadlineRule.parse(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
+
+
+deadline_rule_validator = validate_deadline_rule  # the name other apps import
+
+
+class DeadlineRuleFormField(forms.CharField):
+    """Shows and accepts the stored form ("1M"); the Chinese form is accepted as well."""
+
+    def prepare_value(self, value):
+        return value.to_string() if isinstance(value, DeadlineRule) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return DeadlineRule.parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
+
+    def run_validators(self, value):
+        # The length validators measure the stored string, not the rule object.
+        super().run_validators(value.to_string() if isinstance(value, DeadlineRule) else value)
+
+
+class DeadlineRuleField(models.CharField):
+    """A model field holding a DeadlineRule, stored as its short string ("1M", "20WD")."""
+
+    description = "期限规则"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 8)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 8:
+            del kwargs["max_length"]
+        if isinstance(kwargs.get("default"), DeadlineRule):
+            kwargs["default"] = kwargs["default"].to_string()
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return None
+        return DeadlineRule.parse(value)
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, DeadlineRule):
+            return value or None
+        try:
+            return DeadlineRule.parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
+
+    def run_validators(self, value):
+        super().run_validators(value.to_string() if isinstance(value, DeadlineRule) else value)
+
+    def get_prep_value(self, value):
+        if value in (None, ""):
+            return None if self.null else ""
+        if isinstance(value, str):
+            try:
+                value = DeadlineRule.parse(value)
+            except ValueError:
+                return value  # full_clean reports it; a lookup simply matches nothing
+        if isinstance(value, DeadlineRule):
+            return value.to_string()
+        return super().get_prep_value(value)
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return value.to_string() if isinstance(value, DeadlineRule) else (value or "")
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": DeadlineRuleFormField, **kwargs})
+
+
+# --- Status of a filing against its due date -----------------------------------------------
+
+
+class DeadlineStatus(models.TextChoices):
+    ON_TIME = "on_time", "按期"
+    LATE = "late", "逾期办理"
+    OVERDUE = "overdue", "逾期未办"
+    PENDING = "pending", "未到期"
+
+
+def deadline_status(due: date, filed_on: date | None, today: date) -> DeadlineStatus:
+    """on_time / late once filed; pending / overdue while not filed (overdue once today > due)."""
+    if filed_on is not None:
+        return DeadlineStatus.ON_TIME if filed_on <= due else DeadlineStatus.LATE
+    return DeadlineStatus.OVERDUE if today > due else DeadlineStatus.PENDING

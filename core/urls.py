@@ -1,0 +1,13 @@
+"""HTML pages of core: the holiday calendar. Mounted at the site root by config/urls.py."""
+
+from django.urls import path
+
+from . import views_calendar
+
+app_name = "core"
+
+urlpatterns = [
+    path("calendar/", views_calendar.calendar_year_list, name="calendar-year-list"),
+    path("calendar/manual/", views_calendar.calendar_manual, name="calendar-manual"),
+    path("calendar/<int:year>/", views_calendar.calendar_year_detail, name="calendar-year-detail"),
+]

@@ -1,0 +1,315 @@
+"""The delegated-authority catalogue (DOMAIN.md §2): items, batches, assignments to receiving
+bodies, agreements, training, and the exercise records towns file."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from core.deadlines import DeadlineRule, validate_deadline_rule
+from core.history import protect_deletes, track
+from core.models import AuditedModel
+from personnel.models import Officer
+from regions.choices import Role
+from regions.models import Department, Division
+
+from .choices import Category, ItemStatus, LimitUnit, Mode, Outcome, TakeOverStatus, TrainingKind
+
+
+@track()
+class Batch(AuditedModel):
+    """A batch (批次) in which items are published, with the date they take effect."""
+
+    division = models.ForeignKey(Division, verbose_name="公布机关所在区划", on_delete=models.PROTECT, related_name="batches")
+    code = models.CharField("批次编号", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=128)
+    document_number = models.CharField("文号", max_length=64, blank=True)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    effective_on = models.DateField("施行日期")
+
+    jurisdiction_field = "division"
+    jurisdiction_writers = (Role.OFFICE,)
+    jurisdiction_ancestors_visible = True  # a published catalogue is read by the towns below it
+
+    class Meta:
+        verbose_name = "下放批次"
+        verbose_name_plural = "下放批次"
+        ordering = ["-effective_on", "code"]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.name
+
+
+@track()
+class Item(AuditedModel):
+    """A delegated power (事项): what is handed down, by whom, on what legal basis, by which route."""
+
+    code = models.CharField("事项编码", max_length=32, unique=True)
+    name = models.CharField("事项名称", max_length=200)
+    category = models.CharField("事项类别", max_length=32, choices=Category.choices)
+    department = models.ForeignKey(Department, verbose_name="下放部门", on_delete=models.PROTECT, related_name="items")
+    legal_basis = models.CharField("实施依据（法律法规）", max_length=200)
+    legal_article = models.CharField("条款", max_length=100, blank=True)
+    # The route before and after delegation: who reviews, who approves, who is filed with.
+    route_before_review = models.CharField("下放前·审查机关", max_length=100, blank=True)
+    route_before_approval = models.CharField("下放前·审批机关", max_length=100)
+    route_before_filing = models.CharField("下放前·备案机关", max_length=100, blank=True)
+    route_after_review = models.CharField("下放后·审查机关", max_length=100, blank=True)
+    route_after_approval = models.CharField("下放后·审批机关", max_length=100)
+    route_after_filing = models.CharField("下放后·备案机关", max_length=100, blank=True)
+    filing_body = models.CharField("备案机关", max_length=100, blank=True)
+    filing_deadline = models.CharField(
+        "备案期限", max_length=8, default="1M", validators=[validate_deadline_rule],
+        help_text="如 1M（1个月）、30D（30日）、20WD（20个工作日）",
+    )
+    statutory_limit = models.PositiveSmallIntegerField("法定时限", null=True, blank=True)
+    statutory_limit_unit = models.CharField("法定时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    promised_limit = models.PositiveSmallIntegerField("承诺时限", null=True, blank=True)
+    promised_limit_unit = models.CharField("承诺时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    spans_several_towns = models.BooleanField("跨镇域事项", default=False, help_text="涉及多个镇的事项不得下放给单个镇")
+    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    status = models.CharField("状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT, editable=False)
+
+    jurisdiction_field = "department__division"
+    jurisdiction_writers = (Role.OFFICE,)
+    jurisdiction_ancestors_visible = True
+
+    class Meta:
+        verbose_name = "下放事项"
+        verbose_name_plural = "下放事项"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["status", "department"], name="item_status_dept")]
+        constraints = [
+            models.CheckConstraint(
+                name="item_promised_within_statutory",
+                condition=Q(promised_limit__isnull=True) | Q(statutory_limit__isnull=True)
+                | ~Q(promised_limit_unit=models.F("statutory_limit_unit"))
+                | Q(promised_limit__lte=models.F("statutory_limit")),
+            ),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def filing_rule(self) -> DeadlineRule:
+        return DeadlineRule.parse(self.filing_deadline)
+
+    def clean(self):
+        errors = {}
+        if (
+            self.promised_limit is not None and self.statutory_limit is not None
+            and self.promised_limit_unit == self.statutory_limit_unit and self.promised_limit > self.statutory_limit
+        ):
+            errors["promised_limit"] = "承诺时限不得超过法定时限。"
+        if errors:
+            raise ValidationError(errors)
+
+
+@track()
+class ItemStatusChange(models.Model):
+    """One step of an item's life cycle: who, when, why, and from which date it applies.
+
+    ``effective_on`` lets a record be checked against the status on its decision date.
+    """
+
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField("原状态", max_length=16, choices=ItemStatus.choices)
+    to_status = models.CharField("新状态", max_length=16, choices=ItemStatus.choices)
+    effective_on = models.DateField("生效日期")
+    reason = models.CharField("理由", max_length=500, blank=True)
+    actor = models.ForeignKey("auth.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("操作时间", auto_now_add=True)
+
+    jurisdiction_field = "item__department__division"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = "事项状态变更"
+        verbose_name_plural = "事项状态变更"
+        ordering = ["item", "effective_on", "id"]
+        triggers = [protect_deletes()]
+
+
+@track()
+class Agreement(AuditedModel):
+    """The signed agreement (授权/放权委托协议书) between the granting department and the receiving body."""
+
+    number = models.CharField("协议编号", max_length=64, unique=True)
+    department = models.ForeignKey(Department, verbose_name="委托（下放）部门", on_delete=models.PROTECT, related_name="agreements")
+    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="agreements")
+    department_signatory = models.CharField("部门签署人", max_length=64)
+    receiver_signatory = models.CharField("承接方签署人", max_length=64)
+    signed_on = models.DateField("签署日期")
+    scan = models.FileField("协议扫描件", upload_to="agreements/%Y/", blank=True)
+
+    jurisdiction_field = "division"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = "协议书"
+        verbose_name_plural = "协议书"
+        ordering = ["-signed_on", "number"]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.number
+
+    def clean(self):
+        if self.department_id and self.division_id and not self.division.is_within(self.department.division):
+            raise ValidationError({"division": "承接主体必须在下放部门所属区划的管辖范围内。"})
+
+
+@track()
+class Assignment(AuditedModel):
+    """An item assigned to a receiving body (a town, or a county under 扩权强县) in a mode."""
+
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="assignments")
+    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="assignments")
+    mode = models.CharField("方式", max_length=16, choices=Mode.choices)
+    receiving_unit = models.CharField("承接机构", max_length=100, default="便民服务中心")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="协议书", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+    )
+    assigned_on = models.DateField("交办日期")
+    takeover_status = models.CharField(
+        "承接状态", max_length=16, choices=TakeOverStatus.choices, default=TakeOverStatus.ASSIGNED, editable=False
+    )
+    taken_over_on = models.DateField("承接日期", null=True, blank=True, editable=False)
+    revoked_on = models.DateField("收回日期", null=True, blank=True, editable=False)
+
+    jurisdiction_field = "division"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = "事项承接"
+        verbose_name_plural = "事项承接"
+        ordering = ["item__code", "division__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "division"], condition=~Q(takeover_status="revoked"), name="assignment_one_active"
+            ),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.item.name} → {self.division.name}"
+
+    def clean(self):
+        from regions.choices import Level
+
+        errors = {}
+        if self.item_id and self.division_id:
+            granting = self.item.department.division
+            if not self.division.is_within(granting) or self.division_id == granting.id:
+                errors["division"] = "承接主体必须是下放部门所属区划的下级区划。"
+            elif self.item.spans_several_towns and self.division.level == Level.TOWN:
+                errors["item"] = "该事项涉及多个镇，不得下放给单个镇。"
+        if self.agreement_id and self.item_id and self.division_id:
+            if self.agreement.division_id != self.division_id or self.agreement.department_id != self.item.department_id:
+                errors["agreement"] = "协议书的签署双方必须是该事项的下放部门和承接主体。"
+        if errors:
+            raise ValidationError(errors)
+
+    def active_on(self, day) -> bool:
+        """Taken over on or before ``day`` and not revoked by then."""
+        if self.taken_over_on is None or self.taken_over_on > day:
+            return False
+        return self.revoked_on is None or self.revoked_on > day
+
+
+@track()
+class Training(AuditedModel):
+    """A training session (放权/接权/专题培训) for a receiving body."""
+
+    division = models.ForeignKey(Division, verbose_name="参训单位", on_delete=models.PROTECT, related_name="trainings")
+    department = models.ForeignKey(Department, verbose_name="培训部门", on_delete=models.PROTECT, related_name="trainings")
+    kind = models.CharField("培训类型", max_length=16, choices=TrainingKind.choices)
+    title = models.CharField("培训主题", max_length=200)
+    held_on = models.DateField("培训日期")
+    attendees = models.PositiveIntegerField("参训人数", default=0)
+    items = models.ManyToManyField(Item, verbose_name="涉及事项", blank=True, related_name="trainings")
+
+    jurisdiction_field = "division"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = "培训记录"
+        verbose_name_plural = "培训记录"
+        ordering = ["-held_on"]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+@track()
+class ExerciseRecord(AuditedModel):
+    """A decision a receiving body made under a delegated item (办件), and its filing (备案).
+
+    The filing is due by the item's filing rule counted from the decision date (DOMAIN.md §0,
+    临溪: within one month). Rules shared by every way in live in ``clean()``, which uses
+    ``delegation.rules.ExerciseRules`` for its lookups so that an import can preload them.
+    """
+
+    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="exercise_records")
+    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="exercise_records")
+    applicant = models.CharField("申请人", max_length=200)
+    received_on = models.DateField("受理日期")
+    decided_on = models.DateField("办结（决定）日期")
+    outcome = models.CharField("办理结果", max_length=16, choices=Outcome.choices)
+    decision_number = models.CharField("决定文号", max_length=64)
+    officer = models.ForeignKey(
+        Officer, verbose_name="承办人", on_delete=models.PROTECT, null=True, blank=True, related_name="exercise_records"
+    )
+    filing_due_on = models.DateField("备案期限", editable=False)
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+
+    jurisdiction_field = "division"
+    jurisdiction_writers = (Role.CLERK, Role.OFFICE)
+
+    class Meta:
+        verbose_name = "办件记录"
+        verbose_name_plural = "办件记录"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["division", "-id"], name="record_division_id"),
+            models.Index(fields=["item", "-id"], name="record_item_id"),
+            models.Index(
+                fields=["filing_due_on", "division"], condition=Q(filed_on__isnull=True), name="record_unfiled_due"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "decision_number"], name="record_decision_number_unique"),
+            models.CheckConstraint(name="record_decided_after_received", condition=Q(decided_on__gte=models.F("received_on"))),
+            models.CheckConstraint(
+                name="record_filed_after_decided", condition=Q(filed_on__isnull=True) | Q(filed_on__gte=models.F("decided_on"))
+            ),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.decision_number} {self.applicant}"
+
+    def rules(self):
+        """The rule checker for this record; an import sets a shared, preloaded one."""
+        from .rules import ExerciseRules
+
+        if getattr(self, "_rules", None) is None:
+            self._rules = ExerciseRules()
+        return self._rules
+
+    def full_clean(self, *args, **kwargs):
+        self.rules().prepare(self)  # the due date is derived, so compute it before validating
+        super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        self.rules().check(self)
+
+    def filing_state(self, today):
+        from core.deadlines import deadline_status
+
+        return deadline_status(self.filing_due_on, self.filed_on, today)

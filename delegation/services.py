@@ -1,0 +1,302 @@
+"""Writes of the catalogue: one service per state transition, atomic, validated, attributed.
+
+Every way in — views, API actions, imports, admin actions, tasks — calls these.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError, ConflictError
+from core.history import actor_context
+from regions.choices import Level, PilotKind
+from regions.models import Division
+
+from .choices import ItemStatus, TakeOverStatus
+from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+
+ITEM_FIELDS = {
+    "code", "name", "category", "department", "legal_basis", "legal_article",
+    "route_before_review", "route_before_approval", "route_before_filing",
+    "route_after_review", "route_after_approval", "route_after_filing",
+    "filing_body", "filing_deadline", "statutory_limit", "statutory_limit_unit",
+    "promised_limit", "promised_limit_unit", "spans_several_towns",
+}
+
+
+def _save(obj, actor, **clean_kwargs):
+    obj.stamp(actor)
+    obj.full_clean(**clean_kwargs)
+    obj.save()
+    return obj
+
+
+# --- batches and items -----------------------------------------------------------------------
+@transaction.atomic
+def batch_create(*, division: Division, code: str, name: str, effective_on: datetime.date,
+                 document_number: str = "", actor=None) -> Batch:
+    """Open a batch (批次) that items will be published in."""
+    with actor_context(actor):
+        return _save(Batch(division=division, code=code, name=name, effective_on=effective_on,
+                           document_number=document_number), actor)
+
+
+@transaction.atomic
+def item_create(*, actor=None, **fields) -> Item:
+    """Add an item to the catalogue as a draft (逐项梳理)."""
+    unknown = set(fields) - ITEM_FIELDS
+    if unknown:
+        raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
+    with actor_context(actor):
+        return _save(Item(**fields), actor)
+
+
+@transaction.atomic
+def item_update(*, item: Item, actor, **fields) -> Item:
+    """Change an item's content; every version stays in its history. Withdrawn items are closed."""
+    if item.status == ItemStatus.WITHDRAWN:
+        raise ConflictError("已收回的事项不能修改。", code="item_withdrawn")
+    unknown = set(fields) - ITEM_FIELDS
+    if unknown:
+        raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
+    if item.status != ItemStatus.DRAFT and "code" in fields and fields["code"] != item.code:
+        raise ConflictError("已公布事项的编码不能修改。", code="code_frozen")
+    with actor_context(actor):
+        for name, value in fields.items():
+            setattr(item, name, value)
+        return _save(item, actor)
+
+
+def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.date, actor, reason: str) -> Item:
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    if item.status not in allowed_from:
+        allowed = "、".join(ItemStatus(s).label for s in sorted(allowed_from))
+        raise ConflictError(
+            f"事项“{item.name}”当前状态为{item.get_status_display()}，只有{allowed}的事项才能改为{ItemStatus(to).label}。",
+            code="invalid_transition",
+        )
+    ItemStatusChange.objects.create(
+        item=item, from_status=item.status, to_status=to, effective_on=on, reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    item.status = to
+    item.stamp(actor)
+    item.save(update_fields=["status", "updated_at", "updated_by"])
+    return item
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写理由。", code="reason_required", extra={"reason": ["请填写理由。"]})
+    return reason
+
+
+@transaction.atomic
+def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
+    """Publish a draft item in ``batch``; it comes into force on the batch's effective date."""
+    today = timezone.localdate()
+    with actor_context(actor, reason=reason or f"随{batch.name}公布"):
+        locked = Item.objects.select_for_update().get(pk=item.pk)
+        if not locked.department.division.is_within(batch.division):
+            raise ApplicationError("事项的下放部门不在该批次公布机关的管辖范围内。", code="batch_scope")
+        locked.batch = batch
+        locked.save(update_fields=["batch"])
+        item = _transition(locked, to=ItemStatus.PUBLISHED, allowed_from={ItemStatus.DRAFT}, on=today,
+                           actor=actor, reason=reason or f"随{batch.name}公布")
+        if batch.published_on is None:
+            batch.published_on = today
+            batch.save(update_fields=["published_on"])
+        if batch.effective_on <= today:
+            item = _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.PUBLISHED},
+                               on=batch.effective_on, actor=actor, reason="批次施行日期已到")
+        return item
+
+
+@transaction.atomic
+def batch_publish(*, batch: Batch, items, actor) -> list[Item]:
+    """Publish several draft items in one batch, all or none."""
+    return [item_publish(item=item, batch=batch, actor=actor) for item in items]
+
+
+@transaction.atomic
+def item_bring_into_force(*, item: Item, on: datetime.date, actor=None) -> Item:
+    """Published → in force, on the batch's effective date (run nightly by beat)."""
+    with actor_context(actor, reason="批次施行"):
+        return _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.PUBLISHED}, on=on,
+                           actor=actor, reason="批次施行日期已到")
+
+
+def items_due_in_force(*, today: datetime.date):
+    return Item.objects.filter(status=ItemStatus.PUBLISHED, batch__effective_on__lte=today)
+
+
+@transaction.atomic
+def item_suspend(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
+    """In force → suspended (暂停): records decided from ``on`` are refused."""
+    reason = _require_reason(reason)
+    with actor_context(actor, reason=reason):
+        return _transition(item, to=ItemStatus.SUSPENDED, allowed_from={ItemStatus.IN_FORCE},
+                           on=on or timezone.localdate(), actor=actor, reason=reason)
+
+
+@transaction.atomic
+def item_resume(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
+    """Suspended → in force again."""
+    reason = _require_reason(reason)
+    with actor_context(actor, reason=reason):
+        return _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.SUSPENDED},
+                           on=on or timezone.localdate(), actor=actor, reason=reason)
+
+
+@transaction.atomic
+def item_withdraw(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
+    """Withdraw (收回) a published, in-force or suspended item, and end its assignments."""
+    reason = _require_reason(reason)
+    on = on or timezone.localdate()
+    with actor_context(actor, reason=reason):
+        item = _transition(
+            item, to=ItemStatus.WITHDRAWN,
+            allowed_from={ItemStatus.PUBLISHED, ItemStatus.IN_FORCE, ItemStatus.SUSPENDED},
+            on=on, actor=actor, reason=reason,
+        )
+        for assignment in item.assignments.exclude(takeover_status=TakeOverStatus.REVOKED):
+            _revoke(assignment, on=on, actor=actor)
+        return item
+
+
+# --- agreements, assignments, take-over, training -------------------------------------------
+@transaction.atomic
+def agreement_create(*, actor=None, **fields) -> Agreement:
+    """Record a signed agreement (协议书) between a granting department and a receiving body."""
+    with actor_context(actor):
+        return _save(Agreement(**fields), actor)
+
+
+def _require_pilot(division: Division) -> None:
+    kind = PilotKind.TOWN if division.level == Level.TOWN else PilotKind.COUNTY
+    if not division.pilot_designations.filter(kind=kind, revoked_on__isnull=True).exists():
+        raise ApplicationError(f"{division.name}不是扩权强镇（县）试点，不能承接下放事项。", code="not_pilot")
+
+
+@transaction.atomic
+def assignment_create(
+    *, item: Item, division: Division, mode: str, assigned_on: datetime.date | None = None,
+    receiving_unit: str = "便民服务中心", agreement: Agreement | None = None, actor=None,
+) -> Assignment:
+    """Assign a published or in-force item to a pilot town (or pilot county) in a mode."""
+    if item.status not in {ItemStatus.PUBLISHED, ItemStatus.IN_FORCE}:
+        raise ConflictError(f"事项“{item.name}”状态为{item.get_status_display()}，不能交办。", code="item_not_published")
+    _require_pilot(division)
+    if Assignment.objects.filter(item=item, division=division).exclude(takeover_status=TakeOverStatus.REVOKED).exists():
+        raise ConflictError(f"{division.name}已承接事项“{item.name}”。", code="already_assigned")
+    with actor_context(actor):
+        return _save(
+            Assignment(item=item, division=division, mode=mode, receiving_unit=receiving_unit,
+                       agreement=agreement, assigned_on=assigned_on or timezone.localdate()),
+            actor, validate_constraints=False,
+        )
+
+
+@transaction.atomic
+def batch_assign(*, batch: Batch, division: Division, mode: str, actor=None) -> tuple[list[Assignment], list[Item]]:
+    """Assign every published/in-force item of ``batch`` that ``division`` does not hold yet.
+
+    Items that span several towns are not assigned to a town; they are returned as skipped.
+    """
+    created, skipped = [], []
+    held = set(
+        Assignment.objects.filter(division=division, item__batch=batch)
+        .exclude(takeover_status=TakeOverStatus.REVOKED).values_list("item_id", flat=True)
+    )
+    for item in batch.items.filter(status__in=[ItemStatus.PUBLISHED, ItemStatus.IN_FORCE]).select_related("department__division"):
+        if item.id in held:
+            continue
+        if item.spans_several_towns and division.level == Level.TOWN:
+            skipped.append(item)
+            continue
+        created.append(assignment_create(item=item, division=division, mode=mode, actor=actor))
+    return created, skipped
+
+
+@transaction.atomic
+def assignment_attach_agreement(*, assignment: Assignment, agreement: Agreement, actor) -> Assignment:
+    with actor_context(actor):
+        assignment.agreement = agreement
+        return _save(assignment, actor, validate_constraints=False)
+
+
+@transaction.atomic
+def assignment_take_over(*, assignment: Assignment, on: datetime.date | None = None, actor) -> Assignment:
+    """The receiving body takes the power over (承接): needs a signed agreement."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.takeover_status != TakeOverStatus.ASSIGNED:
+        raise ConflictError(f"当前承接状态为{assignment.get_takeover_status_display()}，不能再次承接。", code="invalid_transition")
+    if assignment.agreement_id is None:
+        raise ConflictError("尚未签署协议书，不能承接。", code="agreement_required")
+    on = on or timezone.localdate()
+    if on < assignment.agreement.signed_on:
+        raise ApplicationError("承接日期不能早于协议签署日期。", code="takeover_before_agreement")
+    with actor_context(actor):
+        assignment.takeover_status = TakeOverStatus.TAKEN_OVER
+        assignment.taken_over_on = on
+        return _save(assignment, actor, validate_constraints=False)
+
+
+def _revoke(assignment: Assignment, *, on: datetime.date, actor) -> Assignment:
+    assignment.takeover_status = TakeOverStatus.REVOKED
+    assignment.revoked_on = on
+    assignment.stamp(actor)
+    assignment.save(update_fields=["takeover_status", "revoked_on", "updated_at", "updated_by"])
+    return assignment
+
+
+@transaction.atomic
+def assignment_revoke(*, assignment: Assignment, actor, reason: str, on: datetime.date | None = None) -> Assignment:
+    """Take one assignment back (收回); records decided from ``on`` are refused."""
+    reason = _require_reason(reason)
+    if assignment.takeover_status == TakeOverStatus.REVOKED:
+        raise ConflictError("该承接已收回。", code="invalid_transition")
+    with actor_context(actor, reason=reason):
+        return _revoke(assignment, on=on or timezone.localdate(), actor=actor)
+
+
+@transaction.atomic
+def training_record(*, division: Division, department, kind: str, title: str, held_on: datetime.date,
+                    attendees: int = 0, items=(), actor=None) -> Training:
+    """Record a 放权/接权/专题 training session."""
+    with actor_context(actor):
+        training = _save(Training(division=division, department=department, kind=kind, title=title,
+                                  held_on=held_on, attendees=attendees), actor)
+        if items:
+            training.items.set(items)
+        return training
+
+
+# --- exercise records ------------------------------------------------------------------------
+RECORD_FIELDS = {"division", "item", "applicant", "received_on", "decided_on", "outcome",
+                 "decision_number", "officer", "filed_on"}
+
+
+@transaction.atomic
+def exercise_record_create(*, actor, **fields) -> ExerciseRecord:
+    """A receiving body files an exercise record (办件); its filing due date follows the item's rule."""
+    unknown = set(fields) - RECORD_FIELDS
+    if unknown:
+        raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
+    with actor_context(actor):
+        return _save(ExerciseRecord(**fields), actor)
+
+
+@transaction.atomic
+def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | None = None, actor) -> ExerciseRecord:
+    """Mark a record as filed (备案) with the department on ``filed_on``."""
+    record = ExerciseRecord.objects.select_for_update().get(pk=record.pk)
+    if record.filed_on is not None:
+        raise ConflictError(f"该办件已于{record.filed_on:%Y-%m-%d}备案。", code="already_filed")
+    with actor_context(actor):
+        record.filed_on = filed_on or timezone.localdate()
+        return _save(record, actor)

@@ -1,0 +1,46 @@
+"""Writes of personnel records: atomic, validated, attributed."""
+
+import datetime
+
+from django.db import transaction
+
+from core.history import actor_context
+from regions.models import Department, Division
+
+from .models import EnforcementCertificate, Officer
+
+
+@transaction.atomic
+def officer_create(*, division: Division, name: str, staff_number: str, actor=None) -> Officer:
+    with actor_context(actor):
+        officer = Officer(division=division, name=name, staff_number=staff_number)
+        officer.stamp(actor)
+        officer.full_clean()
+        officer.save()
+        return officer
+
+
+@transaction.atomic
+def certificate_issue(
+    *, officer: Officer, department: Department, number: str, valid_from: datetime.date,
+    valid_until: datetime.date, actor=None,
+) -> EnforcementCertificate:
+    """Record an enforcement certificate issued by ``department`` to ``officer``."""
+    with actor_context(actor):
+        cert = EnforcementCertificate(
+            officer=officer, department=department, number=number, valid_from=valid_from, valid_until=valid_until
+        )
+        cert.stamp(actor)
+        cert.full_clean()
+        cert.save()
+        return cert
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: EnforcementCertificate, on: datetime.date, actor, reason: str) -> EnforcementCertificate:
+    with actor_context(actor, reason=reason):
+        certificate.revoked_on = on
+        certificate.stamp(actor)
+        certificate.full_clean()
+        certificate.save()
+        return certificate
