@@ -11,6 +11,7 @@ from core import views as core_views
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("regions/", include("regions.api.urls")),
+    path("delegation/", include("delegation.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("regions.urls")),
+    path("delegation/import/", include("delegation.urls_import")),
+    path("delegation/reports/", include("delegation.urls_reports")),
+    path("delegation/", include("delegation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

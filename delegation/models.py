@@ -110,7 +110,7 @@ class Item(AuditedModel):
 
 
 @track()
-class ItemStatusChange(models.Model):
+class ItemStatusChange(models.Model):  # noqa: DJ008 - a log row, shown only in lists
     """One step of an item's life cycle: who, when, why, and from which date it applies.
 
     ``effective_on`` lets a record be checked against the status on its decision date.

@@ -1,0 +1,3 @@
+app_name = "delegation-api"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "delegation-reports"
+
+urlpatterns: list = []
