@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
     path("regions/", include("regions.urls")),
     path("delegation/import/", include("delegation.urls_import")),
     path("delegation/reports/", include("delegation.urls_reports")),

@@ -136,9 +136,7 @@ def calendar_year_detail(request, year: int):
         "days": days,
         "tab": tab,
         "history": history_for(calendar_year) if tab == "history" else None,
-        "can_write": (
-            request.user.has_perm(WRITE_PERMISSION) and calendar_year.source == CalendarSource.MANUAL
-        ),
+        "can_write": calendar_year.source == CalendarSource.MANUAL and request.user.has_perm(WRITE_PERMISSION),
     })
 
 
