@@ -1,3 +1,39 @@
+from django.urls import path
+
+from . import views
+
 app_name = "delegation"
 
-urlpatterns: list = []
+urlpatterns = [
+    # catalogue
+    path("items/", views.ItemListView.as_view(), name="item-list"),
+    path("items/new/", views.ItemFormView.as_view(), name="item-create"),
+    path("items/<int:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
+    path("items/<int:pk>/edit/", views.ItemFormView.as_view(), name="item-edit"),
+    path("items/<int:pk>/publish/", views.ItemActionView.as_view(action="publish"), name="item-publish"),
+    path("items/<int:pk>/suspend/", views.ItemActionView.as_view(action="suspend"), name="item-suspend"),
+    path("items/<int:pk>/resume/", views.ItemActionView.as_view(action="resume"), name="item-resume"),
+    path("items/<int:pk>/withdraw/", views.ItemActionView.as_view(action="withdraw"), name="item-withdraw"),
+    # assignments and agreements
+    path("matrix/", views.AssignmentMatrixView.as_view(), name="assignment-matrix"),
+    path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
+    path("assignments/new/", views.AssignmentCreateView.as_view(), name="assignment-create"),
+    path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment-detail"),
+    path("assignments/<int:pk>/take-over/", views.AssignmentActionView.as_view(action="take-over"),
+         name="assignment-take-over"),
+    path("assignments/<int:pk>/revoke/", views.AssignmentActionView.as_view(action="revoke"), name="assignment-revoke"),
+    path("assignments/<int:pk>/attach-agreement/", views.AssignmentActionView.as_view(action="attach-agreement"),
+         name="assignment-attach-agreement"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/new/", views.AgreementCreateView.as_view(), name="agreement-create"),
+    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement-detail"),
+    # exercise records
+    path("records/", views.RecordListView.as_view(), name="record-list"),
+    path("records/new/", views.RecordCreateView.as_view(), name="record-create"),
+    path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
+    path("records/<int:pk>/file/", views.RecordFileView.as_view(), name="record-file"),
+    path("overdue/", views.OverdueListView.as_view(), name="overdue-list"),
+    # training
+    path("trainings/", views.TrainingListView.as_view(), name="training-list"),
+    path("trainings/new/", views.TrainingCreateView.as_view(), name="training-create"),
+]

@@ -1,0 +1,141 @@
+"""One FilterSet per list, shared by the HTML pages and the API viewsets (STYLE.md).
+
+The querysets they narrow are already scoped by the selectors; the choice querysets of the
+foreign-key filters are scoped too (when a request is given) so a dropdown never names a
+division or department outside the user's jurisdiction.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import F, Q
+from django.utils import timezone
+
+from regions import scoping
+from regions.models import Department, Division
+
+from .choices import Category, FilingState, ItemStatus, Mode, Outcome, TakeOverStatus
+from .models import Assignment, Batch, ExerciseRecord, Item, Training
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def _departments(request):
+    qs = Department.objects.select_related("division").order_by("division__path", "code")
+    user = _user(request)
+    if user is None:
+        return qs
+    # Items of the bodies above are visible too (published catalogues), so offer their departments.
+    return qs.filter(id__in=scoping.scope(Item.objects.all(), user).values("department_id"))
+
+
+def _batches(request):
+    qs = Batch.objects.all()
+    user = _user(request)
+    return qs if user is None else scoping.scope(qs, user)
+
+
+def _divisions(request):
+    qs = Division.objects.order_by("path")
+    user = _user(request)
+    return qs if user is None else scoping.scope(qs, user)
+
+
+def _items(request):
+    qs = Item.objects.order_by("code")
+    user = _user(request)
+    return qs if user is None else scoping.scope(qs, user)
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the filter form's widgets (the HTML lists render it; the API ignores it)."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                parts = getattr(field.widget, "widgets", None)
+                for widget in parts or [field.widget]:
+                    select = getattr(widget, "input_type", "") == "select"
+                    css = "form-select form-select-sm" if select else "form-control form-control-sm"
+                    widget.attrs["class"] = css + (" d-inline-block w-auto" if parts else "")
+            form._styled = True
+        return form
+
+
+class ItemFilterSet(StyledFilterSet):
+    """Catalogue list: status, category, department, batch and a search on code/name."""
+
+    q = django_filters.CharFilter(method="filter_q", label="搜索（编码或名称）")
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label="状态")
+    category = django_filters.ChoiceFilter(choices=Category.choices, label="事项类别")
+    department = django_filters.ModelChoiceFilter(queryset=_departments, label="下放部门")
+    batch = django_filters.ModelChoiceFilter(queryset=_batches, label="批次")
+
+    class Meta:
+        model = Item
+        fields = ["q", "status", "category", "department", "batch"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+class AssignmentFilterSet(StyledFilterSet):
+    """Assignments: item, receiving division, mode, take-over status."""
+
+    item = django_filters.ModelChoiceFilter(queryset=_items, label="事项")
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="承接主体")
+    mode = django_filters.ChoiceFilter(choices=Mode.choices, label="方式")
+    takeover_status = django_filters.ChoiceFilter(choices=TakeOverStatus.choices, label="承接状态")
+
+    class Meta:
+        model = Assignment
+        fields = ["item", "division", "mode", "takeover_status"]
+
+
+class ExerciseRecordFilterSet(StyledFilterSet):
+    """Exercise records: division, item, outcome, filing state (as of today), decision date range."""
+
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="承接主体")
+    item = django_filters.ModelChoiceFilter(queryset=_items, label="事项")
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="办理结果")
+    filing_state = django_filters.ChoiceFilter(choices=FilingState.choices, method="filter_filing_state", label="备案状态")
+    decided_on = django_filters.DateFromToRangeFilter(
+        label="办结日期（起止）", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ExerciseRecord
+        fields = ["division", "item", "outcome", "filing_state", "decided_on"]
+
+    def filter_filing_state(self, queryset, name, value):
+        return queryset.filter(filing_state_q(value))
+
+
+def filing_state_q(state: str, today=None) -> Q:
+    """The rows whose filing state (core.deadlines.deadline_status) is ``state`` on ``today``."""
+    today = today or timezone.localdate()
+    if state == FilingState.PENDING:
+        return Q(filed_on__isnull=True, filing_due_on__gte=today)
+    if state == FilingState.OVERDUE:
+        return Q(filed_on__isnull=True, filing_due_on__lt=today)
+    if state == FilingState.ON_TIME:
+        return Q(filed_on__isnull=False, filed_on__lte=F("filing_due_on"))
+    if state == FilingState.LATE:
+        return Q(filed_on__isnull=False, filed_on__gt=F("filing_due_on"))
+    return Q()
+
+
+class TrainingFilterSet(StyledFilterSet):
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="参训单位")
+    kind = django_filters.ChoiceFilter(choices=Training._meta.get_field("kind").choices, label="培训类型")
+
+    class Meta:
+        model = Training
+        fields = ["division", "kind"]

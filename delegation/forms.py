@@ -1,0 +1,238 @@
+"""Forms of the catalogue pages. They parse input only: every write goes through a service,
+whose ValidationError / ApplicationError messages are put back on the form (``apply_error``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils import timezone
+
+from core.deadlines import DeadlineRule
+from core.errors import ApplicationError
+from personnel.models import Officer
+from regions import scoping
+from regions.models import Department
+
+from . import selectors
+from .choices import ItemStatus, Mode, Outcome, TrainingKind
+from .models import Agreement, Assignment, ExerciseRecord, Item, Training
+from .services import ITEM_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class BootstrapMixin:
+    """Bootstrap 5 classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+def apply_error(form: forms.BaseForm, exc: Exception) -> None:
+    """Put a service's ValidationError / ApplicationError on ``form``, per field where possible.
+
+    Errors naming a field the form does not show go to the form's general errors, with the
+    field's label so the message still says what is wrong.
+    """
+    if isinstance(exc, ApplicationError):
+        fields = exc.extra if isinstance(exc.extra, dict) else {}
+        placed = False
+        for name, messages in fields.items():
+            if name in form.fields:
+                for message in messages if isinstance(messages, (list, tuple)) else [messages]:
+                    form.add_error(name, str(message))
+                placed = True
+        if not placed:
+            form.add_error(None, exc.message)
+        return
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                if name in form.fields:
+                    for message in errors:
+                        form.add_error(name, message)
+                else:
+                    label = "" if name == NON_FIELD_ERRORS else _model_label(form, name)
+                    for message in errors:
+                        form.add_error(None, f"{label}：{message}" if label else message)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return
+    raise exc
+
+
+def _model_label(form, name: str) -> str:
+    model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "model", None)
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return name
+    return name
+
+
+# --- items -----------------------------------------------------------------------------------
+ITEM_FORM_FIELDS = [
+    "code", "name", "category", "department", "legal_basis", "legal_article",
+    "route_before_review", "route_before_approval", "route_before_filing",
+    "route_after_review", "route_after_approval", "route_after_filing",
+    "filing_body", "filing_deadline", "statutory_limit", "statutory_limit_unit",
+    "promised_limit", "promised_limit_unit", "spans_several_towns",
+]
+assert set(ITEM_FORM_FIELDS) == ITEM_FIELDS
+
+
+class ItemForm(BootstrapMixin, forms.ModelForm):
+    """Create / edit an item; the department is one the user writes for."""
+
+    class Meta:
+        model = Item
+        fields = ITEM_FORM_FIELDS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = scoping.scope(
+            Department.objects.select_related("division").filter(is_active=True), user, scoping.CHANGE
+        )
+        if self.instance.pk and self.instance.status != ItemStatus.DRAFT:
+            self.fields["code"].disabled = True  # published codes are frozen (item_update refuses)
+
+    def clean_filing_deadline(self):
+        # Accept the Chinese form ("1个月") and store the canonical one ("1M").
+        value = self.cleaned_data["filing_deadline"]
+        try:
+            return DeadlineRule.parse(value).to_string()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class PublishForm(BootstrapMixin, forms.Form):
+    batch = forms.ModelChoiceField(label="批次", queryset=None, empty_label="请选择批次")
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].queryset = selectors.batch_writable(user=user)
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    """Suspend / resume / withdraw / revoke: a reason is required (the service checks it too)."""
+
+    reason = forms.CharField(label="理由", max_length=500, error_messages={"required": "请填写理由。"})
+    on = forms.DateField(label="生效日期", required=False, widget=DateInput(), help_text="留空为今天")
+
+
+# --- assignments and agreements --------------------------------------------------------------
+class AssignmentForm(BootstrapMixin, forms.Form):
+    item = forms.ModelChoiceField(label="事项", queryset=None)
+    division = forms.ModelChoiceField(label="承接主体", queryset=None)
+    mode = forms.ChoiceField(label="方式", choices=Mode.choices)
+    assigned_on = forms.DateField(label="交办日期", required=False, widget=DateInput(), help_text="留空为今天")
+    receiving_unit = forms.CharField(label="承接机构", max_length=100, initial="便民服务中心")
+    agreement = forms.ModelChoiceField(label="协议书", queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = selectors.item_list(user=user).filter(
+            status__in=[ItemStatus.PUBLISHED, ItemStatus.IN_FORCE]
+        ).order_by("code")
+        self.fields["division"].queryset = selectors.writable_towns(user=user, model=Assignment)
+        self.fields["agreement"].queryset = selectors.agreement_list(user=user)
+
+
+class TakeOverForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label="承接日期", required=False, widget=DateInput(), help_text="留空为今天")
+
+
+class AgreementForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["number", "department", "division", "department_signatory", "receiver_signatory", "signed_on", "scan"]
+        widgets = {"signed_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Granting departments: those of the catalogue the user writes; receivers: towns in scope.
+        self.fields["department"].queryset = scoping.scope(
+            Department.objects.select_related("division").filter(is_active=True), user, scoping.CHANGE
+        )
+        self.fields["division"].queryset = selectors.writable_towns(user=user, model=Assignment)
+
+
+class AttachAgreementForm(BootstrapMixin, forms.Form):
+    agreement = forms.ModelChoiceField(label="协议书", queryset=None, empty_label="请选择协议书")
+
+    def __init__(self, *args, user, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = selectors.agreement_list(user=user)
+        if assignment is not None:
+            qs = qs.filter(division_id=assignment.division_id, department_id=assignment.item.department_id)
+        self.fields["agreement"].queryset = qs
+
+
+# --- exercise records ------------------------------------------------------------------------
+class ExerciseRecordForm(BootstrapMixin, forms.Form):
+    """A new exercise record. The item choices are the items the town has taken over."""
+
+    model = ExerciseRecord  # labels of model errors on fields the form does not show
+
+    division = forms.ModelChoiceField(label="承接主体", queryset=None, empty_label=None)
+    item = forms.ModelChoiceField(label="事项", queryset=None, empty_label="请选择已承接的事项")
+    applicant = forms.CharField(label="申请人", max_length=200)
+    received_on = forms.DateField(label="受理日期", widget=DateInput())
+    decided_on = forms.DateField(label="办结（决定）日期", widget=DateInput())
+    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices)
+    decision_number = forms.CharField(label="决定文号", max_length=64)
+    officer = forms.ModelChoiceField(label="承办人", queryset=None, required=False, empty_label="（无）")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        towns = selectors.writable_towns(user=user)
+        self.fields["division"].queryset = towns
+        if len(self.fields["division"].queryset) == 1:
+            self.fields["division"].initial = self.fields["division"].queryset[0].pk
+            self.fields["division"].widget = forms.HiddenInput()
+        self.fields["item"].queryset = selectors.record_items_for(divisions=towns)
+        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}（备案期限{i.filing_rule}）"
+        self.fields["officer"].queryset = Officer.objects.filter(division__in=towns, is_active=True).order_by("name")
+
+
+class FileRecordForm(BootstrapMixin, forms.Form):
+    filed_on = forms.DateField(label="备案日期", required=False, widget=DateInput(), help_text="留空为今天")
+
+    def clean_filed_on(self):
+        return self.cleaned_data.get("filed_on") or timezone.localdate()
+
+
+# --- training --------------------------------------------------------------------------------
+class TrainingForm(BootstrapMixin, forms.Form):
+    division = forms.ModelChoiceField(label="参训单位", queryset=None)
+    department = forms.ModelChoiceField(label="培训部门", queryset=None)
+    kind = forms.ChoiceField(label="培训类型", choices=TrainingKind.choices)
+    title = forms.CharField(label="培训主题", max_length=200)
+    held_on = forms.DateField(label="培训日期", widget=DateInput())
+    attendees = forms.IntegerField(label="参训人数", min_value=0, initial=0)
+    items = forms.ModelMultipleChoiceField(label="涉及事项", queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = selectors.writable_towns(user=user, model=Training)
+        self.fields["department"].queryset = scoping.scope(
+            Department.objects.select_related("division").filter(is_active=True), user, scoping.CHANGE
+        )
+        self.fields["items"].queryset = selectors.item_list(user=user).exclude(status=ItemStatus.DRAFT).order_by("code")

@@ -1,0 +1,205 @@
+"""Reads of the catalogue that depend on the user, all built on regions.scoping.
+
+Every selector returns rows the user may see and nothing else; lookups of rows outside the
+scope raise Http404 (a clerk of town A asking for town B's record gets 404, never the row).
+Each list query joins what its pages and serializers show, so the number of queries does
+not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from regions import scoping
+from regions.choices import Level, PilotKind
+from regions.models import Division
+
+from .choices import ItemStatus, TakeOverStatus
+from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+
+
+def _filtered(qs: QuerySet, filterset_class, filters, request=None) -> QuerySet:
+    """Apply ``filterset_class`` to ``qs`` when ``filters`` are given; invalid filters are ignored."""
+    if not filters:
+        return qs
+    filterset = filterset_class(filters, queryset=qs, request=request)
+    return filterset.qs if filterset.is_valid() else qs
+
+
+# --- items -----------------------------------------------------------------------------------
+def item_list(*, user, filters=None, request=None) -> QuerySet:
+    """Items the user may see: published catalogues in and above their jurisdiction; drafts only
+    for the bodies that write the catalogue (the office)."""
+    from .filtersets import ItemFilterSet
+
+    visible = scoping.scope(Item.objects.all(), user)
+    drafts_writable = scoping.scope(Item.objects.filter(status=ItemStatus.DRAFT), user, scoping.CHANGE)
+    qs = visible.filter(~Q(status=ItemStatus.DRAFT) | Q(id__in=drafts_writable.values("id")))
+    qs = qs.select_related("department__division", "batch")
+    return _filtered(qs, ItemFilterSet, filters, request)
+
+
+def item_get(*, user, pk) -> Item:
+    return get_object_or_404(item_list(user=user), pk=pk)
+
+
+def item_status_changes(*, item: Item) -> QuerySet:
+    return ItemStatusChange.objects.filter(item=item).select_related("actor").order_by("effective_on", "id")
+
+
+def item_assignments(*, user, item: Item) -> QuerySet:
+    """The receiving bodies (in the user's scope) the item is assigned to."""
+    return assignment_list(user=user).filter(item=item)
+
+
+def batch_list(*, user) -> QuerySet:
+    return scoping.scope(Batch.objects.select_related("division"), user)
+
+
+def batch_writable(*, user) -> QuerySet:
+    return scoping.scope(Batch.objects.select_related("division"), user, scoping.CHANGE)
+
+
+# --- assignments and agreements --------------------------------------------------------------
+def assignment_list(*, user, filters=None, request=None) -> QuerySet:
+    from .filtersets import AssignmentFilterSet
+
+    qs = scoping.scope(Assignment.objects.all(), user).select_related(
+        "item__department__division", "division", "agreement"
+    )
+    return _filtered(qs, AssignmentFilterSet, filters, request)
+
+
+def assignment_get(*, user, pk) -> Assignment:
+    return get_object_or_404(assignment_list(user=user), pk=pk)
+
+
+def agreement_list(*, user) -> QuerySet:
+    return scoping.scope(Agreement.objects.select_related("department__division", "division"), user)
+
+
+def agreement_get(*, user, pk) -> Agreement:
+    return get_object_or_404(agreement_list(user=user), pk=pk)
+
+
+def pilot_towns(*, user) -> QuerySet:
+    """Towns in the user's scope, pilot towns annotated (``is_pilot``), in path order."""
+    from django.db.models import Exists, OuterRef
+
+    from regions.models import PilotDesignation
+
+    pilot = PilotDesignation.objects.filter(division=OuterRef("pk"), kind=PilotKind.TOWN, revoked_on__isnull=True)
+    return scoping.towns_visible(user).annotate(is_pilot=Exists(pilot)).order_by("path")
+
+
+@dataclass
+class MatrixCell:
+    town: Division
+    assignment: Assignment | None  # the active (not revoked) assignment, if any
+
+
+@dataclass
+class MatrixRow:
+    item: Item
+    cells: list[MatrixCell] = field(default_factory=list)  # one per town, in column order
+
+
+@dataclass
+class Matrix:
+    towns: list[Division]
+    rows: list[MatrixRow]
+
+
+def assignment_matrix(*, user, filters=None, request=None) -> Matrix:
+    """Items (published / in force) × towns in scope, each cell the town and its active assignment.
+
+    Three queries whatever the size: towns, items, assignments.
+    """
+    towns = list(pilot_towns(user=user))
+    items = list(
+        item_list(user=user, filters=filters, request=request)
+        .filter(status__in=[ItemStatus.PUBLISHED, ItemStatus.IN_FORCE])
+        .order_by("code")
+    )
+    town_ids = [t.id for t in towns]
+    active = {}
+    if items and towns:
+        for a in (
+            Assignment.objects.filter(item__in=[i.id for i in items], division_id__in=town_ids)
+            .exclude(takeover_status=TakeOverStatus.REVOKED)
+            .select_related("agreement")
+        ):
+            active[(a.item_id, a.division_id)] = a
+    rows = [MatrixRow(item=i, cells=[MatrixCell(t, active.get((i.id, t.id))) for t in towns]) for i in items]
+    return Matrix(towns=towns, rows=rows)
+
+
+# --- exercise records ------------------------------------------------------------------------
+def exercise_record_list(*, user, filters=None, request=None) -> QuerySet:
+    from .filtersets import ExerciseRecordFilterSet
+
+    qs = scoping.scope(ExerciseRecord.objects.all(), user).select_related(
+        "division", "item__department__division", "officer"
+    )
+    return _filtered(qs, ExerciseRecordFilterSet, filters, request)
+
+
+def exercise_record_get(*, user, pk) -> ExerciseRecord:
+    return get_object_or_404(exercise_record_list(user=user), pk=pk)
+
+
+def overdue_record_list(*, user, today: datetime.date | None = None) -> QuerySet:
+    """Unfiled records whose filing due date has passed, oldest due first (uses record_unfiled_due)."""
+    today = today or timezone.localdate()
+    return exercise_record_list(user=user).filter(filed_on__isnull=True, filing_due_on__lt=today).order_by(
+        "filing_due_on", "division__path", "id"
+    )
+
+
+def due_soon_record_list(*, user, today: datetime.date | None = None, days: int = 7) -> QuerySet:
+    """Unfiled records due within ``days`` calendar days from today (a reminder, not a deadline)."""
+    today = today or timezone.localdate()
+    return exercise_record_list(user=user).filter(
+        filed_on__isnull=True, filing_due_on__gte=today, filing_due_on__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def record_items_for(*, divisions) -> QuerySet:
+    """Items the ``divisions`` (a queryset or list) have taken over and not had revoked: the
+    choices of a new record."""
+    return (
+        Item.objects.filter(
+            assignments__division__in=divisions,
+            assignments__takeover_status=TakeOverStatus.TAKEN_OVER,
+        )
+        .select_related("department__division")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def writable_towns(*, user, model=ExerciseRecord) -> QuerySet:
+    """Towns in which the user may write rows of ``model`` (its ``jurisdiction_writers`` roles)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Division.objects.filter(level=Level.TOWN).order_by("path")
+    writers = getattr(model, "jurisdiction_writers", ())
+    q = Q(pk__in=[])
+    for g in scoping.grants(user):
+        if g.role in writers:
+            q |= Q(path__startswith=g.path)
+    return Division.objects.filter(q, level=Level.TOWN).order_by("path")
+
+
+# --- training --------------------------------------------------------------------------------
+def training_list(*, user, filters=None, request=None) -> QuerySet:
+    from .filtersets import TrainingFilterSet
+
+    qs = scoping.scope(Training.objects.all(), user).select_related("division", "department__division").prefetch_related(
+        Prefetch("items", queryset=Item.objects.only("id", "code", "name").order_by("code"))
+    )
+    return _filtered(qs, TrainingFilterSet, filters, request)

@@ -1,0 +1,485 @@
+"""HTML pages of the catalogue: scoping per persona, workflow steps through the services,
+Chinese domain errors instead of 500s, and query counts that do not grow with the page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from delegation.choices import ItemStatus, Mode, Outcome, TakeOverStatus
+from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
+from regions.models import Department, Division
+
+LINXI, HUAYANG, SHANGZHUANG = "341824101", "341824100", "341824103"
+
+
+@pytest.fixture
+def catalogue(personas):
+    from delegation.demo import load_demo_delegation
+
+    load_demo_delegation()
+    return {
+        "items": {i.code: i for i in Item.objects.all()},
+        "records": {r.decision_number: r for r in ExerciseRecord.objects.all()},
+        "linxi": Division.objects.get(code=LINXI),
+        "huayang": Division.objects.get(code=HUAYANG),
+        "batch": Batch.objects.get(code="JX-2010-01"),
+    }
+
+
+def overdue_record(catalogue):
+    return catalogue["records"]["临城罚〔2026〕7号"]  # decided 2026-09-02, never filed
+
+
+def pending_record(catalogue):
+    return catalogue["records"]["临政备〔2026〕45号"]  # decided 2026-11-06, due in December
+
+
+# --- anonymous --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", [
+    "item-list", "assignment-matrix", "assignment-list", "agreement-list", "record-list", "overdue-list",
+    "training-list", "item-create", "record-create",
+])
+def test_anonymous_is_sent_to_login(client, db, name):
+    response = client.get(reverse(f"delegation:{name}"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_anonymous_post_is_sent_to_login(client, catalogue):
+    record = overdue_record(catalogue)
+    response = client.post(reverse("delegation:record-file", args=[record.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    record.refresh_from_db()
+    assert record.filed_on is None
+
+
+# --- clerks -----------------------------------------------------------------------------------
+def test_clerk_linxi_sees_her_towns_records_with_filing_states(client_for, personas, catalogue):
+    response = client_for(personas["clerk_linxi"]).get(reverse("delegation:record-list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for number in catalogue["records"]:
+        assert number in html
+    rows = {r.decision_number: r for r in response.context["object_list"]}
+    assert rows["临城罚〔2026〕7号"].state_label == "已逾期未备案"
+    assert rows["临城罚〔2026〕7号"].state_css == "status-overdue"
+    assert rows["临政规〔2026〕12号"].state_label == "逾期备案"  # decided 8-21, filed 10-12
+    assert rows["临政备〔2026〕31号"].state_label == "按时备案"
+    assert rows["临政备〔2026〕45号"].state_label == "待备案"
+    assert response.context["overdue_count"] == 1
+    assert 'class="status-overdue"' in html
+
+
+def test_record_list_filters_by_filing_state(client_for, personas, catalogue):
+    c = client_for(personas["clerk_linxi"])
+    overdue = c.get(reverse("delegation:record-list"), {"filing_state": "overdue"}).context["object_list"]
+    assert [r.decision_number for r in overdue] == ["临城罚〔2026〕7号"]
+    late = c.get(reverse("delegation:record-list"), {"filing_state": "late"}).context["object_list"]
+    assert [r.decision_number for r in late] == ["临政规〔2026〕12号"]
+
+
+def test_clerk_linxi_record_form_offers_only_taken_over_items(client_for, personas, catalogue):
+    form = client_for(personas["clerk_linxi"]).get(reverse("delegation:record-list")).context["form"]
+    codes = {i.code for i in form.fields["item"].queryset}
+    assert codes == {"JX-FGW-001", "JX-JW-001", "JX-CGJ-001", "JX-GTJ-001"}  # not the cross-town or draft items
+
+
+def test_clerk_other_cannot_see_or_file_linxi_records(client_for, personas, catalogue):
+    c = client_for(personas["clerk_other"])
+    record = overdue_record(catalogue)
+    listing = c.get(reverse("delegation:record-list"))
+    assert listing.status_code == 200
+    assert list(listing.context["object_list"]) == []
+    assert record.decision_number not in listing.content.decode()
+    assert c.get(reverse("delegation:record-detail", args=[record.pk])).status_code == 404
+    assert c.post(reverse("delegation:record-file", args=[record.pk])).status_code == 404
+    record.refresh_from_db()
+    assert record.filed_on is None
+    assert c.get(reverse("delegation:overdue-list")).context["total"] == 0
+
+
+def test_clerk_other_has_no_item_to_record(client_for, personas, catalogue):
+    c = client_for(personas["clerk_other"])
+    form = c.get(reverse("delegation:record-list")).context["form"]
+    assert list(form.fields["item"].queryset) == []
+    # Posting an item of 临溪's anyway: the model's rule refuses it, in Chinese, on the field.
+    today = timezone.localdate()
+    response = c.post(reverse("delegation:record-create"), {
+        "division": catalogue["huayang"].pk, "item": catalogue["items"]["JX-FGW-001"].pk, "applicant": "某公司",
+        "received_on": today, "decided_on": today, "outcome": Outcome.APPROVED, "decision_number": "华备〔2026〕1号",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["item"]
+    assert not ExerciseRecord.objects.filter(decision_number="华备〔2026〕1号").exists()
+
+
+def test_clerk_files_a_new_record_and_marks_it_filed(client_for, personas, catalogue):
+    c = client_for(personas["clerk_linxi"])
+    response = c.post(reverse("delegation:record-create"), {
+        "division": catalogue["linxi"].pk, "item": catalogue["items"]["JX-FGW-001"].pk, "applicant": "临溪某公司",
+        "received_on": "2026-08-30", "decided_on": "2026-09-01", "outcome": Outcome.APPROVED,
+        "decision_number": "临政备〔2026〕50号",
+    })
+    assert response.status_code == 302
+    record = ExerciseRecord.objects.get(decision_number="临政备〔2026〕50号")
+    assert record.division == catalogue["linxi"]
+    assert record.filing_due_on == datetime.date(2026, 10, 8)  # 1 month → 10-01, in the National Day holiday (1–7)
+    assert record.created_by == personas["clerk_linxi"]
+    page = c.get(reverse("delegation:record-detail", args=[record.pk]))
+    assert page.context["record"].state_label == "已逾期未备案"
+
+    response = c.post(reverse("delegation:record-file", args=[record.pk]), {"filed_on": ""})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.filed_on == timezone.localdate()
+    assert c.get(reverse("delegation:record-detail", args=[record.pk])).context["record"].state_label == "逾期备案"
+    # Filing twice is a conflict, shown as a message, not a 500.
+    response = c.post(reverse("delegation:record-file", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert "已于" in response.content.decode()
+
+
+def test_record_errors_are_shown_per_field_in_chinese(client_for, personas, catalogue):
+    c = client_for(personas["clerk_linxi"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = c.post(reverse("delegation:record-create"), {
+        "division": catalogue["linxi"].pk, "item": catalogue["items"]["JX-CGJ-001"].pk, "applicant": "某店",
+        "received_on": "2026-11-01", "decided_on": tomorrow.isoformat(), "outcome": Outcome.PENALISED,
+        "decision_number": "临城罚〔2026〕99号",
+    })
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "办结日期不能晚于今天。" in errors["decided_on"]
+    assert any("执法证" in e for e in errors["officer"])  # an entrusted item needs a certified officer
+    assert "办结日期不能晚于今天" in response.content.decode()
+    # A duplicate decision number is refused by the unique constraint, in Chinese.
+    response = c.post(reverse("delegation:record-create"), {
+        "division": catalogue["linxi"].pk, "item": catalogue["items"]["JX-FGW-001"].pk, "applicant": "某公司",
+        "received_on": "2026-11-01", "decided_on": "2026-11-02", "outcome": Outcome.APPROVED,
+        "decision_number": "临政备〔2026〕31号",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["包含 承接主体 和 决定文号 的 办件记录 已经存在。"]
+    assert "已经存在" in response.content.decode()
+
+
+def test_clerk_sees_published_items_but_not_drafts_and_cannot_change_them(client_for, personas, catalogue):
+    c = client_for(personas["clerk_linxi"])
+    codes = {i.code for i in c.get(reverse("delegation:item-list")).context["object_list"]}
+    assert "JX-FGW-001" in codes
+    assert "JX-AJJ-001" not in codes  # a draft
+    draft = catalogue["items"]["JX-AJJ-001"]
+    assert c.get(reverse("delegation:item-detail", args=[draft.pk])).status_code == 404
+    item = catalogue["items"]["JX-FGW-001"]
+    assert c.get(reverse("delegation:item-detail", args=[item.pk])).status_code == 200
+    assert c.post(reverse("delegation:item-suspend", args=[item.pk]), {"reason": "x"}).status_code == 403
+    assert c.get(reverse("delegation:item-create")).status_code == 403
+    assert c.get(reverse("delegation:item-edit", args=[item.pk])).status_code == 403
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_FORCE
+
+
+# --- read-only personas -----------------------------------------------------------------------
+@pytest.mark.parametrize("persona", ["auditor", "superior"])
+def test_read_only_personas_see_but_cannot_post(client_for, personas, catalogue, persona):
+    c = client_for(personas[persona])
+    record = overdue_record(catalogue)
+    item = catalogue["items"]["JX-FGW-001"]
+    assignment = Assignment.objects.get(item=item, division=catalogue["linxi"])
+    assert c.get(reverse("delegation:record-detail", args=[record.pk])).status_code == 200
+    assert c.get(reverse("delegation:item-detail", args=[item.pk])).status_code == 200
+    assert c.get(reverse("delegation:assignment-detail", args=[assignment.pk])).status_code == 200
+    listing = c.get(reverse("delegation:record-list"))
+    assert record.decision_number in listing.content.decode()
+    assert listing.context["form"] is None and not listing.context["can_write"]
+
+    assert c.post(reverse("delegation:record-file", args=[record.pk])).status_code == 403
+    assert c.post(reverse("delegation:item-suspend", args=[item.pk]), {"reason": "审计"}).status_code == 403
+    assert c.post(reverse("delegation:item-withdraw", args=[item.pk]), {"reason": "审计"}).status_code == 403
+    assert c.post(reverse("delegation:assignment-revoke", args=[assignment.pk]), {"reason": "x"}).status_code == 403
+    assert c.post(reverse("delegation:record-create"), {}).status_code == 403
+    assert c.post(reverse("delegation:assignment-create"), {}).status_code == 403
+    assert c.post(reverse("delegation:item-create"), {}).status_code == 403
+    assert c.post(reverse("delegation:training-create"), {}).status_code == 403
+    record.refresh_from_db()
+    item.refresh_from_db()
+    assignment.refresh_from_db()
+    assert record.filed_on is None and item.status == ItemStatus.IN_FORCE
+    assert assignment.takeover_status == TakeOverStatus.TAKEN_OVER
+    # drafts are for the writers only
+    draft = catalogue["items"]["JX-AJJ-001"]
+    assert c.get(reverse("delegation:item-detail", args=[draft.pk])).status_code == 404
+
+
+def test_user_without_membership_sees_nothing(client_for, personas, catalogue):
+    c = client_for(personas["nobody"])
+    assert list(c.get(reverse("delegation:item-list")).context["object_list"]) == []
+    assert list(c.get(reverse("delegation:record-list")).context["object_list"]) == []
+    assert c.get(reverse("delegation:record-detail", args=[overdue_record(catalogue).pk])).status_code == 404
+
+
+# --- the office -------------------------------------------------------------------------------
+def test_office_sees_drafts_and_creates_edits_publishes_an_item(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    codes = {i.code for i in c.get(reverse("delegation:item-list")).context["object_list"]}
+    assert "JX-AJJ-001" in codes
+    department = Department.objects.get(code="341824-FGW")
+    data = {
+        "code": "JX-FGW-009", "name": "固定资产投资项目节能审查（镇级）", "category": "approval",
+        "department": department.pk, "legal_basis": "《固定资产投资项目节能审查办法》",
+        "route_before_approval": "县发改委", "route_after_approval": "临溪镇人民政府", "filing_deadline": "1个月",
+        "statutory_limit": 20, "statutory_limit_unit": "working_days",
+        "promised_limit": 30, "promised_limit_unit": "working_days",
+    }
+    response = c.post(reverse("delegation:item-create"), data)
+    assert response.status_code == 200  # promised > statutory, refused by Item.clean
+    assert "承诺时限不得超过法定时限。" in response.context["form"].errors["promised_limit"]
+    data["promised_limit"] = 10
+    response = c.post(reverse("delegation:item-create"), data)
+    assert response.status_code == 302
+    item = Item.objects.get(code="JX-FGW-009")
+    assert item.status == ItemStatus.DRAFT and item.filing_deadline == "1M"
+
+    response = c.post(reverse("delegation:item-edit", args=[item.pk]), {**data, "name": "节能审查（镇级）"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.name == "节能审查（镇级）"
+
+    response = c.post(reverse("delegation:item-publish", args=[item.pk]), {"batch": catalogue["batch"].pk})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_FORCE  # the batch took effect in 2010
+    page = c.get(reverse("delegation:item-detail", args=[item.pk]))
+    assert [(s.from_status, s.to_status) for s in page.context["status_changes"]] == [
+        ("draft", "published"), ("published", "in_force")]
+    history = c.get(reverse("delegation:item-detail", args=[item.pk]), {"tab": "history"})
+    assert history.context["history"] and "节能审查（镇级）" in history.content.decode()
+
+
+def test_office_suspends_resumes_withdraws_with_reasons(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    item = catalogue["items"]["JX-JW-001"]
+    url = lambda name: reverse(f"delegation:item-{name}", args=[item.pk])  # noqa: E731
+    # No reason: refused with a Chinese message, nothing changes.
+    response = c.post(url("suspend"), {"reason": ""}, follow=True)
+    assert "请填写理由" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_FORCE
+    # Wrong step: resuming an item in force is a conflict, shown as a message.
+    response = c.post(url("resume"), {"reason": "恢复"}, follow=True)
+    assert response.status_code == 200 and "只有暂停的事项才能改为施行中" in response.content.decode()
+
+    assert c.post(url("suspend"), {"reason": "规划调整"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.SUSPENDED
+    assert c.post(url("resume"), {"reason": "调整完毕"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_FORCE
+    assert c.post(url("withdraw"), {"reason": "上级收回"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.WITHDRAWN
+    assert Assignment.objects.get(item=item, division=catalogue["linxi"]).takeover_status == TakeOverStatus.REVOKED
+    page = c.get(reverse("delegation:item-detail", args=[item.pk]))
+    html = page.content.decode()
+    assert "规划调整" in html and "上级收回" in html
+    changes = page.context["status_changes"]
+    assert [(c.to_status, c.reason, c.actor.username) for c in changes[-3:]] == [
+        ("suspended", "规划调整", "office"), ("in_force", "调整完毕", "office"), ("withdrawn", "上级收回", "office")]
+    assert "绩溪县领导小组办公室" in html  # who, by name
+    assert not page.context.get("can_edit")
+    assert c.get(reverse("delegation:item-edit", args=[item.pk])).status_code == 200  # page opens
+    response = c.post(reverse("delegation:item-edit", args=[item.pk]), {
+        "code": item.code, "name": "x", "category": item.category, "department": item.department_id,
+        "legal_basis": "x", "route_before_approval": "x", "route_after_approval": "x", "filing_deadline": "1M",
+        "statutory_limit_unit": "working_days", "promised_limit_unit": "working_days",
+    })
+    assert response.status_code == 200 and "已收回的事项不能修改。" in response.content.decode()
+
+
+def test_office_assigns_takes_over_and_revokes_on_the_matrix(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    matrix = c.get(reverse("delegation:assignment-matrix")).context["matrix"]
+    assert [t.code for t in matrix.towns] == [HUAYANG, LINXI, SHANGZHUANG]
+    assert {r.item.code for r in matrix.rows} == {
+        "JX-FGW-001", "JX-JW-001", "JX-CGJ-001", "JX-GTJ-001", "JX-SWJ-001"}
+    linxi_column = [t.code for t in matrix.towns].index(LINXI)
+    row = next(r for r in matrix.rows if r.item.code == "JX-FGW-001")
+    assert row.cells[linxi_column].assignment.takeover_status == TakeOverStatus.TAKEN_OVER
+
+    # A cross-town item to a town is refused with the model's message.
+    cross = catalogue["items"]["JX-SWJ-001"]
+    response = c.post(reverse("delegation:assignment-create"), {  # as the matrix cell posts it
+        "item": cross.pk, "division": catalogue["linxi"].pk, "mode": Mode.DEVOLVE, "receiving_unit": "便民服务中心",
+        "next": reverse("delegation:assignment-matrix")})
+    assert response.status_code == 200
+    assert "该事项涉及多个镇，不得下放给单个镇。" in response.context["form"].errors["item"]
+    assert 'name="next" value="/delegation/matrix/"' in response.content.decode()
+    assert not Assignment.objects.filter(item=cross).exists()
+    # A town that is not a pilot is refused by the service.
+    response = c.post(reverse("delegation:assignment-create"), {
+        "item": catalogue["items"]["JX-FGW-001"].pk, "division": catalogue["huayang"].pk, "mode": Mode.DEVOLVE,
+        "receiving_unit": "便民服务中心"})
+    assert response.status_code == 200 and "不是扩权强镇（县）试点" in response.content.decode()
+
+    # Revoke, then re-assign, attach a new agreement (with a scan) and take over.
+    item = catalogue["items"]["JX-JW-001"]
+    old = Assignment.objects.get(item=item, division=catalogue["linxi"])
+    assert c.post(reverse("delegation:assignment-revoke", args=[old.pk]), {"reason": "重新签约"}).status_code == 302
+    old.refresh_from_db()
+    assert old.takeover_status == TakeOverStatus.REVOKED
+    response = c.post(reverse("delegation:assignment-create"), {
+        "item": item.pk, "division": catalogue["linxi"].pk, "mode": Mode.AUTHORISE, "receiving_unit": "便民服务中心",
+        "next": reverse("delegation:assignment-matrix")})
+    assert response.status_code == 302 and response["Location"] == reverse("delegation:assignment-matrix")
+    new = Assignment.objects.get(item=item, division=catalogue["linxi"], takeover_status=TakeOverStatus.ASSIGNED)
+    response = c.post(reverse("delegation:assignment-take-over", args=[new.pk]), follow=True)
+    assert "尚未签署协议书，不能承接。" in response.content.decode()
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = c.post(reverse("delegation:agreement-create"), {
+        "number": "绩委协〔2026〕9号", "department": item.department_id, "division": catalogue["linxi"].pk,
+        "department_signatory": "县建委主任", "receiver_signatory": "临溪镇镇长", "signed_on": "2026-11-01",
+        "scan": SimpleUploadedFile("xieyi.pdf", b"%PDF-1.4 demo", content_type="application/pdf"),
+    })
+    assert response.status_code == 302
+    agreement = Agreement.objects.get(number="绩委协〔2026〕9号")
+    assert agreement.scan.name.endswith(".pdf")
+    assert c.post(reverse("delegation:assignment-attach-agreement", args=[new.pk]),
+                  {"agreement": agreement.pk}).status_code == 302
+    response = c.post(reverse("delegation:assignment-take-over", args=[new.pk]), {"on": "2026-10-01"}, follow=True)
+    assert "承接日期不能早于协议签署日期。" in response.content.decode()
+    assert c.post(reverse("delegation:assignment-take-over", args=[new.pk]), {"on": "2026-11-02"}).status_code == 302
+    new.refresh_from_db()
+    assert new.takeover_status == TakeOverStatus.TAKEN_OVER and new.taken_over_on == datetime.date(2026, 11, 2)
+    history = c.get(reverse("delegation:assignment-detail", args=[new.pk]), {"tab": "history"})
+    assert len(history.context["history"]) >= 3
+
+
+def test_agreement_outside_the_departments_jurisdiction_is_refused(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    other_county_town = Division.objects.get(code="441900102")
+    response = c.post(reverse("delegation:agreement-create"), {
+        "number": "X-1", "department": Department.objects.get(code="341824-FGW").pk, "division": other_county_town.pk,
+        "department_signatory": "a", "receiver_signatory": "b", "signed_on": "2026-11-01"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["division"]  # not a town the office writes for
+    assert not Agreement.objects.filter(number="X-1").exists()
+
+
+def test_office_overdue_view_lists_unfiled_records_with_days(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    response = c.get(reverse("delegation:overdue-list"))
+    assert response.status_code == 200
+    rows = response.context["object_list"]
+    assert [r.decision_number for r in rows] == ["临城罚〔2026〕7号"]
+    record = rows[0]
+    assert record.days_overdue == (timezone.localdate() - record.filing_due_on).days > 0
+    assert response.context["summary"][0]["division__name"] == "临溪镇"
+    assert response.context["summary"][0]["count"] == 1
+    sorted_by_days = c.get(reverse("delegation:overdue-list"), {"sort": "days", "division": catalogue["linxi"].pk})
+    assert sorted_by_days.context["sort"] == "days" and len(sorted_by_days.context["object_list"]) == 1
+
+
+def test_office_files_a_record_for_a_town(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    record = overdue_record(catalogue)
+    assert c.post(reverse("delegation:record-file", args=[record.pk]), {"filed_on": "2026-11-20"}).status_code == 302
+    record.refresh_from_db()
+    assert record.filed_on == datetime.date(2026, 11, 20)
+
+
+def test_training_list_and_create(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    response = c.post(reverse("delegation:training-create"), {
+        "division": catalogue["linxi"].pk, "department": Department.objects.get(code="341824-CGJ").pk,
+        "kind": "topic", "title": "城管执法专题培训", "held_on": "2026-11-20", "attendees": 12,
+        "items": [catalogue["items"]["JX-CGJ-001"].pk],
+    })
+    assert response.status_code == 302
+    training = Training.objects.get(title="城管执法专题培训")
+    assert list(training.items.values_list("code", flat=True)) == ["JX-CGJ-001"]
+    clerk = client_for(personas["clerk_linxi"])
+    listing = clerk.get(reverse("delegation:training-list"))
+    assert "城管执法专题培训" in listing.content.decode() and not listing.context["can_create"]
+    assert clerk.post(reverse("delegation:training-create"), {}).status_code == 403
+    other = client_for(personas["clerk_other"]).get(reverse("delegation:training-list"))
+    assert list(other.context["object_list"]) == []
+
+
+def test_home_links_to_the_delegation_pages(client_for, personas):
+    html = client_for(personas["clerk_linxi"]).get("/").content.decode()
+    assert reverse("delegation:record-list") in html and reverse("delegation:item-list") in html
+
+
+# --- query counts -----------------------------------------------------------------------------
+def _bulk(catalogue, n):
+    """``n`` more rows of every listed kind (items in force, assignments, agreements, records,
+    trainings), written in bulk: the pages' cost must not depend on them."""
+    linxi = catalogue["linxi"]
+    department = Department.objects.get(code="341824-FGW")
+    batch = catalogue["batch"]
+    items = Item.objects.bulk_create([
+        Item(code=f"BULK-{i:03d}", name=f"批量事项{i}", category="approval", department=department,
+             legal_basis="x", route_before_approval="县", route_after_approval="镇", batch=batch,
+             status=ItemStatus.IN_FORCE)
+        for i in range(n)
+    ])
+    agreements = Agreement.objects.bulk_create([
+        Agreement(number=f"BULK-A{i:03d}", department=department, division=linxi, department_signatory="a",
+                  receiver_signatory="b", signed_on=datetime.date(2009, 12, 28))
+        for i in range(n)
+    ])
+    Assignment.objects.bulk_create([
+        Assignment(item=item, division=linxi, mode=Mode.DEVOLVE, agreement=agreement,
+                   assigned_on=datetime.date(2009, 12, 25), takeover_status=TakeOverStatus.TAKEN_OVER,
+                   taken_over_on=datetime.date(2010, 1, 1))
+        for item, agreement in zip(items, agreements, strict=True)
+    ])
+    officer = linxi.officers.first()
+    ExerciseRecord.objects.bulk_create([
+        ExerciseRecord(division=linxi, item=items[i], applicant=f"申请人{i}", received_on=datetime.date(2026, 9, 1),
+                       decided_on=datetime.date(2026, 9, 2), outcome=Outcome.APPROVED, officer=officer,
+                       decision_number=f"BULK〔2026〕{i}号", filing_due_on=datetime.date(2026, 10, 9),
+                       filed_on=datetime.date(2026, 10, 20) if i % 2 else None)
+        for i in range(n)
+    ])
+    trainings = Training.objects.bulk_create([
+        Training(division=linxi, department=department, kind="topic", title=f"培训{i}",
+                 held_on=datetime.date(2026, 1, 1), attendees=i)
+        for i in range(n)
+    ])
+    Training.items.through.objects.bulk_create([
+        Training.items.through(training=t, item=items[i]) for i, t in enumerate(trainings)
+    ])
+
+
+# Queries per page, measured: session, user, memberships, jurisdiction names, then the page's own
+# (filter choices, rows, summary, new-record form choices). The office's record page is the largest.
+QUERY_BUDGET = {
+    "item-list": 7, "assignment-matrix": 9, "assignment-list": 7, "agreement-list": 5, "record-list": 14,
+    "overdue-list": 6, "training-list": 7,
+}
+
+
+@pytest.mark.parametrize("n", [5, 60])
+@pytest.mark.parametrize("persona", ["office", "clerk_linxi", "auditor"])
+def test_list_pages_have_a_fixed_query_count(client_for, personas, catalogue, django_assert_max_num_queries, n, persona):
+    _bulk(catalogue, n)
+    c = client_for(personas[persona])
+    for name, budget in QUERY_BUDGET.items():
+        with django_assert_max_num_queries(budget):
+            response = c.get(reverse(f"delegation:{name}"))
+        assert response.status_code == 200, name
+    listing = c.get(reverse("delegation:record-list"))
+    assert len(listing.context["object_list"]) == min(n + 5, 50)
+    if n + 5 > 50:  # the second page costs the same
+        with django_assert_max_num_queries(QUERY_BUDGET["record-list"]):
+            second = c.get(reverse("delegation:record-list"), {"after": listing.context["page"].next_after})
+        assert len(second.context["object_list"]) == n + 5 - 50
+    assert len(c.get(reverse("delegation:assignment-matrix")).context["matrix"].rows) >= n
+    assert len(c.get(reverse("delegation:overdue-list")).context["object_list"]) == 1 + (n + 1) // 2

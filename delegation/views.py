@@ -1,0 +1,610 @@
+"""HTML pages of the catalogue (事权下放): lists read through selectors, each workflow step a
+POST that calls one service. Rows outside the user's jurisdiction are 404; rows the user may
+see but not change are 403; domain errors come back as Chinese messages, never as 500s."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Min
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import ApplicationError
+from core.history import history_for
+from core.paging import keyset_page
+from regions import scoping
+
+from . import selectors, services
+from .choices import FilingState, ItemStatus, TakeOverStatus
+from .filtersets import AssignmentFilterSet, ExerciseRecordFilterSet, ItemFilterSet, TrainingFilterSet
+from .forms import (
+    AgreementForm,
+    AssignmentForm,
+    AttachAgreementForm,
+    ExerciseRecordForm,
+    FileRecordForm,
+    ItemForm,
+    PublishForm,
+    ReasonForm,
+    TakeOverForm,
+    TrainingForm,
+    apply_error,
+)
+from .models import Agreement, Assignment, ExerciseRecord, Item, Training
+
+DOMAIN_ERRORS = (ApplicationError, ValidationError)
+
+# css class (static/css/kuoquan.css) and badge of each filing state
+FILING_STATE_CSS = {
+    FilingState.PENDING: "status-pending",
+    FilingState.ON_TIME: "status-ontime",
+    FilingState.LATE: "status-late",
+    FilingState.OVERDUE: "status-overdue",
+}
+ITEM_STATUS_BADGE = {
+    ItemStatus.DRAFT: "text-bg-secondary",
+    ItemStatus.PUBLISHED: "text-bg-info",
+    ItemStatus.IN_FORCE: "text-bg-success",
+    ItemStatus.SUSPENDED: "text-bg-warning",
+    ItemStatus.WITHDRAWN: "text-bg-dark",
+}
+TAKEOVER_BADGE = {
+    TakeOverStatus.ASSIGNED: "text-bg-warning",
+    TakeOverStatus.TAKEN_OVER: "text-bg-success",
+    TakeOverStatus.REVOKED: "text-bg-secondary",
+}
+
+
+def error_text(exc: Exception) -> str:
+    """One Chinese sentence for a domain error, for a flash message."""
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    if hasattr(exc, "error_dict"):
+        return "；".join(m for messages_ in exc.message_dict.values() for m in messages_)
+    return "；".join(exc.messages)
+
+
+def form_error_text(form) -> str:
+    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def decorate_records(rows, today: datetime.date):
+    """Set ``state``, ``state_label``, ``state_css`` and ``days_overdue`` on each record (no queries)."""
+    for record in rows:
+        state = FilingState(record.filing_state(today).value)
+        record.state = state
+        record.state_label = state.label
+        record.state_css = FILING_STATE_CSS[state]
+        reference = record.filed_on or today
+        record.days_overdue = max((reference - record.filing_due_on).days, 0)
+    return rows
+
+
+def require_change(user, obj) -> None:
+    if not scoping.can(user, scoping.CHANGE, obj):
+        raise PermissionDenied("您没有修改该记录的权限。")
+
+
+def require_model_write(user, model) -> None:
+    if not scoping.may_write_model(user, model):
+        raise PermissionDenied("您没有登记该类记录的权限。")
+
+
+def next_url(request) -> str:
+    """The page to return to after a form, as posted or asked for (checked before use)."""
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
+def redirect_next(request, default: str) -> HttpResponseRedirect:
+    target = next_url(request)
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+class SelectorListView(LoginRequiredMixin, TemplateView):
+    """A scoped, filtered list with keyset pagination (no COUNT), as regions' FilteredKeysetListView,
+    but reading through a selector."""
+
+    filterset_class = None
+    page_size = 50
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        base = self.base_queryset()
+        filterset = None
+        qs = base
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(self.request.GET or None, queryset=base, request=self.request)
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+        page = keyset_page(qs, self.request.GET, size=self.page_size)
+        query = self.request.GET.copy()
+        query.pop("after", None)
+        query.pop("before", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "object_list": page.rows,
+            "filter": filterset,
+            "page": page,
+            "querystring": query.urlencode(),
+        }
+
+
+# --- items -----------------------------------------------------------------------------------
+class ItemListView(SelectorListView):
+    template_name = "delegation/item_list.html"
+    filterset_class = ItemFilterSet
+
+    def base_queryset(self):
+        return selectors.item_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for item in context["object_list"]:
+            item.badge = ITEM_STATUS_BADGE.get(item.status, "text-bg-secondary")
+        context["can_create"] = scoping.may_write_model(self.request.user, Item)
+        return context
+
+
+class ItemDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "delegation/item_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        item = selectors.item_get(user=user, pk=kwargs["pk"])
+        tab = self.request.GET.get("tab")
+        tab = tab if tab in {"history", "assignments", "changes"} else "details"
+        can_change = scoping.can(user, scoping.CHANGE, item)
+        context = {
+            **super().get_context_data(**kwargs),
+            "object": item,
+            "item": item,
+            "tab": tab,
+            "badge": ITEM_STATUS_BADGE.get(item.status),
+            "can_change": can_change,
+            "assignments": list(selectors.item_assignments(user=user, item=item)),
+            "status_changes": list(selectors.item_status_changes(item=item)),
+            "takeover_badge": TAKEOVER_BADGE,
+        }
+        for a in context["assignments"]:
+            a.badge = TAKEOVER_BADGE.get(a.takeover_status)
+        if tab == "history":
+            context["history"] = history_for(item)
+        if can_change:
+            status = item.status
+            context.update(
+                can_edit=status != ItemStatus.WITHDRAWN,
+                can_publish=status == ItemStatus.DRAFT,
+                can_suspend=status == ItemStatus.IN_FORCE,
+                can_resume=status == ItemStatus.SUSPENDED,
+                can_withdraw=status in {ItemStatus.PUBLISHED, ItemStatus.IN_FORCE, ItemStatus.SUSPENDED},
+                publish_form=PublishForm(user=user),
+                reason_form=ReasonForm(),
+            )
+        return context
+
+
+class ItemFormView(LoginRequiredMixin, View):
+    """Create (no pk) or edit an item; the office only."""
+
+    template_name = "delegation/item_form.html"
+
+    def get_item(self, pk):
+        if pk is None:
+            require_model_write(self.request.user, Item)
+            return None
+        item = selectors.item_get(user=self.request.user, pk=pk)
+        require_change(self.request.user, item)
+        return item
+
+    def render(self, form, item):
+        return render(self.request, self.template_name, {"form": form, "object": item})
+
+    def get(self, request, pk=None):
+        item = self.get_item(pk)
+        return self.render(ItemForm(instance=item, user=request.user), item)
+
+    def post(self, request, pk=None):
+        item = self.get_item(pk)
+        # The form works on a copy so a refused change leaves ``item`` as stored.
+        form = ItemForm(request.POST, instance=Item.objects.get(pk=item.pk) if item else None, user=request.user)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
+            try:
+                if item is None:
+                    item = services.item_create(actor=request.user, **fields)
+                    messages.success(request, f"已新建事项（草稿）：{item}")
+                else:
+                    item = services.item_update(item=item, actor=request.user, **fields)
+                    messages.success(request, f"已保存：{item}")
+                return HttpResponseRedirect(reverse("delegation:item-detail", args=[item.pk]))
+            except DOMAIN_ERRORS as exc:
+                apply_error(form, exc)
+        return self.render(form, item)
+
+
+class ItemActionView(LoginRequiredMixin, View):
+    """POST-only life-cycle step on an item: publish / suspend / resume / withdraw."""
+
+    action = ""
+
+    def post(self, request, pk):
+        user = request.user
+        item = selectors.item_get(user=user, pk=pk)
+        require_change(user, item)
+        form = PublishForm(request.POST, user=user) if self.action == "publish" else ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form_error_text(form))
+        else:
+            data = form.cleaned_data
+            try:
+                if self.action == "publish":
+                    item = services.item_publish(item=item, batch=data["batch"], actor=user, reason=data["reason"])
+                    messages.success(request, f"已公布：{item}（{item.get_status_display()}）")
+                else:
+                    service = {
+                        "suspend": services.item_suspend,
+                        "resume": services.item_resume,
+                        "withdraw": services.item_withdraw,
+                    }[self.action]
+                    item = service(item=item, actor=user, reason=data["reason"], on=data.get("on"))
+                    messages.success(request, f"事项状态已改为{item.get_status_display()}：{item}")
+            except DOMAIN_ERRORS as exc:
+                messages.error(request, error_text(exc))
+        return HttpResponseRedirect(reverse("delegation:item-detail", args=[pk]))
+
+
+# --- assignment matrix, assignments, agreements ----------------------------------------------
+class AssignmentMatrixView(LoginRequiredMixin, TemplateView):
+    template_name = "delegation/assignment_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        filterset = ItemFilterSet(self.request.GET or None, queryset=Item.objects.none(), request=self.request)
+        # Only the narrowing filters make sense here; the status is fixed to published / in force.
+        filterset.form.fields.pop("status", None)
+        matrix = selectors.assignment_matrix(user=user, filters=self.request.GET or None, request=self.request)
+        for row in matrix.rows:
+            for cell in row.cells:
+                if cell.assignment is not None:
+                    cell.assignment.badge = TAKEOVER_BADGE.get(cell.assignment.takeover_status)
+        can_assign = scoping.may_write_model(user, Assignment)
+        return {
+            **super().get_context_data(**kwargs),
+            "matrix": matrix,
+            "filter": filterset,
+            "can_assign": can_assign,
+            "mode_choices": Assignment._meta.get_field("mode").choices,
+        }
+
+
+class AssignmentListView(SelectorListView):
+    template_name = "delegation/assignment_list.html"
+    filterset_class = AssignmentFilterSet
+
+    def base_queryset(self):
+        return selectors.assignment_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for a in context["object_list"]:
+            a.badge = TAKEOVER_BADGE.get(a.takeover_status)
+        return context
+
+
+class AssignmentCreateView(LoginRequiredMixin, View):
+    template_name = "delegation/assignment_form.html"
+
+    def get(self, request):
+        require_model_write(request.user, Assignment)
+        form = AssignmentForm(user=request.user, initial={k: request.GET.get(k) for k in ("item", "division", "mode")})
+        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+
+    def post(self, request):
+        require_model_write(request.user, Assignment)
+        form = AssignmentForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
+            except DOMAIN_ERRORS as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f"已交办：{assignment}（{assignment.get_mode_display()}）")
+                return redirect_next(request, reverse("delegation:assignment-matrix"))
+        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+
+
+class AssignmentDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "delegation/assignment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        assignment = selectors.assignment_get(user=user, pk=kwargs["pk"])
+        tab = "history" if self.request.GET.get("tab") == "history" else "details"
+        can_change = scoping.can(user, scoping.CHANGE, assignment)
+        context = {
+            **super().get_context_data(**kwargs),
+            "object": assignment,
+            "badge": TAKEOVER_BADGE.get(assignment.takeover_status),
+            "tab": tab,
+            "can_change": can_change,
+        }
+        if tab == "history":
+            context["history"] = history_for(assignment)
+        if can_change and assignment.takeover_status != TakeOverStatus.REVOKED:
+            context.update(
+                take_over_form=TakeOverForm() if assignment.takeover_status == TakeOverStatus.ASSIGNED else None,
+                revoke_form=ReasonForm(),
+                attach_form=AttachAgreementForm(user=user, assignment=assignment),
+            )
+        return context
+
+
+class AssignmentActionView(LoginRequiredMixin, View):
+    """POST-only step on an assignment: take over / revoke / attach an agreement."""
+
+    action = ""
+
+    def post(self, request, pk):
+        user = request.user
+        assignment = selectors.assignment_get(user=user, pk=pk)
+        require_change(user, assignment)
+        forms_ = {
+            "take-over": lambda: TakeOverForm(request.POST),
+            "revoke": lambda: ReasonForm(request.POST),
+            "attach-agreement": lambda: AttachAgreementForm(request.POST, user=user, assignment=assignment),
+        }
+        form = forms_[self.action]()
+        if not form.is_valid():
+            messages.error(request, form_error_text(form))
+        else:
+            data = form.cleaned_data
+            try:
+                if self.action == "take-over":
+                    assignment = services.assignment_take_over(assignment=assignment, on=data.get("on"), actor=user)
+                    messages.success(request, f"已承接：{assignment}")
+                elif self.action == "revoke":
+                    assignment = services.assignment_revoke(
+                        assignment=assignment, actor=user, reason=data["reason"], on=data.get("on")
+                    )
+                    messages.success(request, f"已收回：{assignment}")
+                else:
+                    assignment = services.assignment_attach_agreement(
+                        assignment=assignment, agreement=data["agreement"], actor=user
+                    )
+                    messages.success(request, f"已关联协议书：{data['agreement']}")
+            except DOMAIN_ERRORS as exc:
+                messages.error(request, error_text(exc))
+        return redirect_next(request, reverse("delegation:assignment-detail", args=[pk]))
+
+
+class AgreementListView(SelectorListView):
+    template_name = "delegation/agreement_list.html"
+
+    def base_queryset(self):
+        return selectors.agreement_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = scoping.may_write_model(self.request.user, Agreement)
+        return context
+
+
+class AgreementCreateView(LoginRequiredMixin, View):
+    template_name = "delegation/agreement_form.html"
+
+    def get(self, request):
+        require_model_write(request.user, Agreement)
+        return render(request, self.template_name, {"form": AgreementForm(user=request.user), "next": next_url(request)})
+
+    def post(self, request):
+        require_model_write(request.user, Agreement)
+        form = AgreementForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            try:
+                agreement = services.agreement_create(actor=request.user, **form.cleaned_data)
+            except DOMAIN_ERRORS as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f"已登记协议书：{agreement}")
+                return redirect_next(request, reverse("delegation:agreement-detail", args=[agreement.pk]))
+        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+
+
+class AgreementDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "delegation/agreement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        agreement = selectors.agreement_get(user=self.request.user, pk=kwargs["pk"])
+        tab = "history" if self.request.GET.get("tab") == "history" else "details"
+        context = {
+            **super().get_context_data(**kwargs),
+            "object": agreement,
+            "tab": tab,
+            "assignments": list(selectors.assignment_list(user=self.request.user).filter(agreement=agreement)),
+        }
+        if tab == "history":
+            context["history"] = history_for(agreement)
+        return context
+
+
+# --- exercise records ------------------------------------------------------------------------
+class RecordListView(SelectorListView):
+    """The clerk's page: their town's records with filing state, a summary, and a new-record form."""
+
+    template_name = "delegation/record_list.html"
+    filterset_class = ExerciseRecordFilterSet
+
+    def base_queryset(self):
+        return selectors.exercise_record_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        decorate_records(context["object_list"], today)
+        can_write = scoping.may_write_model(user, ExerciseRecord)
+        context.update(
+            today=today,
+            can_write=can_write,
+            overdue_count=selectors.overdue_record_list(user=user, today=today).count(),
+            due_soon=decorate_records(list(selectors.due_soon_record_list(user=user, today=today).order_by("filing_due_on")[:10]), today),
+            form=ExerciseRecordForm(user=user) if can_write else None,
+        )
+        return context
+
+
+class RecordCreateView(LoginRequiredMixin, View):
+    template_name = "delegation/record_form.html"
+
+    def get(self, request):
+        require_model_write(request.user, ExerciseRecord)
+        return render(request, self.template_name, {"form": ExerciseRecordForm(user=request.user)})
+
+    def post(self, request):
+        require_model_write(request.user, ExerciseRecord)
+        form = ExerciseRecordForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                record = services.exercise_record_create(actor=request.user, **form.cleaned_data)
+            except DOMAIN_ERRORS as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(
+                    request, f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}"
+                )
+                return HttpResponseRedirect(reverse("delegation:record-list"))
+        return render(request, self.template_name, {"form": form})
+
+
+class RecordDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "delegation/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        record = selectors.exercise_record_get(user=user, pk=kwargs["pk"])
+        decorate_records([record], timezone.localdate())
+        tab = "history" if self.request.GET.get("tab") == "history" else "details"
+        can_change = scoping.can(user, scoping.CHANGE, record)
+        context = {
+            **super().get_context_data(**kwargs),
+            "object": record,
+            "record": record,
+            "tab": tab,
+            "can_change": can_change,
+            "file_form": FileRecordForm() if can_change and record.filed_on is None else None,
+        }
+        if tab == "history":
+            context["history"] = history_for(record)
+        return context
+
+
+class RecordFileView(LoginRequiredMixin, View):
+    """备案: mark a record filed (POST)."""
+
+    def post(self, request, pk):
+        user = request.user
+        record = selectors.exercise_record_get(user=user, pk=pk)
+        require_change(user, record)
+        form = FileRecordForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form_error_text(form))
+        else:
+            try:
+                record = services.exercise_record_file(record=record, filed_on=form.cleaned_data["filed_on"], actor=user)
+            except DOMAIN_ERRORS as exc:
+                messages.error(request, error_text(exc))
+            else:
+                state = FilingState(record.filing_state(timezone.localdate()).value)
+                messages.success(request, f"已备案：{record.decision_number}（{state.label}）")
+        return redirect_next(request, reverse("delegation:record-detail", args=[pk]))
+
+
+class OverdueListView(LoginRequiredMixin, TemplateView):
+    """Unfiled records past their due date across the towns in scope, by town or by due date."""
+
+    template_name = "delegation/overdue_list.html"
+    limit = 200
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        base = selectors.overdue_record_list(user=user, today=today)
+        summary = list(
+            base.order_by().values("division_id", "division__name", "division__path")
+            .annotate(count=Count("id"), oldest_due=Min("filing_due_on"))
+            .order_by("division__path")
+        )
+        for row in summary:
+            row["max_days"] = (today - row["oldest_due"]).days
+        division = self.request.GET.get("division")
+        rows = base
+        if division and division.isdigit():
+            rows = rows.filter(division_id=int(division))
+        sort = self.request.GET.get("sort") or "town"
+        if sort == "days":
+            rows = rows.order_by("filing_due_on", "division__path", "id")
+        else:
+            sort = "town"
+            rows = rows.order_by("division__path", "filing_due_on", "id")
+        rows = list(rows[: self.limit + 1])
+        truncated = len(rows) > self.limit
+        rows = decorate_records(rows[: self.limit], today)
+        return {
+            **super().get_context_data(**kwargs),
+            "today": today,
+            "summary": summary,
+            "total": sum(r["count"] for r in summary),
+            "object_list": rows,
+            "truncated": truncated,
+            "limit": self.limit,
+            "sort": sort,
+            "division": division if division and division.isdigit() else "",
+            "can_write": scoping.may_write_model(user, ExerciseRecord),
+        }
+
+
+# --- training --------------------------------------------------------------------------------
+class TrainingListView(SelectorListView):
+    template_name = "delegation/training_list.html"
+    filterset_class = TrainingFilterSet
+
+    def base_queryset(self):
+        return selectors.training_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = scoping.may_write_model(self.request.user, Training)
+        return context
+
+
+class TrainingCreateView(LoginRequiredMixin, View):
+    template_name = "delegation/training_form.html"
+
+    def get(self, request):
+        require_model_write(request.user, Training)
+        return render(request, self.template_name, {"form": TrainingForm(user=request.user)})
+
+    def post(self, request):
+        require_model_write(request.user, Training)
+        form = TrainingForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                training = services.training_record(actor=request.user, **form.cleaned_data)
+            except DOMAIN_ERRORS as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, f"已登记培训：{training}")
+                return HttpResponseRedirect(reverse("delegation:training-list"))
+        return render(request, self.template_name, {"form": form})
