@@ -1,0 +1,284 @@
+"""Serializers of the catalogue API.
+
+Detail serializers are ModelSerializers: they validate the input of a create (the service then
+runs ``full_clean()``, so the API shares the model's rules) and render one row. Foreign keys
+accept only rows the caller can see, so naming another town's division or item is a plain
+"does not exist" (400) and leaks nothing.
+
+The exercise-record list does not go through them: it renders ``.values()`` rows directly
+(``ExerciseRecordListSerializer``), the hot path of the API.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.deadlines import deadline_status
+from personnel.models import Officer
+from regions import scoping
+from regions.models import Department, Division
+
+from ..choices import FilingState, ItemStatus, LimitUnit
+from ..models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key that accepts only rows the requesting user may see (regions.scoping)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return scoping.scope(queryset, request.user)
+
+
+def choice_values(choices) -> str:
+    return "、".join(f"{value}（{label}）" for value, label in choices)
+
+
+def second_choice_field(choices, *, help_text: str, **kwargs) -> serializers.CharField:
+    """A second field over choices another field already names (to_status next to status,
+    promised_limit_unit next to statutory_limit_unit).
+
+    drf-spectacular would give the one enum two component names (a warning, and the schema
+    check fails on warnings), so it is documented as a string listing the values. Input is
+    still checked: the service's full_clean() validates the model field's choices.
+    Declaring ENUM_NAME_OVERRIDES in settings would let these be enums again.
+    """
+    return serializers.CharField(help_text=f"{help_text}：{choice_values(choices)}", **kwargs)
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# --- batches and items ------------------------------------------------------------------------
+class BatchSerializer(serializers.ModelSerializer):
+    division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="公布机关所在区划")
+    division_name = serializers.CharField(source="division.name", read_only=True)
+
+    class Meta:
+        model = Batch
+        fields = ["id", "division", "division_name", "code", "name", "document_number", "published_on",
+                  "effective_on", "created_at", "updated_at"]
+        read_only_fields = ["published_on", "created_at", "updated_at"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="下放部门")
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    filing_rule = serializers.SerializerMethodField(help_text="备案期限（中文），如“1个月”")
+    promised_limit_unit = second_choice_field(LimitUnit.choices, required=False, label="承诺时限单位",
+                                              help_text="承诺时限单位，取值同 statutory_limit_unit")
+
+    class Meta:
+        model = Item
+        fields = [
+            "id", "code", "name", "category", "category_display", "department", "department_name",
+            "legal_basis", "legal_article",
+            "route_before_review", "route_before_approval", "route_before_filing",
+            "route_after_review", "route_after_approval", "route_after_filing",
+            "filing_body", "filing_deadline", "filing_rule",
+            "statutory_limit", "statutory_limit_unit", "promised_limit", "promised_limit_unit",
+            "spans_several_towns", "batch", "status", "status_display", "created_at", "updated_at",
+        ]
+        read_only_fields = ["batch", "status", "created_at", "updated_at"]
+        # The code is unique: the model's full_clean() in the service reports a clash, once.
+        extra_kwargs = {"code": {"validators": []}}
+
+    def get_filing_rule(self, obj) -> str:
+        return str(obj.filing_rule)
+
+
+class ItemStatusChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
+    from_status = second_choice_field(ItemStatus.choices, read_only=True, help_text="原状态")
+    to_status = second_choice_field(ItemStatus.choices, read_only=True, help_text="新状态")
+
+    class Meta:
+        model = ItemStatusChange
+        fields = ["id", "from_status", "to_status", "effective_on", "reason", "actor", "created_at"]
+
+
+# --- agreements, assignments, trainings -------------------------------------------------------
+class AgreementSerializer(serializers.ModelSerializer):
+    department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="委托（下放）部门")
+    division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "number", "department", "department_name", "division", "division_name",
+                  "department_signatory", "receiver_signatory", "signed_on", "scan", "created_at", "updated_at"]
+        read_only_fields = ["scan", "created_at", "updated_at"]
+        extra_kwargs = {"number": {"validators": []}}
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    item = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), label="事项")
+    division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
+    agreement = ScopedPrimaryKeyRelatedField(
+        queryset=Agreement.objects.all(), label="协议书", required=False, allow_null=True
+    )
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    mode_display = serializers.CharField(source="get_mode_display", read_only=True)
+    takeover_status_display = serializers.CharField(source="get_takeover_status_display", read_only=True)
+    agreement_pdf = serializers.SerializerMethodField(help_text="协议书 PDF")
+    catalogue_pdf = serializers.SerializerMethodField(help_text="承接主体的下放事项目录公告 PDF")
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id", "item", "item_code", "item_name", "division", "division_name", "mode", "mode_display",
+            "receiving_unit", "agreement", "assigned_on", "takeover_status", "takeover_status_display",
+            "taken_over_on", "revoked_on", "agreement_pdf", "catalogue_pdf", "created_at", "updated_at",
+        ]
+        read_only_fields = ["takeover_status", "taken_over_on", "revoked_on", "created_at", "updated_at"]
+        # One active assignment per (item, division): the service answers with its own 409.
+        validators: list = []
+        extra_kwargs = {"assigned_on": {"required": False}}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_agreement_pdf(self, obj) -> str:
+        return _absolute(self.context.get("request"), reverse("delegation-api:assignment-agreement-pdf", args=[obj.pk]))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_catalogue_pdf(self, obj) -> str:
+        path = reverse("delegation-api:assignment-catalogue-pdf") + f"?division={obj.division_id}"
+        return _absolute(self.context.get("request"), path)
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="参训单位")
+    department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="培训部门")
+    items = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), many=True, required=False, label="涉及事项")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Training
+        fields = ["id", "division", "department", "kind", "kind_display", "title", "held_on", "attendees", "items",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+# --- exercise records -------------------------------------------------------------------------
+class ExerciseRecordSerializer(serializers.ModelSerializer):
+    division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
+    item = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), label="事项")
+    officer = ScopedPrimaryKeyRelatedField(
+        queryset=Officer.objects.all(), label="承办人", required=False, allow_null=True
+    )
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    officer_name = serializers.CharField(source="officer.name", read_only=True, allow_null=True, default=None)
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    filing_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExerciseRecord
+        fields = [
+            "id", "division", "division_name", "item", "item_code", "item_name", "applicant", "received_on",
+            "decided_on", "outcome", "outcome_display", "decision_number", "officer", "officer_name",
+            "filing_due_on", "filed_on", "filing_state", "created_at", "updated_at",
+        ]
+        read_only_fields = ["filing_due_on", "created_at", "updated_at"]
+        # (division, decision_number) is unique: full_clean() in the service reports it, once.
+        validators: list = []
+
+    @extend_schema_field(serializers.ChoiceField(choices=FilingState.choices))
+    def get_filing_state(self, obj) -> str:
+        return str(deadline_status(obj.filing_due_on, obj.filed_on, timezone.localdate()))
+
+
+# The columns of the lean list, and the names they carry in the JSON (the detail's names).
+EXERCISE_RECORD_LIST_COLUMNS = (
+    ("id", "id"), ("division_id", "division"), ("item_id", "item"), ("applicant", "applicant"),
+    ("received_on", "received_on"), ("decided_on", "decided_on"), ("outcome", "outcome"),
+    ("decision_number", "decision_number"), ("officer_id", "officer"), ("filing_due_on", "filing_due_on"),
+    ("filed_on", "filed_on"),
+)
+
+
+class ExerciseRecordListSerializer(serializers.Serializer):
+    """One row of the exercise-record list, rendered from a ``.values()`` dict.
+
+    The declared fields document the shape (OpenAPI); ``to_representation`` skips DRF's
+    per-field machinery, which costs more than the query itself on a 500-row page. Dates stay
+    ``date`` objects: the JSON renderers write them as ISO 8601, exactly as the detail does.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    division = serializers.IntegerField(read_only=True)
+    item = serializers.IntegerField(read_only=True)
+    applicant = serializers.CharField(read_only=True)
+    received_on = serializers.DateField(read_only=True)
+    decided_on = serializers.DateField(read_only=True)
+    outcome = serializers.ChoiceField(choices=ExerciseRecord._meta.get_field("outcome").choices, read_only=True)
+    decision_number = serializers.CharField(read_only=True)
+    officer = serializers.IntegerField(read_only=True, allow_null=True)
+    filing_due_on = serializers.DateField(read_only=True)
+    filed_on = serializers.DateField(read_only=True, allow_null=True)
+    filing_state = serializers.ChoiceField(choices=FilingState.choices, read_only=True)
+
+    columns = tuple(column for column, _ in EXERCISE_RECORD_LIST_COLUMNS)
+
+    @staticmethod
+    def rows(values, today) -> list[dict]:
+        """The JSON rows of a page of ``.values(*columns)`` dicts; no query, no model instance."""
+        pending, overdue = FilingState.PENDING.value, FilingState.OVERDUE.value
+        on_time, late = FilingState.ON_TIME.value, FilingState.LATE.value
+        out = []
+        for v in values:
+            due, filed = v["filing_due_on"], v["filed_on"]
+            # Same rule as core.deadlines.deadline_status, inlined: it runs 500 times a page.
+            if filed is None:
+                state = overdue if today > due else pending
+            else:
+                state = on_time if filed <= due else late
+            out.append({
+                "id": v["id"], "division": v["division_id"], "item": v["item_id"], "applicant": v["applicant"],
+                "received_on": v["received_on"], "decided_on": v["decided_on"], "outcome": v["outcome"],
+                "decision_number": v["decision_number"], "officer": v["officer_id"],
+                "filing_due_on": due, "filed_on": filed, "filing_state": state,
+            })
+        return out
+
+    def to_representation(self, instance):
+        return self.rows([instance], timezone.localdate())[0]
+
+
+# --- inputs of the workflow actions -----------------------------------------------------------
+class ReasonInput(serializers.Serializer):
+    """Why, and from which day (default today). The service refuses an empty reason."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
+    on = serializers.DateField(required=False, allow_null=True, default=None, label="生效日期")
+
+
+class PublishInput(serializers.Serializer):
+    batch = ScopedPrimaryKeyRelatedField(queryset=Batch.objects.all(), label="批次")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
+
+
+class TakeOverInput(serializers.Serializer):
+    on = serializers.DateField(required=False, allow_null=True, default=None, label="承接日期")
+
+
+class FileInput(serializers.Serializer):
+    filed_on = serializers.DateField(required=False, allow_null=True, default=None, label="备案日期")
+
+
+class CatalogueQuery(serializers.Serializer):
+    division = serializers.IntegerField(help_text="承接主体（镇）的 id")
+    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="目录日期，默认今天")
