@@ -170,6 +170,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several fields share one set of choices; name the enum once instead of warning.
+    "ENUM_NAME_OVERRIDES": {
+        "LimitUnitEnum": "delegation.choices.LimitUnit",
+        "ItemStatusEnum": "delegation.choices.ItemStatus",
+    },
 }
 
 # --- Celery ------------------------------------------------------------------------------

@@ -281,6 +281,12 @@ class ExerciseRecord(AuditedModel):
             models.Index(
                 fields=["filing_due_on", "division"], condition=Q(filed_on__isnull=True), name="record_unfiled_due"
             ),
+            # A town's or a county's unfiled records (overdue count and due-soon box of the record
+            # list): bench/ measured 9 ms (town) and 45 ms (county) per page without it, 0.1-0.4 ms with it.
+            models.Index(
+                fields=["division", "filing_due_on"], condition=Q(filed_on__isnull=True),
+                name="record_unfiled_division_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["division", "decision_number"], name="record_decision_number_unique"),
@@ -302,8 +308,19 @@ class ExerciseRecord(AuditedModel):
             self._rules = ExerciseRules()
         return self._rules
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        # What the stored due date was computed from (see full_clean).
+        record._due_basis = (record.__dict__.get("item_id"), record.__dict__.get("decided_on"))
+        return record
+
     def full_clean(self, *args, **kwargs):
-        self.rules().prepare(self)  # the due date is derived, so compute it before validating
+        # The due date is derived, so compute it before validating; but only for a new record or a
+        # changed decision: a later change of the item's filing rule must not move the deadline of
+        # a decision already made (filing would otherwise turn a late record into an on-time one).
+        if self._state.adding or getattr(self, "_due_basis", None) != (self.item_id, self.decided_on):
+            self.rules().prepare(self)
         super().full_clean(*args, **kwargs)
 
     def clean(self):
@@ -313,3 +330,63 @@ class ExerciseRecord(AuditedModel):
         from core.deadlines import deadline_status
 
         return deadline_status(self.filing_due_on, self.filed_on, today)
+
+
+class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in the import pages
+    """One uploaded file imported into the catalogue (items, assignments or exercise records).
+
+    The file is checked first (every error, with its row and column), then imported all or
+    nothing once the user confirms. Small files run in the request, large ones in a Celery task
+    that updates the progress counts the page polls. The row stays as the record of who
+    imported what; the uploaded file is kept with it.
+    """
+
+    class Kind(models.TextChoices):
+        ITEM = "item", "下放事项"
+        ASSIGNMENT = "assignment", "事项承接"
+        EXERCISE_RECORD = "exercise_record", "办件记录"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待校验"
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "校验未通过"
+        VALID = "valid", "校验通过，待确认导入"
+        QUEUED = "queued", "待导入"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "导入失败"
+
+    kind = models.CharField("导入内容", max_length=16, choices=Kind.choices)
+    file = models.FileField("导入文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    file_format = models.CharField("文件格式", max_length=8)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    run_in_background = models.BooleanField("后台执行", default=False)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("未变化", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误清单", default=list, blank=True, help_text="[[行号, 列名, 说明], …]")
+    message = models.TextField("说明", blank=True)
+    seconds = models.FloatField("耗时（秒）", null=True, blank=True)
+    started_by = models.ForeignKey("auth.User", verbose_name="导入人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["started_by", "-created_at"], name="importjob_user_created")]
+        triggers = [protect_deletes()]
+
+    @property
+    def running(self) -> bool:
+        """Waiting for or inside a validation or import run (the page keeps polling)."""
+        return self.status in {self.Status.PENDING, self.Status.VALIDATING, self.Status.QUEUED, self.Status.IMPORTING}
+
+    @property
+    def percent(self) -> int:
+        return min(100, (100 * self.processed_rows // self.total_rows)) if self.total_rows else 0

@@ -57,6 +57,9 @@ def item_create(*, actor=None, **fields) -> Item:
 @transaction.atomic
 def item_update(*, item: Item, actor, **fields) -> Item:
     """Change an item's content; every version stays in its history. Withdrawn items are closed."""
+    # The caller's instance may be stale (withdrawn or published since it was read): decide on
+    # the locked row, and never write its status or batch back from an old copy.
+    item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.WITHDRAWN:
         raise ConflictError("已收回的事项不能修改。", code="item_withdrawn")
     unknown = set(fields) - ITEM_FIELDS
@@ -77,6 +80,14 @@ def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.dat
         raise ConflictError(
             f"事项“{item.name}”当前状态为{item.get_status_display()}，只有{allowed}的事项才能改为{ItemStatus(to).label}。",
             code="invalid_transition",
+        )
+    # The log is read in effective-date order (ExerciseRules.status_on): a step dated before the
+    # previous one would sort under it and the item would read as still in its old status.
+    previous = item.status_changes.order_by("-effective_on", "-id").values_list("effective_on", flat=True).first()
+    if previous is not None and on < previous:
+        raise ApplicationError(
+            f"生效日期（{on:%Y-%m-%d}）不能早于该事项上一次状态变更的生效日期（{previous:%Y-%m-%d}）。",
+            code="effective_before_previous", extra={"on": ["生效日期不能早于上一次状态变更。"]},
         )
     ItemStatusChange.objects.create(
         item=item, from_status=item.status, to_status=to, effective_on=on, reason=reason,
@@ -105,8 +116,11 @@ def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
             raise ApplicationError("事项的下放部门不在该批次公布机关的管辖范围内。", code="batch_scope")
         locked.batch = batch
         locked.save(update_fields=["batch"])
-        item = _transition(locked, to=ItemStatus.PUBLISHED, allowed_from={ItemStatus.DRAFT}, on=today,
-                           actor=actor, reason=reason or f"随{batch.name}公布")
+        # A batch that already took effect is entered after the fact: date the publication no
+        # later than the effective date, so the log reads published → in force in date order
+        # and later (possibly back-dated) suspensions sort after both.
+        item = _transition(locked, to=ItemStatus.PUBLISHED, allowed_from={ItemStatus.DRAFT},
+                           on=min(today, batch.effective_on), actor=actor, reason=reason or f"随{batch.name}公布")
         if batch.published_on is None:
             batch.published_on = today
             batch.save(update_fields=["published_on"])
@@ -125,6 +139,11 @@ def batch_publish(*, batch: Batch, items, actor) -> list[Item]:
 @transaction.atomic
 def item_bring_into_force(*, item: Item, on: datetime.date, actor=None) -> Item:
     """Published → in force, on the batch's effective date (run nightly by beat)."""
+    batch = Item.objects.select_related("batch").get(pk=item.pk).batch
+    if batch is not None and on < batch.effective_on:
+        raise ApplicationError(
+            f"{batch.name}自{batch.effective_on:%Y-%m-%d}起施行，事项不能在此之前施行。", code="not_yet_effective"
+        )
     with actor_context(actor, reason="批次施行"):
         return _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.PUBLISHED}, on=on,
                            actor=actor, reason="批次施行日期已到")
@@ -188,6 +207,9 @@ def assignment_create(
     receiving_unit: str = "便民服务中心", agreement: Agreement | None = None, actor=None,
 ) -> Assignment:
     """Assign a published or in-force item to a pilot town (or pilot county) in a mode."""
+    # Lock the item: a stale instance, or a withdrawal running concurrently, must not leave an
+    # active assignment on a withdrawn item.
+    item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status not in {ItemStatus.PUBLISHED, ItemStatus.IN_FORCE}:
         raise ConflictError(f"事项“{item.name}”状态为{item.get_status_display()}，不能交办。", code="item_not_published")
     _require_pilot(division)
@@ -224,6 +246,9 @@ def batch_assign(*, batch: Batch, division: Division, mode: str, actor=None) -> 
 
 @transaction.atomic
 def assignment_attach_agreement(*, assignment: Assignment, agreement: Agreement, actor) -> Assignment:
+    """Attach the signed agreement an assignment is taken over under."""
+    # Work on the locked row: saving a stale copy would write back its old take-over status.
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     with actor_context(actor):
         assignment.agreement = agreement
         return _save(assignment, actor, validate_constraints=False)
@@ -258,6 +283,7 @@ def _revoke(assignment: Assignment, *, on: datetime.date, actor) -> Assignment:
 def assignment_revoke(*, assignment: Assignment, actor, reason: str, on: datetime.date | None = None) -> Assignment:
     """Take one assignment back (收回); records decided from ``on`` are refused."""
     reason = _require_reason(reason)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.takeover_status == TakeOverStatus.REVOKED:
         raise ConflictError("该承接已收回。", code="invalid_transition")
     with actor_context(actor, reason=reason):

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 
+from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
 from regions.models import Department, Division
 
@@ -38,6 +39,17 @@ def certificate_issue(
 
 @transaction.atomic
 def certificate_revoke(*, certificate: EnforcementCertificate, on: datetime.date, actor, reason: str) -> EnforcementCertificate:
+    """Revoke (吊销/注销) a certificate from ``on``: decisions its holder makes from that day are refused.
+
+    A revocation is final: moving its date later would make past entrusted decisions valid after the
+    fact, so a second revocation is refused. The reason is required and kept in the history.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写理由。", code="reason_required", extra={"reason": ["请填写理由。"]})
+    certificate = EnforcementCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.revoked_on is not None:
+        raise ConflictError(f"该行政执法证已于{certificate.revoked_on:%Y-%m-%d}吊销/注销。", code="already_revoked")
     with actor_context(actor, reason=reason):
         certificate.revoked_on = on
         certificate.stamp(actor)
