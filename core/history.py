@@ -9,9 +9,11 @@ work in ``actor_context`` so those rows are attributed too.
 from __future__ import annotations
 
 import contextlib
+import uuid
 
 import pghistory
 import pgtrigger
+from django.db import connection
 from pghistory.models import Events
 
 
@@ -31,10 +33,45 @@ def protect_deletes(name: str = "protect_deletes") -> pgtrigger.Protect:
 
 @contextlib.contextmanager
 def actor_context(actor=None, **metadata):
-    """Attribute every change inside the block to ``actor`` (a user or None for the system)."""
+    """Attribute every change inside the block to ``actor`` (a user or None for the system).
+
+    pghistory keeps one context row per outermost ``pghistory.context`` and rewrites its
+    metadata when a nested block adds to it, which would re-attribute the earlier changes
+    of the block (a task calling one service for user A, then one for user B, would
+    credit both to B). So a nested block that says something new gets a context of its own
+    and the outer one is restored after it.
+
+    The context id travels in a transaction-local setting that outlives the block; it is
+    cleared on the way out so that later writes in the same transaction are not credited
+    to this actor.
+    """
+    from pghistory import runtime
+
     user_id = getattr(actor, "pk", None)
-    with pghistory.context(user=user_id, **metadata):
+    outer = getattr(runtime._tracker, "value", None)
+    wanted = {**(outer.metadata if outer else {}), "user": user_id, **metadata}
+    if outer is None:
+        with pghistory.context(**wanted):
+            yield
+        _clear_context_setting()
+    elif wanted == outer.metadata:
         yield
+    else:
+        runtime._tracker.value = runtime.Context(id=uuid.uuid4(), metadata=wanted)
+        try:
+            yield
+        finally:
+            runtime._tracker.value = outer
+
+
+def _clear_context_setting() -> None:
+    """Forget the context in the open transaction (no-op outside one: the setting died with it)."""
+    if connection.connection is None or not connection.in_atomic_block or connection.needs_rollback:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', '', true), set_config('pghistory.context_metadata', '', true)"
+        )
 
 
 def history_for(obj, *, limit: int = 200) -> list[dict]:
