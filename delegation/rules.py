@@ -34,6 +34,10 @@ class ExerciseRules:
         self._officers: dict[int, int] = {}
         self._division_names: dict[int, str] = {}
         self._rules: dict[str, DeadlineRule] = {}
+        # What preload() read in full: (item ids, division ids) and (officer ids, department ids).
+        # A pair inside these sets with nothing loaded has nothing to load (no cross product kept).
+        self._assignment_scope: tuple[set, set] = (set(), set())
+        self._cert_scope: tuple[set, set] = (set(), set())
 
     # --- bulk loading, for imports --------------------------------------------------------
     @classmethod
@@ -41,15 +45,13 @@ class ExerciseRules:
         rules = cls()
         item_ids, division_ids, officer_ids = set(item_ids), set(division_ids), set(officer_ids) - {None}
         rules._load_items(item_ids)
-        for key in ((i, d) for i in item_ids for d in division_ids):
-            rules._assignments[key] = []
+        rules._assignment_scope = (item_ids, division_ids)
         rules._load_assignments(Q(item_id__in=item_ids, division_id__in=division_ids))
         rules._load_status(item_ids)
         for officer_id, division_id in Officer.objects.filter(id__in=officer_ids).values_list("id", "division_id"):
             rules._officers[officer_id] = division_id
         department_ids = {v["department_id"] for v in rules._items.values()}
-        for key in ((o, d) for o in officer_ids for d in department_ids):
-            rules._certs[key] = []
+        rules._cert_scope = (officer_ids, department_ids)
         rules._load_certs(Q(officer_id__in=officer_ids, department_id__in=department_ids))
         return rules
 
@@ -96,6 +98,8 @@ class ExerciseRules:
     def assignments(self, item_id: int, division_id: int) -> list[dict]:
         key = (item_id, division_id)
         if key not in self._assignments:
+            if item_id in self._assignment_scope[0] and division_id in self._assignment_scope[1]:
+                return []  # preloaded: none
             self._assignments[key] = []
             self._load_assignments(Q(item_id=item_id, division_id=division_id))
         return self._assignments[key]
@@ -120,6 +124,8 @@ class ExerciseRules:
     def certificate_valid(self, officer_id: int, department_id: int, day: datetime.date) -> bool:
         key = (officer_id, department_id)
         if key not in self._certs:
+            if officer_id in self._cert_scope[0] and department_id in self._cert_scope[1]:
+                return False  # preloaded: no certificate
             self._certs[key] = []
             self._load_certs(Q(officer_id=officer_id, department_id=department_id))
         return any(
