@@ -20,11 +20,11 @@ class AuditedModel(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        null=True, blank=True, related_name="+", db_index=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="最后修改人", on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        null=True, blank=True, related_name="+", db_index=False,
     )
 
     class Meta:

@@ -255,8 +255,13 @@ class ExerciseRecord(AuditedModel):
     ``delegation.rules.ExerciseRules`` for its lookups so that an import can preload them.
     """
 
-    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="exercise_records")
-    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="exercise_records")
+    # Not indexed alone: the (division, -id) and (item, -id) indexes below serve every lookup.
+    division = models.ForeignKey(
+        Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="exercise_records", db_index=False
+    )
+    item = models.ForeignKey(
+        Item, verbose_name="事项", on_delete=models.PROTECT, related_name="exercise_records", db_index=False
+    )
     applicant = models.CharField("申请人", max_length=200)
     received_on = models.DateField("受理日期")
     decided_on = models.DateField("办结（决定）日期")
