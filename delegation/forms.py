@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.deadlines import DeadlineRule
 from core.errors import ApplicationError
@@ -24,6 +27,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class QuickSelect(forms.Select):
+    """A single-choice <select> rendered in Python, same markup as forms.Select.
+
+    Django renders a Select through templates, three per option (~40 µs an option): the record
+    list's filter dropdowns cost more than the page's query, and the new-record form of a
+    user writing for every town (1,500 towns, 600 items, 2,400 officers) took 0.3 s to render.
+    Grouped choices fall back to the template rendering.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # Read once (a ModelChoiceField's choices are a query); not list(), whose length hint
+        # would cost a COUNT query.
+        choices = [choice for choice in self.choices]
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = set(self.format_value(value))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option, mark_safe(" selected") if str(option) in selected else "", label) for option, label in choices
+        ))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
 class BootstrapMixin:
@@ -191,14 +216,14 @@ class ExerciseRecordForm(BootstrapMixin, forms.Form):
 
     model = ExerciseRecord  # labels of model errors on fields the form does not show
 
-    division = forms.ModelChoiceField(label="承接主体", queryset=None, empty_label=None)
-    item = forms.ModelChoiceField(label="事项", queryset=None, empty_label="请选择已承接的事项")
+    division = forms.ModelChoiceField(label="承接主体", queryset=None, empty_label=None, widget=QuickSelect)
+    item = forms.ModelChoiceField(label="事项", queryset=None, empty_label="请选择已承接的事项", widget=QuickSelect)
     applicant = forms.CharField(label="申请人", max_length=200)
     received_on = forms.DateField(label="受理日期", widget=DateInput())
     decided_on = forms.DateField(label="办结（决定）日期", widget=DateInput())
-    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices)
+    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=QuickSelect)
     decision_number = forms.CharField(label="决定文号", max_length=64)
-    officer = forms.ModelChoiceField(label="承办人", queryset=None, required=False, empty_label="（无）")
+    officer = forms.ModelChoiceField(label="承办人", queryset=None, required=False, empty_label="（无）", widget=QuickSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,8 @@
 
 临溪镇's clerk logs in on the Chinese login page, registers a decision taken on 1 September
 2026 under a 1-month filing rule (due 8 October: 1 October falls in the National Day
-holiday), leaves it unfiled and sees it as 已逾期未备案, then files it and sees 逾期备案.
+holiday) on the new-record page, leaves it unfiled and sees it as 已逾期未备案 on the list,
+then files it there and sees 逾期备案.
 Screenshots of the records page and the catalogue go to docs/screenshots/ for the README.
 """
 
@@ -84,7 +85,10 @@ def test_clerk_files_an_overdue_record(page, demo_site):
     expect(page.get_by_role("heading", name="办件记录与备案")).to_be_visible()
     expect(page.get_by_test_id("jurisdiction")).to_contain_text("临溪镇")
 
-    # Register a new record; its item choices are what 临溪镇 has taken over.
+    # Register a new record on its own page (the list links to it); its item choices are what
+    # 临溪镇 has taken over.
+    page.get_by_test_id("record-create").click()
+    expect(page.get_by_role("heading", name="登记新办件")).to_be_visible()
     form = page.get_by_test_id("record-form")
     options = form.locator("#id_item option").all_inner_texts()
     assert any("企业投资项目备案" in o for o in options)

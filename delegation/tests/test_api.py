@@ -8,6 +8,7 @@ which four are taken over, one cross-town item, one draft, five exercise records
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -514,6 +515,19 @@ def test_record_filters(catalogue, personas, api_for):
     # Filtering by a division outside the scope is refused, not answered with an empty page.
     error = assert_error(api_for(personas["clerk_other"]).get(f"{RECORDS}?division={catalogue['linxi'].pk}"), 400)
     assert "division" in error["fields"]
+    # The page's code/name searches are the same FilterSet's, so the API has them too.
+    fgw_numbers = {"临政备〔2026〕31号", "临政备〔2026〕45号"}
+    assert {r["decision_number"] for r in collect(client, f"{RECORDS}?item_q=fgw-001")} == fgw_numbers
+    by_name = collect(client, f"{RECORDS}?{urlencode({'item_q': '企业投资', 'page_size': 1})}")  # follows `next`
+    assert {r["decision_number"] for r in by_name} == fgw_numbers
+    assert len(collect(client, f"{RECORDS}?division_q={LINXI[:6]}")) == 5
+    assert collect(client, f"{RECORDS}?{urlencode({'division_q': '华阳'})}") == []
+    # Never wider than the scope: 华阳镇's clerk finds none of 临溪镇's records by its name.
+    assert collect(api_for(personas["clerk_other"]), f"{RECORDS}?{urlencode({'division_q': '临溪'})}") == []
+    # Pagination and format parameters alone build no FilterSet; a bad filter value among them is still a 400.
+    assert len(collect(client, f"{RECORDS}?page_size=2&format=json")) == 5
+    error = assert_error(client.get(f"{RECORDS}?page_size=2&filing_state=lost"), 400)
+    assert "filing_state" in error["fields"]
     items = collect(client, f"{ITEMS}?status=draft")
     assert [i["code"] for i in items] == ["JX-AJJ-001"]
     assert [i["code"] for i in collect(client, f"{ITEMS}?q=采砂")] == ["JX-SWJ-001"]

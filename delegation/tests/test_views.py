@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from delegation import services
 from delegation.choices import ItemStatus, Mode, Outcome, TakeOverStatus
 from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
 from regions.models import Department, Division
@@ -82,10 +83,99 @@ def test_record_list_filters_by_filing_state(client_for, personas, catalogue):
     assert [r.decision_number for r in late] == ["临政规〔2026〕12号"]
 
 
+def _numbers(response) -> set[str]:
+    assert response.status_code == 200
+    return {r.decision_number for r in response.context["object_list"]}
+
+
+def test_record_list_text_filters_search_code_or_name(client_for, personas, catalogue):
+    c = client_for(personas["office"])
+    url = reverse("delegation:record-list")
+    fgw = {"临政备〔2026〕31号", "临政备〔2026〕45号"}
+    assert _numbers(c.get(url, {"item_q": "fgw-001"})) == fgw  # code, any case
+    assert _numbers(c.get(url, {"item_q": "企业投资"})) == fgw  # name
+    assert _numbers(c.get(url, {"item_q": "采砂"})) == set()
+    everything = set(catalogue["records"])
+    assert _numbers(c.get(url, {"division_q": "临溪"})) == everything
+    assert _numbers(c.get(url, {"division_q": "341824"})) == everything  # a county code: its towns
+    assert _numbers(c.get(url, {"division_q": LINXI})) == everything
+    assert _numbers(c.get(url, {"division_q": HUAYANG})) == set()
+    assert _numbers(c.get(url, {"division_q": "华阳"})) == set()
+    # Combined with the other filters, as one FilterSet.
+    assert _numbers(c.get(url, {"item_q": "FGW", "filing_state": "pending"})) == {"临政备〔2026〕45号"}
+    # A text filter never widens the scope: 华阳镇's clerk finds none of 临溪镇's records by name.
+    assert _numbers(client_for(personas["clerk_other"]).get(url, {"division_q": "临溪"})) == set()
+
+
+def test_record_list_filter_form_fits_the_scope(client_for, personas, catalogue, monkeypatch):
+    from delegation.filtersets import ExerciseRecordFilterSet
+
+    url = reverse("delegation:record-list")
+    # One town: no division filter at all; the item is a text search, never a dropdown of items.
+    html = client_for(personas["clerk_linxi"]).get(url).content.decode()
+    assert 'name="item_q"' in html and 'name="division' not in html and '<select name="item"' not in html
+    # A county: its divisions as a dropdown, nothing outside it.
+    page = client_for(personas["office"]).get(url)
+    html = page.content.decode()
+    assert '<select name="division"' in html and 'name="division_q"' not in html
+    field = next(f for f in page.context["filter_fields"] if f.name == "division")
+    offered = {label for value, label in field.field.widget.choices if value}
+    assert offered == {"绩溪县", "临溪镇", "华阳镇", "上庄镇"}
+    # The chosen values come back selected (the dropdowns are rendered without templates).
+    html = client_for(personas["office"]).get(url, {"division": catalogue["linxi"].pk, "outcome": "approved"}).content.decode()
+    assert f'<option value="{catalogue["linxi"].pk}" selected>临溪镇</option>' in html
+    assert '<option value="approved" selected>准予</option>' in html and '<option value="refused">不予</option>' in html
+    assert '<select name="outcome" class="form-select form-select-sm" id="id_outcome">' in html
+    # More divisions than a dropdown should hold: a code/name search instead.
+    monkeypatch.setattr(ExerciseRecordFilterSet, "DIVISION_SELECT_MAX", 3)
+    html = client_for(personas["office"]).get(url).content.decode()
+    assert 'name="division_q"' in html and '<select name="division"' not in html
+    # An id filter the form does not show (a link, the API's parameter) is kept as a hidden input.
+    fgw = catalogue["items"]["JX-FGW-001"]
+    page = client_for(personas["office"]).get(url, {"item": fgw.pk, "division": catalogue["linxi"].pk})
+    html = page.content.decode()
+    assert f'<input type="hidden" name="item" value="{fgw.pk}">' in html
+    assert f'<input type="hidden" name="division" value="{catalogue["linxi"].pk}">' in html
+    assert _numbers(page) == {"临政备〔2026〕31号", "临政备〔2026〕45号"}
+
+
+def test_record_list_file_buttons_and_overdue_count(client_for, personas, catalogue, monkeypatch):
+    from delegation.views import RecordListView
+
+    c = client_for(personas["clerk_linxi"])
+    page = c.get(reverse("delegation:record-list"), {"outcome": "approved"})
+    html = page.content.decode()
+    # One shared form (token, the page to come back to); each unfiled row's button posts it to its record.
+    assert '<form id="file-form" method="post"' in html and 'name="csrfmiddlewaretoken"' in html
+    assert 'name="next" value="/delegation/records/?outcome=approved"' in html
+    for number, record in catalogue["records"].items():
+        if record.outcome != Outcome.APPROVED:
+            continue
+        action = f'formaction="{reverse("delegation:record-file", args=[record.pk])}"'
+        assert (action in html) == (record.filed_on is None), number
+        assert f'href="{reverse("delegation:record-detail", args=[record.pk])}"' in html
+    assert page.context["overdue_count"] == 1 and "已逾期未备案：1<" in html
+    # Past the cap the count stops and says so.
+    monkeypatch.setattr(RecordListView, "OVERDUE_COUNT_MAX", 0)
+    page = c.get(reverse("delegation:record-list"))
+    assert "已逾期未备案：0+<" in page.content.decode()
+
+
 def test_clerk_linxi_record_form_offers_only_taken_over_items(client_for, personas, catalogue):
-    form = client_for(personas["clerk_linxi"]).get(reverse("delegation:record-list")).context["form"]
+    c = client_for(personas["clerk_linxi"])
+    # The list page links to the new-record page instead of rendering the form itself.
+    listing = c.get(reverse("delegation:record-list"))
+    html = listing.content.decode()
+    assert 'data-testid="record-create"' in html and f'href="{reverse("delegation:record-create")}"' in html
+    assert 'data-testid="record-form"' not in html and "form" not in listing.context
+    form = c.get(reverse("delegation:record-create")).context["form"]
     codes = {i.code for i in form.fields["item"].queryset}
     assert codes == {"JX-FGW-001", "JX-JW-001", "JX-CGJ-001", "JX-GTJ-001"}  # not the cross-town or draft items
+    # A revoked assignment no longer offers its item.
+    assignment = Assignment.objects.get(item=catalogue["items"]["JX-GTJ-001"], division=catalogue["linxi"])
+    services.assignment_revoke(assignment=assignment, actor=personas["office"], reason="收回")
+    form = c.get(reverse("delegation:record-create")).context["form"]
+    assert {i.code for i in form.fields["item"].queryset} == {"JX-FGW-001", "JX-JW-001", "JX-CGJ-001"}
 
 
 def test_clerk_other_cannot_see_or_file_linxi_records(client_for, personas, catalogue):
@@ -104,7 +194,7 @@ def test_clerk_other_cannot_see_or_file_linxi_records(client_for, personas, cata
 
 def test_clerk_other_has_no_item_to_record(client_for, personas, catalogue):
     c = client_for(personas["clerk_other"])
-    form = c.get(reverse("delegation:record-list")).context["form"]
+    form = c.get(reverse("delegation:record-create")).context["form"]
     assert list(form.fields["item"].queryset) == []
     # Posting an item of 临溪's anyway: the model's rule refuses it, in Chinese, on the field.
     today = timezone.localdate()
@@ -195,7 +285,10 @@ def test_read_only_personas_see_but_cannot_post(client_for, personas, catalogue,
     assert c.get(reverse("delegation:assignment-detail", args=[assignment.pk])).status_code == 200
     listing = c.get(reverse("delegation:record-list"))
     assert record.decision_number in listing.content.decode()
-    assert listing.context["form"] is None and not listing.context["can_write"]
+    assert not listing.context["can_write"]
+    html = listing.content.decode()
+    assert 'data-testid="record-create"' not in html and 'data-testid="file-button"' not in html
+    assert c.get(reverse("delegation:record-create")).status_code == 403
 
     assert c.post(reverse("delegation:record-file", args=[record.pk])).status_code == 403
     assert c.post(reverse("delegation:item-suspend", args=[item.pk]), {"reason": "审计"}).status_code == 403
@@ -459,9 +552,9 @@ def _bulk(catalogue, n):
 
 
 # Queries per page, measured: session, user, memberships, jurisdiction names, then the page's own
-# (filter choices, rows, summary, new-record form choices). The office's record page is the largest.
+# (filter choices, rows, summary). The record page: rows, overdue count, due soon, divisions in scope.
 QUERY_BUDGET = {
-    "item-list": 7, "assignment-matrix": 9, "assignment-list": 7, "agreement-list": 5, "record-list": 14,
+    "item-list": 7, "assignment-matrix": 9, "assignment-list": 7, "agreement-list": 5, "record-list": 8,
     "overdue-list": 6, "training-list": 7,
 }
 
