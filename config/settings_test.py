@@ -5,10 +5,15 @@ import tempfile
 
 if "DATABASE_URL" not in os.environ:
     # A fresh directory per run: nothing leaks between runs; deleted when the run ends.
-    os.environ.setdefault("KUOQUAN_EMBEDDED_PG_DIR", tempfile.mkdtemp(prefix="kq-pg-") + "/data")
+    os.environ.setdefault("KUOQUAN_EMBEDDED_PG_DIR", tempfile.mkdtemp(prefix="kq-pg-"))
     os.environ.setdefault("KUOQUAN_EMBEDDED_PG_THROWAWAY", "1")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
-os.environ.setdefault("KUOQUAN_MEDIA_ROOT", tempfile.mkdtemp(prefix="kq-media-"))
+if "KUOQUAN_MEDIA_ROOT" not in os.environ:
+    import atexit
+    import shutil
+
+    os.environ["KUOQUAN_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="kq-media-")
+    atexit.register(shutil.rmtree, os.environ["KUOQUAN_MEDIA_ROOT"], ignore_errors=True)
 
 from .settings import *  # noqa: F403
 from .settings import STORAGES
