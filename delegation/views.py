@@ -313,26 +313,63 @@ class AssignmentListView(SelectorListView):
         return context
 
 
-class AssignmentCreateView(LoginRequiredMixin, View):
-    template_name = "delegation/assignment_form.html"
+class ServiceCreateView(LoginRequiredMixin, View):
+    """A create page: the form parses, one service writes, its errors land on the form.
+
+    Subclasses set ``model`` (for the write-role check), ``form_class``, ``template_name``
+    and implement ``create(form)``, ``success_message(obj)`` and ``success_url(obj)``.
+    """
+
+    model = None
+    form_class = None
+    template_name = ""
+    initial_fields: tuple[str, ...] = ()
+
+    def create(self, form):
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def render_form(self, form):
+        return render(self.request, self.template_name, {"form": form, "next": next_url(self.request)})
 
     def get(self, request):
-        require_model_write(request.user, Assignment)
-        form = AssignmentForm(user=request.user, initial={k: request.GET.get(k) for k in ("item", "division", "mode")})
-        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+        require_model_write(request.user, self.model)
+        initial = {k: request.GET.get(k) for k in self.initial_fields}
+        return self.render_form(self.form_class(user=request.user, initial=initial))
 
     def post(self, request):
-        require_model_write(request.user, Assignment)
-        form = AssignmentForm(request.POST, user=request.user)
+        require_model_write(request.user, self.model)
+        form = self.form_class(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                assignment = services.assignment_create(actor=request.user, **form.cleaned_data)
+                obj = self.create(form)
             except DOMAIN_ERRORS as exc:
                 apply_error(form, exc)
             else:
-                messages.success(request, f"已交办：{assignment}（{assignment.get_mode_display()}）")
-                return redirect_next(request, reverse("delegation:assignment-matrix"))
-        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+                messages.success(request, self.success_message(obj))
+                return redirect_next(request, self.success_url(obj))
+        return self.render_form(form)
+
+
+class AssignmentCreateView(ServiceCreateView):
+    model = Assignment
+    form_class = AssignmentForm
+    template_name = "delegation/assignment_form.html"
+    initial_fields = ("item", "division", "mode")
+
+    def create(self, form):
+        return services.assignment_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, assignment):
+        return f"已交办：{assignment}（{assignment.get_mode_display()}）"
+
+    def success_url(self, assignment):
+        return reverse("delegation:assignment-matrix")
 
 
 class AssignmentDetailView(LoginRequiredMixin, TemplateView):
@@ -411,25 +448,19 @@ class AgreementListView(SelectorListView):
         return context
 
 
-class AgreementCreateView(LoginRequiredMixin, View):
+class AgreementCreateView(ServiceCreateView):
+    model = Agreement
+    form_class = AgreementForm
     template_name = "delegation/agreement_form.html"
 
-    def get(self, request):
-        require_model_write(request.user, Agreement)
-        return render(request, self.template_name, {"form": AgreementForm(user=request.user), "next": next_url(request)})
+    def create(self, form):
+        return services.agreement_create(actor=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        require_model_write(request.user, Agreement)
-        form = AgreementForm(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                agreement = services.agreement_create(actor=request.user, **form.cleaned_data)
-            except DOMAIN_ERRORS as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, f"已登记协议书：{agreement}")
-                return redirect_next(request, reverse("delegation:agreement-detail", args=[agreement.pk]))
-        return render(request, self.template_name, {"form": form, "next": next_url(request)})
+    def success_message(self, agreement):
+        return f"已登记协议书：{agreement}"
+
+    def success_url(self, agreement):
+        return reverse("delegation:agreement-detail", args=[agreement.pk])
 
 
 class AgreementDetailView(LoginRequiredMixin, TemplateView):
@@ -500,27 +531,19 @@ class RecordListView(SelectorListView):
         return context
 
 
-class RecordCreateView(LoginRequiredMixin, View):
+class RecordCreateView(ServiceCreateView):
+    model = ExerciseRecord
+    form_class = ExerciseRecordForm
     template_name = "delegation/record_form.html"
 
-    def get(self, request):
-        require_model_write(request.user, ExerciseRecord)
-        return render(request, self.template_name, {"form": ExerciseRecordForm(user=request.user)})
+    def create(self, form):
+        return services.exercise_record_create(actor=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        require_model_write(request.user, ExerciseRecord)
-        form = ExerciseRecordForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                record = services.exercise_record_create(actor=request.user, **form.cleaned_data)
-            except DOMAIN_ERRORS as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(
-                    request, f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}"
-                )
-                return HttpResponseRedirect(reverse("delegation:record-list"))
-        return render(request, self.template_name, {"form": form})
+    def success_message(self, record):
+        return f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}"
+
+    def success_url(self, record):
+        return reverse("delegation:record-list")
 
 
 class RecordDetailView(LoginRequiredMixin, TemplateView):
@@ -624,22 +647,16 @@ class TrainingListView(SelectorListView):
         return context
 
 
-class TrainingCreateView(LoginRequiredMixin, View):
+class TrainingCreateView(ServiceCreateView):
+    model = Training
+    form_class = TrainingForm
     template_name = "delegation/training_form.html"
 
-    def get(self, request):
-        require_model_write(request.user, Training)
-        return render(request, self.template_name, {"form": TrainingForm(user=request.user)})
+    def create(self, form):
+        return services.training_record(actor=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        require_model_write(request.user, Training)
-        form = TrainingForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                training = services.training_record(actor=request.user, **form.cleaned_data)
-            except DOMAIN_ERRORS as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, f"已登记培训：{training}")
-                return HttpResponseRedirect(reverse("delegation:training-list"))
-        return render(request, self.template_name, {"form": form})
+    def success_message(self, training):
+        return f"已登记培训：{training}"
+
+    def success_url(self, training):
+        return reverse("delegation:training-list")
