@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from core import deadlines
+from core import deadlines, provisional
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
 from core.models import (
@@ -176,6 +176,8 @@ def calendar_year_import_from_package(*, year: int, actor=None) -> CalendarYear:
         calendar_year = _year_for_update(year, source=CalendarSource.PACKAGE, notice=notice, actor=actor)
         _replace_days(calendar_year, days, actor)
     deadlines.invalidate_year(year)
+    # Provisional due dates that counted through this year (weekends only) become exact.
+    calendar_year.recomputed = provisional.recompute_year(year=year, actor=actor)
     return calendar_year
 
 
@@ -214,4 +216,6 @@ def calendar_year_set_manual(*, year: int, days: Sequence[DayInput], notice: str
         calendar_year = _year_for_update(year, source=CalendarSource.MANUAL, notice=(notice or "").strip(), actor=actor)
         _replace_days(calendar_year, days, actor)
     deadlines.invalidate_year(year)
+    # Provisional due dates that counted through this year (weekends only) become exact.
+    calendar_year.recomputed = provisional.recompute_year(year=year, actor=actor)
     return calendar_year
