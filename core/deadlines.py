@@ -11,8 +11,13 @@ Every deadline in every app goes through this module; nobody writes ``timedelta(
   skipped, make-up working days (调休上班) count.
 
 The holidays come from CalendarYear/CalendarDay (entered per year, see core.services). A
-year without a CalendarYear row is unknown and any computation that needs it raises
-CalendarUnknownYear: a guessed deadline is worse than none.
+year without a CalendarYear row is unknown. The strict functions (``add_months`` …,
+``DeadlineRule.due``) raise CalendarUnknownYear when they need one: a silently guessed
+deadline is worse than none. A decision that really happened must still be recorded, so
+``DeadlineRule.due_provisional`` (and ``provisional=True`` on the functions) counts an unknown
+year as weekends only (no holidays, no make-up days) and says so: the ``Due`` it returns
+names the unknown years, the caller stores the date as 暂定, and ``core.provisional``
+recomputes it when the year is entered.
 
 Each year's holiday and workday sets are cached in the process (bulk imports compute tens of
 thousands of due dates a second) and re-read after CACHE_SECONDS, or at once when a service
@@ -41,6 +46,7 @@ __all__ = [
     "DeadlineRule",
     "DeadlineRuleField",
     "DeadlineStatus",
+    "Due",
     "add_days",
     "add_months",
     "add_working_days",
@@ -149,6 +155,49 @@ def clear_cache() -> None:
         _uncommitted.clear()
 
 
+# --- Provisional counting ------------------------------------------------------------------
+
+_WEEKENDS_ONLY = _Year(frozenset(), frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A computed due date and whether it is provisional (暂定).
+
+    ``unknown_years`` are the years the computation needed and the calendar did not know;
+    they were counted as weekends only. Empty means the date is final.
+    """
+
+    date: date
+    unknown_years: frozenset[int] = frozenset()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.unknown_years)
+
+
+class _Lookup:
+    """The calendar for each year a computation needs: strict, or weekends-only when unknown."""
+
+    __slots__ = ("provisional", "unknown")
+
+    def __init__(self, provisional: bool):
+        self.provisional = provisional
+        self.unknown: set[int] = set()
+
+    def __call__(self, year: int) -> _Year:
+        try:
+            return _calendar(year)
+        except CalendarUnknownYear:
+            if not self.provisional:
+                raise
+            self.unknown.add(year)
+            return _WEEKENDS_ONLY
+
+    def result(self, day: date) -> date | Due:
+        return Due(day, frozenset(self.unknown)) if self.provisional else day
+
+
 # --- Day arithmetic ------------------------------------------------------------------------
 
 
@@ -175,29 +224,39 @@ def is_working_day(d: date) -> bool:
     return _is_working(d, _calendar(d.year))
 
 
-def next_working_day(d: date) -> date:
-    """``d`` itself if it is a working day, otherwise the first working day after it."""
-    _check_date(d)
-    cal = _calendar(d.year)
+def _roll(d: date, lookup: _Lookup) -> date:
+    cal = lookup(d.year)
     while not _is_working(d, cal):
         d += _ONE_DAY
         if d.month == 1 and d.day == 1:
-            cal = _calendar(d.year)
+            cal = lookup(d.year)
     return d
 
 
-def add_days(start: date, n: int) -> date:
+def next_working_day(d: date, *, provisional: bool = False) -> date | Due:
+    """``d`` itself if it is a working day, otherwise the first working day after it.
+
+    With ``provisional=True`` an unknown year counts as weekends only and a ``Due`` is returned.
+    """
+    _check_date(d)
+    lookup = _Lookup(provisional)
+    return lookup.result(_roll(d, lookup))
+
+
+def add_days(start: date, n: int, *, provisional: bool = False) -> date | Due:
     """The end of an ``n``-day period triggered on ``start`` (自然日, rolled to a working day)."""
     _check_date(start)
     _check_count(n)
-    return next_working_day(start + timedelta(days=n))
+    lookup = _Lookup(provisional)
+    return lookup.result(_roll(start + timedelta(days=n), lookup))
 
 
-def add_months(start: date, n: int) -> date:
+def add_months(start: date, n: int, *, provisional: bool = False) -> date | Due:
     """The end of an ``n``-month period triggered on ``start``.
 
     The corresponding day of the last month, or that month's last day when it has none,
-    then rolled forward to a working day.
+    then rolled forward to a working day. Only the calendar of the end (and of the days it
+    rolls over) is needed: the months themselves do not depend on holidays.
     """
     _check_date(start)
     _check_count(n)
@@ -205,29 +264,31 @@ def add_months(start: date, n: int) -> date:
     year, month = divmod(months, 12)
     month += 1
     day = min(start.day, calendar.monthrange(year, month)[1])
-    return next_working_day(date(year, month, day))
+    lookup = _Lookup(provisional)
+    return lookup.result(_roll(date(year, month, day), lookup))
 
 
-def add_working_days(start: date, n: int) -> date:
+def add_working_days(start: date, n: int, *, provisional: bool = False) -> date | Due:
     """The ``n``-th working day after ``start`` (the trigger day itself is not counted).
 
-    ``n == 0`` gives ``start`` if it is a working day, else the next working day.
+    ``n == 0`` gives ``start`` if it is a working day, else the next working day. Every year
+    counted through is needed (a provisional result names each unknown one).
     """
     _check_date(start)
     _check_count(n)
+    lookup = _Lookup(provisional)
     if n == 0:
-        return next_working_day(start)
+        return lookup.result(_roll(start, lookup))
     d = start
-    year = start.year
-    cal = _calendar(year)
+    year, cal = None, None  # the trigger day itself is not counted, nor is its year needed
     while n:
         d += _ONE_DAY
         if d.year != year:
             year = d.year
-            cal = _calendar(year)
+            cal = lookup(year)
         if _is_working(d, cal):
             n -= 1
-    return d
+    return lookup.result(d)
 
 
 # --- Deadline rules stored on models -------------------------------------------------------
@@ -265,12 +326,22 @@ class DeadlineRule:
             raise ValueError(f"期限长度应为 1 至 {MAX_COUNT} 的整数，得到的是 {self.count!r}。")
 
     def due(self, start: date) -> date:
-        """The last day of the period triggered on ``start`` (the trigger day not counted)."""
+        """The last day of the period triggered on ``start`` (the trigger day not counted).
+
+        Raises CalendarUnknownYear when it needs a year the calendar does not know.
+        """
+        return self._compute(start, provisional=False)
+
+    def due_provisional(self, start: date) -> Due:
+        """Like ``due``, but an unknown year counts as weekends only; the result says which."""
+        return self._compute(start, provisional=True)
+
+    def _compute(self, start: date, *, provisional: bool):
         if self.unit == "months":
-            return add_months(start, self.count)
+            return add_months(start, self.count, provisional=provisional)
         if self.unit == "days":
-            return add_days(start, self.count)
-        return add_working_days(start, self.count)
+            return add_days(start, self.count, provisional=provisional)
+        return add_working_days(start, self.count, provisional=provisional)
 
     def __str__(self) -> str:
         return f"{self.count}{_UNITS[self.unit][1]}"

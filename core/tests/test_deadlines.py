@@ -20,6 +20,7 @@ from core.deadlines import (
     DeadlineRule,
     DeadlineRuleField,
     DeadlineStatus,
+    Due,
     add_days,
     add_months,
     add_working_days,
@@ -218,6 +219,95 @@ def test_rolled_back_manual_year_is_not_left_in_the_cache(office):
         raise RuntimeError("roll back")
     with pytest.raises(CalendarUnknownYear):
         is_working_day(D(2099, 10, 1))
+
+
+# --- provisional counting (DOMAIN.md §0: weekends only, marked 暂定) ---------------------------
+
+
+def _weekends_only_working_days(start, n, holidays=frozenset()):
+    """An independent count: weekdays not in ``holidays``, the trigger day not counted."""
+    d = start
+    while n:
+        d += timedelta(days=1)
+        if d.weekday() < 5 and d not in holidays:
+            n -= 1
+    return d
+
+
+def test_provisional_month_into_an_unknown_year_counts_weekends_and_names_the_year():
+    assert 2027 not in package_years()
+    rule = DeadlineRule.parse("1M")
+    with pytest.raises(CalendarUnknownYear):  # the strict computation still refuses
+        rule.due(D(2026, 12, 15))
+    due = rule.due_provisional(D(2026, 12, 15))
+    assert due == Due(D(2027, 1, 15), frozenset({2027}))  # Fri 15 January 2027
+    assert due.provisional is True
+    # Nominal end Sat 16 January → Mon 18 January, still provisional.
+    assert rule.due_provisional(D(2026, 12, 16)) == Due(D(2027, 1, 18), frozenset({2027}))
+    assert add_months(D(2026, 12, 16), 1, provisional=True) == Due(D(2027, 1, 18), frozenset({2027}))
+
+
+def test_provisional_of_a_known_year_is_the_strict_date_and_not_provisional():
+    for text, start in (("1M", D(2025, 9, 20)), ("20WD", D(2025, 9, 20)), ("30D", D(2026, 11, 1))):
+        rule = DeadlineRule.parse(text)
+        due = rule.due_provisional(start)
+        assert due == Due(rule.due(start)) and due.provisional is False and due.unknown_years == frozenset()
+    # The last month of the last known year ends inside it: not provisional.
+    assert DeadlineRule.parse("1M").due_provisional(D(2026, 11, 30)) == Due(D(2026, 12, 30))
+
+
+def test_provisional_roll_over_the_year_boundary_names_only_the_unknown_year(office):
+    # 2030 entered with 31 December as a holiday; 2031 unknown.
+    calendar_year_set_manual(year=2030, days=[(D(2030, 1, 1), "holiday", "元旦"), (D(2030, 12, 31), "holiday", "测试")],
+                             notice="", actor=office)
+    with pytest.raises(CalendarUnknownYear) as caught:
+        next_working_day(D(2030, 12, 31))
+    assert caught.value.year == 2031
+    assert next_working_day(D(2030, 12, 31), provisional=True) == Due(D(2031, 1, 1), frozenset({2031}))
+    # Tue 31 December is a holiday: rolled into 2031 although the nominal end lies in 2030.
+    assert add_days(D(2030, 12, 1), 30, provisional=True) == Due(D(2031, 1, 1), frozenset({2031}))
+    # A nominal end that is a working day in the known year never looks at the next one.
+    assert add_days(D(2030, 12, 1), 29, provisional=True) == Due(D(2030, 12, 30))
+
+
+def test_provisional_working_days_across_two_unknown_years():
+    start = D(2026, 12, 15)
+    holidays_2026 = {d for d in chinese_calendar.holidays if d.year == 2026}
+    expected = _weekends_only_working_days(start, 300, holidays_2026)
+    assert expected.year == 2028
+    due = add_working_days(start, 300, provisional=True)
+    assert due == Due(expected, frozenset({2027, 2028}))
+    with pytest.raises(CalendarUnknownYear) as caught:
+        add_working_days(start, 300)
+    assert caught.value.year == 2027
+
+
+def test_working_days_do_not_need_the_trigger_days_year(office):
+    # Triggered on Fri 31 December 2027 (unknown), counted in 2028 (entered): final, not provisional.
+    calendar_year_set_manual(year=2028, days=[(D(2028, 1, 3), "holiday", "测试")], notice="", actor=office)
+    assert add_working_days(D(2027, 12, 31), 1, provisional=True) == Due(D(2028, 1, 4))
+    assert add_working_days(D(2027, 12, 31), 1) == D(2028, 1, 4)
+
+
+def test_entering_the_year_turns_the_provisional_date_into_the_exact_one(office):
+    rule = DeadlineRule.parse("1M")
+    assert rule.due_provisional(D(2026, 12, 15)).provisional
+    # An invented 2027: Fri 15 January a holiday, Sat 16 a make-up working day.
+    calendar_year_set_manual(
+        year=2027, days=[(D(2027, 1, 1), "holiday", "元旦"), (D(2027, 1, 15), "holiday", "测试假日"),
+                         (D(2027, 1, 16), "workday", "测试调休上班")],
+        notice="", actor=office,
+    )
+    assert rule.due(D(2026, 12, 15)) == D(2027, 1, 16)
+    assert rule.due_provisional(D(2026, 12, 15)) == Due(D(2027, 1, 16))
+
+
+def test_provisional_lookups_of_an_unknown_year_are_cached(django_assert_num_queries):
+    rule = DeadlineRule.parse("20WD")
+    rule.due_provisional(D(2026, 12, 15))
+    with django_assert_num_queries(0):
+        for day in range(4, 16):  # from Fri 4 December the 20th working day lies in 2027
+            assert rule.due_provisional(D(2026, 12, day)).unknown_years == frozenset({2027})
 
 
 # --- the cache ------------------------------------------------------------------------------
