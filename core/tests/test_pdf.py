@@ -11,11 +11,11 @@ import pytest
 from django.template.loader import render_to_string
 
 from core.pdf import render_pdf
+from tests.system import require_binary, require_font
 
 NOTICE = """{% extends "pdf/base_official.html" %}
 {% block document_title %}{{ title }}{% endblock %}
 {% block issuer %}东莞市人民政府办公室文件{% endblock %}
-{% block doc_number %}{{ number }}{% endblock %}
 {% block title %}{{ title }}{% endblock %}
 {% block recipient %}各镇人民政府（街道办事处），市府直属各单位：{% endblock %}
 {% block body %}
@@ -37,6 +37,7 @@ PARAGRAPH = "经市政府同意，确定石龙镇、塘厦镇为简政强镇事�
 @pytest.fixture
 def notice_template(tmp_path, settings):
     """A small document template extending the official base, on the template path."""
+    require_font("Noto Serif CJK SC", package="fonts-noto-cjk")
     (tmp_path / "notice.html").write_text(NOTICE, encoding="utf-8")
     templates = [dict(engine) for engine in settings.TEMPLATES]
     templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
@@ -47,7 +48,7 @@ def notice_template(tmp_path, settings):
 def context(pages: int = 1) -> dict:
     return {
         "title": TITLE,
-        "number": "东府办〔2009〕145号",
+        "doc_number": "东府办〔2009〕145号",
         "paragraph": PARAGRAPH + LONG,
         # about 18 lines of body per paragraph batch; more paragraphs for more pages
         "filler": ["按照权责一致、依法下放的原则，将部分县级经济社会管理权限下放至试点镇。"] * (12 * pages),
@@ -55,12 +56,14 @@ def context(pages: int = 1) -> dict:
 
 
 def pdftotext(pdf: bytes, tmp_path) -> str:
+    require_binary("pdftotext", package="poppler-utils")
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def pdffonts(pdf: bytes, tmp_path) -> list[dict]:
+    require_binary("pdffonts", package="poppler-utils")
     path = tmp_path / "fonts.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -86,7 +89,8 @@ def test_base_template_carries_the_layout(notice_template):
     assert 'counter(page)' in html and "@bottom-right" in html
     assert "#e60012" in html  # red mark and separator
     assert '<div class="issuer">东莞市人民政府办公室文件</div>' in html
-    assert '<hr class="separator">' in html
+    assert '<div class="doc-number">东府办〔2009〕145号</div>' in html
+    assert '<div class="separator"></div>' in html
 
 
 def test_official_document_renders_chinese_text(notice_template, tmp_path):
@@ -118,6 +122,7 @@ def test_page_numbers_on_every_page(notice_template, tmp_path):
 
 def bbox_lines(pdf: bytes, tmp_path, page: int) -> tuple[dict, list[dict]]:
     """The page size and the text lines of one page, in points, from pdftotext -bbox-layout."""
+    require_binary("pdftotext", package="poppler-utils")
     path = tmp_path / "bbox.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-bbox-layout", "-f", str(page), "-l", str(page), str(path), "-"],

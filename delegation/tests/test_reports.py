@@ -15,12 +15,14 @@ from delegation import reports, services
 from delegation.demo import load_demo_delegation
 from delegation.models import Assignment
 from regions.models import Division
+from tests.system import require_binary, require_font
 
 LINXI, HUAYANG = "341824101", "341824100"
 
 
 @pytest.fixture
 def catalogue(personas):
+    require_font("Noto Serif CJK SC", package="fonts-noto-cjk")
     load_demo_delegation()
     return {"linxi": Division.objects.get(code=LINXI), "huayang": Division.objects.get(code=HUAYANG)}
 
@@ -34,6 +36,7 @@ def agreement_url(assignment) -> str:
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
+    require_binary("pdftotext", package="poppler-utils")
     path = tmp_path / "doc.pdf"
     path.write_bytes(content)
     return subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True).stdout
@@ -41,6 +44,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 def pdf_fonts(content: bytes, tmp_path) -> list[list[str]]:
     """pdffonts rows: [name, type …, emb, sub, uni, …]."""
+    require_binary("pdffonts", package="poppler-utils")
     path = tmp_path / "fonts.pdf"
     path.write_bytes(content)
     out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
