@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.system import require_chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 TAKE_SCREENSHOTS = os.environ.get("KUOQUAN_SCREENSHOTS") == "1"
 DECISION = "临政备〔2026〕60号"
@@ -55,7 +56,7 @@ def page(demo_site):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
+            executable_path=require_chromium(), headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"],
         )
