@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 
@@ -12,3 +13,8 @@ def home(request):
 def healthz(request):
     """Liveness for the load balancer and the run command: no database, no session."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every page whatever the <link rel=icon> says."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.ico"))

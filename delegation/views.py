@@ -8,19 +8,15 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Min
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.errors import ApplicationError
 from core.history import history_for
-from core.paging import keyset_page
 from regions import scoping
 
 from . import selectors, services
@@ -40,8 +36,19 @@ from .forms import (
     apply_error,
 )
 from .models import Agreement, Assignment, ExerciseRecord, Item, Training
-
-DOMAIN_ERRORS = (ApplicationError, ValidationError)
+from .views_base import (
+    DOMAIN_ERRORS,
+    ITEM_STATUS_BADGE,
+    TAKEOVER_BADGE,
+    SelectorListView,
+    ServiceCreateView,
+    error_text,
+    form_error_text,
+    pk_url,
+    redirect_next,
+    require_change,
+    require_model_write,
+)
 
 # css class (static/css/kuoquan.css) and badge of each filing state
 FILING_STATE_CSS = {
@@ -50,31 +57,6 @@ FILING_STATE_CSS = {
     FilingState.LATE: "status-late",
     FilingState.OVERDUE: "status-overdue",
 }
-ITEM_STATUS_BADGE = {
-    ItemStatus.DRAFT: "text-bg-secondary",
-    ItemStatus.PUBLISHED: "text-bg-info",
-    ItemStatus.IN_FORCE: "text-bg-success",
-    ItemStatus.SUSPENDED: "text-bg-warning",
-    ItemStatus.WITHDRAWN: "text-bg-dark",
-}
-TAKEOVER_BADGE = {
-    TakeOverStatus.ASSIGNED: "text-bg-warning",
-    TakeOverStatus.TAKEN_OVER: "text-bg-success",
-    TakeOverStatus.REVOKED: "text-bg-secondary",
-}
-
-
-def error_text(exc: Exception) -> str:
-    """One Chinese sentence for a domain error, for a flash message."""
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for messages_ in exc.message_dict.values() for m in messages_)
-    return "；".join(exc.messages)
-
-
-def form_error_text(form) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def decorate_records(rows, today: datetime.date):
@@ -87,68 +69,6 @@ def decorate_records(rows, today: datetime.date):
         reference = record.filed_on or today
         record.days_overdue = max((reference - record.filing_due_on).days, 0)
     return rows
-
-
-def pk_url(name: str):
-    """``reverse(name, args=[pk])`` as a function of ``pk``, reversed once.
-
-    A list page reversing two links per row spent more time on reverse() than on its query.
-    """
-    marker = "2147483647"
-    head, tail = reverse(name, args=[int(marker)]).split(marker)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def require_change(user, obj) -> None:
-    if not scoping.can(user, scoping.CHANGE, obj):
-        raise PermissionDenied("您没有修改该记录的权限。")
-
-
-def require_model_write(user, model) -> None:
-    if not scoping.may_write_model(user, model):
-        raise PermissionDenied("您没有登记该类记录的权限。")
-
-
-def next_url(request) -> str:
-    """The page to return to after a form, as posted or asked for (checked before use)."""
-    return request.POST.get("next") or request.GET.get("next") or ""
-
-
-def redirect_next(request, default: str) -> HttpResponseRedirect:
-    target = next_url(request)
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
-
-
-class SelectorListView(LoginRequiredMixin, TemplateView):
-    """A scoped, filtered list with keyset pagination (no COUNT), as regions' FilteredKeysetListView,
-    but reading through a selector."""
-
-    filterset_class = None
-    page_size = 50
-
-    def base_queryset(self):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        base = self.base_queryset()
-        filterset = None
-        qs = base
-        if self.filterset_class is not None:
-            filterset = self.filterset_class(self.request.GET or None, queryset=base, request=self.request)
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-        page = keyset_page(qs, self.request.GET, size=self.page_size)
-        query = self.request.GET.copy()
-        query.pop("after", None)
-        query.pop("before", None)
-        return {
-            **super().get_context_data(**kwargs),
-            "object_list": page.rows,
-            "filter": filterset,
-            "page": page,
-            "querystring": query.urlencode(),
-        }
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -313,49 +233,6 @@ class AssignmentListView(SelectorListView):
         return context
 
 
-class ServiceCreateView(LoginRequiredMixin, View):
-    """A create page: the form parses, one service writes, its errors land on the form.
-
-    Subclasses set ``model`` (for the write-role check), ``form_class``, ``template_name``
-    and implement ``create(form)``, ``success_message(obj)`` and ``success_url(obj)``.
-    """
-
-    model = None
-    form_class = None
-    template_name = ""
-    initial_fields: tuple[str, ...] = ()
-
-    def create(self, form):
-        raise NotImplementedError
-
-    def success_message(self, obj) -> str:
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
-
-    def render_form(self, form):
-        return render(self.request, self.template_name, {"form": form, "next": next_url(self.request)})
-
-    def get(self, request):
-        require_model_write(request.user, self.model)
-        initial = {k: request.GET.get(k) for k in self.initial_fields}
-        return self.render_form(self.form_class(user=request.user, initial=initial))
-
-    def post(self, request):
-        require_model_write(request.user, self.model)
-        form = self.form_class(request.POST, request.FILES, user=request.user)
-        if form.is_valid():
-            try:
-                obj = self.create(form)
-            except DOMAIN_ERRORS as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, self.success_message(obj))
-                return redirect_next(request, self.success_url(obj))
-        return self.render_form(form)
-
-
 class AssignmentCreateView(ServiceCreateView):
     model = Assignment
     form_class = AssignmentForm
@@ -369,7 +246,8 @@ class AssignmentCreateView(ServiceCreateView):
         return f"已交办：{assignment}（{assignment.get_mode_display()}）"
 
     def success_url(self, assignment):
-        return reverse("delegation:assignment-matrix")
+        # The matrix posts with next= and returns there; the form page goes on to the new row.
+        return reverse("delegation:assignment-detail", args=[assignment.pk])
 
 
 class AssignmentDetailView(LoginRequiredMixin, TemplateView):
@@ -516,7 +394,7 @@ class RecordListView(SelectorListView):
         due_soon = (
             selectors.due_soon_record_list(user=user, today=today)
             .select_related(None)
-            .only("id", "decision_number", "filing_due_on", "filed_on")  # what the box shows
+            .only("id", "decision_number", "filing_due_on", "filing_due_provisional", "filed_on")  # what the box shows
             .order_by("filing_due_on")[:10]
         )
         context.update(
@@ -525,6 +403,7 @@ class RecordListView(SelectorListView):
             overdue_count=overdue,
             overdue_display=f"{self.OVERDUE_COUNT_MAX}+" if overdue > self.OVERDUE_COUNT_MAX else overdue,
             due_soon=decorate_records(list(due_soon), today),
+            provisional_count=selectors.provisional_record_count(user=user, at_most=self.OVERDUE_COUNT_MAX),
             filter_fields=filter_fields,
             filter_hidden=filter_hidden,
         )
@@ -540,10 +419,15 @@ class RecordCreateView(ServiceCreateView):
         return services.exercise_record_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, record):
-        return f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}"
+        provisional = "（暂定：该年度节假日安排尚未录入，录入后自动重算）" if record.filing_due_provisional else ""
+        return f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}{provisional}"
 
     def success_url(self, record):
-        return reverse("delegation:record-list")
+        return reverse("delegation:record-detail", args=[record.pk])
+
+    def form_context(self, form):
+        # A clerk whose town has taken nothing over would otherwise face an empty item list.
+        return {"no_items": not form.fields["item"].queryset.exists()}
 
 
 class RecordDetailView(LoginRequiredMixin, TemplateView):
@@ -630,6 +514,7 @@ class OverdueListView(LoginRequiredMixin, TemplateView):
             "sort": sort,
             "division": division if division and division.isdigit() else "",
             "can_write": scoping.may_write_model(user, ExerciseRecord),
+            "provisional_count": selectors.provisional_record_count(user=user, at_most=RecordListView.OVERDUE_COUNT_MAX),
         }
 
 

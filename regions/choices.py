@@ -27,6 +27,10 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "审计"
 
 
+# How the clerk role reads for a town that holds no (active) pilot designation.
+NON_PILOT_CLERK_LABEL = "镇经办人"
+
+
 # The levels a membership of each role may be bound to.
 ROLE_LEVELS = {
     Role.OFFICE: {Level.COUNTY, Level.CITY},

@@ -2,8 +2,8 @@
 
 临溪镇's clerk logs in on the Chinese login page, registers a decision taken on 1 September
 2026 under a 1-month filing rule (due 8 October: 1 October falls in the National Day
-holiday) on the new-record page, leaves it unfiled and sees it as 已逾期未备案 on the list,
-then files it there and sees 逾期备案.
+holiday) on the new-record page, lands on the record, leaves it unfiled and sees it as
+已逾期未备案 on the list, then files it there and sees 逾期备案.
 With KUOQUAN_SCREENSHOTS=1 the records page and the catalogue are saved to docs/screenshots/
 for the README (off by default, so a test run leaves the work tree clean).
 """
@@ -105,7 +105,10 @@ def test_clerk_files_an_overdue_record(page, demo_site):
     form.locator("#id_decision_number").fill(DECISION)
     form.get_by_role("button", name="登记").click()
 
+    # The clerk lands on the new record, then goes back to the list.
     expect(page.locator(".alert-success")).to_contain_text("备案期限 2026-10-08")
+    expect(page.get_by_role("heading", name=f"办件 {DECISION}")).to_be_visible()
+    page.get_by_test_id("delegation-nav").get_by_role("link", name="办件备案").click()
     row = page.locator(f'tr[data-decision="{DECISION}"]')
     state = row.get_by_test_id("filing-state")
     expect(state).to_contain_text("已逾期未备案")
