@@ -12,6 +12,7 @@ api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("regions/", include("regions.api.urls")),
     path("delegation/", include("delegation.api.urls")),
+    path("ledger/", include("core.ledger.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("delegation/import/", include("delegation.urls_import")),
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
+    path("ledger/", include("core.ledger.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
