@@ -1,8 +1,10 @@
 """One FilterSet per list, shared by the HTML pages and the API viewsets (STYLE.md).
 
-The querysets they narrow are already scoped by the selectors; the choice querysets of the
-foreign-key filters are scoped too (when a request is given) so a dropdown never names a
-division or department outside the user's jurisdiction.
+The querysets they narrow are already scoped by the selectors. The base, ScopedFilterSet
+(regions.filtersets over core.filtering), scopes the choices of every model-choice filter with
+the request's user, so a dropdown never names a division or department outside the user's
+jurisdiction, and makes a wrong filter an error (400 in the API, a message on the page) instead
+of a silently unfiltered list.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from regions import scoping
+from regions.filtersets import ScopedFilterSet
 from regions.models import Department, Division
 
 from .choices import Category, FilingState, ItemStatus, Mode, Outcome, TakeOverStatus
@@ -32,43 +35,16 @@ def _departments(request):
     return qs.filter(id__in=scoping.scope(Item.objects.all(), user).values("department_id"))
 
 
-def _batches(request):
-    qs = Batch.objects.all()
-    user = _user(request)
-    return qs if user is None else scoping.scope(qs, user)
+# Choices named here are scoped by ScopedFilterSet (regions.filtersets) with the request's user.
+_batches = Batch.objects.all()
+_divisions = Division.objects.order_by("path")
+_items = Item.objects.order_by("code")
 
 
-def _divisions(request):
-    qs = Division.objects.order_by("path")
-    user = _user(request)
-    return qs if user is None else scoping.scope(qs, user)
-
-
-def _items(request):
-    qs = Item.objects.order_by("code")
-    user = _user(request)
-    return qs if user is None else scoping.scope(qs, user)
-
-
-class StyledFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on the filter form's widgets (the HTML lists render it; the API ignores it)."""
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                parts = getattr(field.widget, "widgets", None)
-                for widget in parts or [field.widget]:
-                    select = getattr(widget, "input_type", "") == "select"
-                    css = "form-select form-select-sm" if select else "form-control form-control-sm"
-                    widget.attrs["class"] = css + (" d-inline-block w-auto" if parts else "")
-            form._styled = True
-        return form
-
-
-class ItemFilterSet(StyledFilterSet):
+class ItemFilterSet(ScopedFilterSet):
     """Catalogue list: status, category, department, batch and a search on code/name."""
+
+    choices_scoped_by_queryset = ("department",)  # _departments: those of the visible items
 
     q = django_filters.CharFilter(method="filter_q", label="搜索（编码或名称）")
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label="状态")
@@ -87,7 +63,7 @@ class ItemFilterSet(StyledFilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
 
 
-class AssignmentFilterSet(StyledFilterSet):
+class AssignmentFilterSet(ScopedFilterSet):
     """Assignments: item, receiving division, mode, take-over status."""
 
     item = django_filters.ModelChoiceFilter(queryset=_items, label="事项")
@@ -100,7 +76,7 @@ class AssignmentFilterSet(StyledFilterSet):
         fields = ["item", "division", "mode", "takeover_status"]
 
 
-class ExerciseRecordFilterSet(StyledFilterSet):
+class ExerciseRecordFilterSet(ScopedFilterSet):
     """Exercise records: division, item, outcome, filing state (as of today), decision date range.
 
     ``division`` and ``item`` take ids (the API, links); they are validated against the user's
@@ -119,7 +95,7 @@ class ExerciseRecordFilterSet(StyledFilterSet):
         choices=FilingState.choices, method="filter_filing_state", label="备案状态", widget=QuickSelect
     )
     decided_on = django_filters.DateFromToRangeFilter(
-        label="办结日期（起止）", widget=django_filters.widgets.RangeWidget(attrs={"type": "date"})
+        label="办结日期（起止）", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
 
     # The page offers the division as a dropdown up to this many divisions in scope (a county
@@ -194,7 +170,7 @@ def filing_state_q(state: str, today=None) -> Q:
     return Q()
 
 
-class TrainingFilterSet(StyledFilterSet):
+class TrainingFilterSet(ScopedFilterSet):
     division = django_filters.ModelChoiceFilter(queryset=_divisions, label="参训单位")
     kind = django_filters.ChoiceFilter(choices=Training._meta.get_field("kind").choices, label="培训类型")
 

@@ -24,11 +24,11 @@ from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStat
 
 
 def _filtered(qs: QuerySet, filterset_class, filters, request=None) -> QuerySet:
-    """Apply ``filterset_class`` to ``qs`` when ``filters`` are given; invalid filters are ignored."""
+    """Apply ``filterset_class`` to ``qs`` when ``filters`` are given; invalid filters give no rows
+    (core.filtering.StrictFilterSet), never the unfiltered set."""
     if not filters:
         return qs
-    filterset = filterset_class(filters, queryset=qs, request=request)
-    return filterset.qs if filterset.is_valid() else qs
+    return filterset_class(filters, queryset=qs, request=request).qs
 
 
 # --- items -----------------------------------------------------------------------------------

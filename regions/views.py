@@ -24,7 +24,7 @@ class FilteredKeysetListView(LoginRequiredMixin, ScopedQuerysetMixin, ListView):
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset_class(self.request.GET or None, queryset=self.get_queryset(), request=self.request)
-        qs = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+        qs = filterset.qs  # an invalid filter shows its error and no rows (core.filtering)
         page = keyset_page(qs, self.request.GET, size=self.page_size)
         query = self.request.GET.copy()
         query.pop("after", None)

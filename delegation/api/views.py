@@ -14,7 +14,6 @@ import orjson
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, viewsets
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
+from core.api.filtering import StrictFilterBackend
 from core.api.history import HistoryMixin
 from regions import scoping
 from regions.permissions import ScopedViewSetMixin, ensure_can
@@ -65,14 +65,14 @@ RENDERERS = [ORJSONRenderer, renderers.BrowsableAPIRenderer]
 PDF_RESPONSE = OpenApiResponse(response=OpenApiTypes.BINARY, description="application/pdf")
 
 
-class FilterBackend(DjangoFilterBackend):
+class FilterBackend(StrictFilterBackend):
     """The shared FilterSets, built only when the request carries a parameter that may filter.
 
     DjangoFilterBackend builds the FilterSet (a form, deep copies of every filter, its
     validation) on every list request; without filter parameters that changes nothing but cost
     about a third of the CPU of the exercise-record list. Pagination and format parameters
     are not filters; any other parameter goes through the FilterSet as before (unknown names
-    are ignored there, invalid values are a 400).
+    and invalid values are a 400, see core.filtering).
     """
 
     def filter_queryset(self, request, queryset, view):
