@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "regions.context_processors.jurisdiction",
+                "core.context_processors.calendar_banner",
             ],
         },
     },
@@ -125,6 +126,9 @@ LEDGER_SCOPE = "regions.scoping.scope"
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permissions that follow from a role (core.add_calendaryear for offices and superiors);
+    # before ModelBackend so that, for those, the roles answer without a permissions query.
+    "regions.backends.RolePermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

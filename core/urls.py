@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views_calendar
+from . import views_calendar, views_calendar_notice
 
 app_name = "core"
 
 urlpatterns = [
     path("calendar/", views_calendar.calendar_year_list, name="calendar-year-list"),
+    path("calendar/notice/", views_calendar_notice.calendar_notice, name="calendar-notice"),
     path("calendar/manual/", views_calendar.calendar_manual, name="calendar-manual"),
     path("calendar/<int:year>/", views_calendar.calendar_year_detail, name="calendar-year-detail"),
 ]

@@ -1,7 +1,8 @@
 """The office's pages for the holiday calendar: the years, one year's days, manual entry.
 
-Reading is open to every signed-in user (everyone's deadlines depend on it); entering a year
-needs the Django permission ``core.add_calendarday``.
+Reading is open to every signed-in user (everyone's deadlines depend on it). Who may enter
+or change a year is decided by core.calendar_access alone; a refusal is a styled page with
+the reason (403). Entering from the pasted notice is in core.views_calendar_notice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -19,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import services
+from core.calendar_access import calendar_entry_refusal, may_enter_calendar
 from core.errors import ApplicationError
 from core.history import history_for
 from core.models import CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, CalendarDayKind, CalendarSource, CalendarYear
 
-WRITE_PERMISSION = "core.add_calendarday"
 WEEKDAYS = "一二三四五六日"
 
 # Accepted spellings of the kind column; the documented ones are holiday/workday.
@@ -118,7 +119,7 @@ def calendar_year_list(request):
     return render(request, "core/calendar_year_list.html", {
         "years": years,
         "missing": missing,
-        "can_write": request.user.has_perm(WRITE_PERMISSION),
+        "can_write": may_enter_calendar(request.user),
     })
 
 
@@ -136,20 +137,49 @@ def calendar_year_detail(request, year: int):
         "days": days,
         "tab": tab,
         "history": history_for(calendar_year) if tab == "history" else None,
-        "can_write": calendar_year.source == CalendarSource.MANUAL and request.user.has_perm(WRITE_PERMISSION),
+        "can_write": calendar_year.source == CalendarSource.MANUAL
+        and calendar_entry_refusal(request.user, calendar_year.year) is None,
     })
 
 
+def refused(request, reason: str, year: int | None = None):
+    """The styled refusal page (403) with the reason, and where to read the calendar instead."""
+    known = year is not None and CalendarYear.objects.filter(year=year).exists()
+    return render(request, "core/calendar_refused.html", {"reason": reason, "year": year if known else None},
+                  status=403)
+
+
+def year_param(value: str | None) -> int | None:
+    """A year from a query string or form field, or None when it is not a plausible year."""
+    value = (value or "").strip()
+    if value.isdigit() and CALENDAR_MIN_YEAR <= int(value) <= CALENDAR_MAX_YEAR:
+        return int(value)
+    return None
+
+
+def saved_message(calendar_year, days) -> str:
+    """"已保存…": the days saved and, from core.provisional, how many provisional due dates moved."""
+    holidays = sum(1 for _, kind, _ in days if kind == CalendarDayKind.HOLIDAY)
+    text = f"已保存{calendar_year.year}年的节假日安排：放假 {holidays} 天，调休上班 {len(days) - holidays} 天。"
+    recomputed = getattr(calendar_year, "recomputed", None)
+    if recomputed is not None:
+        text += f"已按新日历重新计算暂定期限 {recomputed} 个。" if recomputed else "没有需要重新计算的暂定期限。"
+    return text
+
+
 @login_required
-@permission_required(WRITE_PERMISSION, raise_exception=True)
 def calendar_manual(request):
-    """Enter or correct a whole year from the State Council notice (all lines or none)."""
+    """Enter or correct a whole year day by day (all lines or none)."""
+    source = request.POST if request.method == "POST" else request.GET
+    refusal = calendar_entry_refusal(request.user, year_param(source.get("year")))
+    if refusal:
+        return refused(request, refusal, year_param(source.get("year")))
     if request.method == "POST":
         form = CalendarManualForm(request.POST)
         if form.is_valid():
             year = form.cleaned_data["year"]
             try:
-                services.calendar_year_set_manual(
+                calendar_year = services.calendar_year_set_manual(
                     year=year, days=form.cleaned_data["day_list"], notice=form.cleaned_data["notice"],
                     actor=request.user,
                 )
@@ -161,7 +191,7 @@ def calendar_manual(request):
                 else:
                     form.add_error(None, exc.message)
             else:
-                messages.success(request, f"已保存{year}年的节假日安排（{len(form.cleaned_data['day_list'])} 天）。")
+                messages.success(request, saved_message(calendar_year, form.cleaned_data["day_list"]))
                 return HttpResponseRedirect(reverse("core:calendar-year-detail", args=[year]))
     else:
         form = CalendarManualForm(initial=_initial(request.GET.get("year")))
@@ -170,10 +200,11 @@ def calendar_manual(request):
 
 def _initial(year_text: str | None) -> dict:
     """Prefill the form with a manual year's current days, for a correction."""
-    if not (year_text and year_text.isdigit() and CALENDAR_MIN_YEAR <= int(year_text) <= CALENDAR_MAX_YEAR):
+    year = year_param(year_text)
+    if year is None:
         return {}
-    calendar_year = CalendarYear.objects.filter(year=int(year_text), source=CalendarSource.MANUAL).first()
+    calendar_year = CalendarYear.objects.filter(year=year, source=CalendarSource.MANUAL).first()
     if calendar_year is None:
-        return {"year": int(year_text)}
+        return {"year": year}
     lines = [f"{d.date:%Y-%m-%d},{d.kind},{d.name}" for d in calendar_year.days.order_by("date")]
     return {"year": calendar_year.year, "notice": calendar_year.notice, "days": "\n".join(lines)}

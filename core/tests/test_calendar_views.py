@@ -1,4 +1,7 @@
-"""The office's calendar pages: reading for everyone signed in, manual entry by permission."""
+"""The calendar pages: reading for everyone signed in; day-by-day entry under core.calendar_access.
+
+The notice page, the persona matrix and the banner are in test_calendar_notice.py.
+"""
 
 from __future__ import annotations
 
@@ -47,9 +50,17 @@ def reader(client, django_user_model):
 
 
 @pytest.fixture
+def superuser(client, django_user_model):
+    user = django_user_model.objects.create_superuser("root-writer", password="x")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def writer(client, django_user_model):
     user = django_user_model.objects.create_user("writer", password="x")
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="add_calendarday"))
+    # A permission granted directly (no membership): entering a year not known yet.
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="add_calendaryear"))
     client.force_login(user)
     return user
 
@@ -65,7 +76,9 @@ def test_pages_need_a_signed_in_user(client):
 
 
 def test_year_list(client, reader, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    # session, user, memberships, the years; a user without membership costs ModelBackend's two
+    # permission queries, and the cold calendar cache (fresh_cache) three for the banner.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("core:calendar-year-list"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -77,7 +90,7 @@ def test_year_list(client, reader, django_assert_max_num_queries):
 
 
 def test_year_detail(client, reader, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("core:calendar-year-detail", args=[2025]))
     page = response.content.decode()
     assert "2025-09-28" in page and "调休上班" in page and "国庆节" in page
@@ -89,7 +102,11 @@ def test_year_detail(client, reader, django_assert_max_num_queries):
 
 
 def test_manual_entry_needs_the_permission(client, reader):
-    assert client.get(reverse("core:calendar-manual")).status_code == 403
+    response = client.get(reverse("core:calendar-manual"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'data-testid="calendar-refusal"' in page and "您的账号可以查看节假日日历，但不能录入" in page
+    assert 'class="navbar' in page  # inside the site's layout, not a bare 403
     response = client.post(reverse("core:calendar-manual"), {"year": 2099, "days": GOOD_2099})
     assert response.status_code == 403
     assert not CalendarYear.objects.filter(year=2099).exists()
@@ -131,7 +148,15 @@ def test_manual_entry_maps_the_services_refusals_to_lines(client, writer):
     assert not CalendarYear.objects.filter(year=2099).exists()
 
 
-def test_manual_entry_refuses_a_package_year(client, writer):
+def test_manual_entry_of_a_package_year_is_refused_to_the_office(client, writer):
+    before = CalendarDay.objects.filter(year__year=2025).count()
+    response = client.post(reverse("core:calendar-manual"), {"year": 2025, "days": "2025-03-03,holiday,假日"})
+    assert response.status_code == 403
+    assert "从 chinese-calendar 软件包导入" in response.content.decode()
+    assert CalendarDay.objects.filter(year__year=2025).count() == before
+
+
+def test_manual_entry_refuses_a_package_year_even_to_a_superuser(client, superuser):
     before = CalendarDay.objects.filter(year__year=2025).count()
     response = client.post(reverse("core:calendar-manual"), {"year": 2025, "days": "2025-03-03,holiday,假日"})
     assert response.status_code == 200
@@ -139,10 +164,30 @@ def test_manual_entry_refuses_a_package_year(client, writer):
     assert CalendarDay.objects.filter(year__year=2025).count() == before
 
 
-def test_manual_form_prefills_a_manual_year_for_correction(client, writer):
+def test_an_entered_year_is_corrected_only_by_a_superuser(client, writer, django_user_model):
     calendar_year_set_manual(
         year=2099, days=[(D(2099, 10, 1), "holiday", "国庆节"), (D(2099, 9, 27), "workday", "国庆节调休上班")],
         notice="国办发明电〔2098〕1号", actor=writer,
+    )
+    detail = client.get(reverse("core:calendar-year-detail", args=[2099])).content.decode()
+    assert reverse("core:calendar-manual") + "?year=2099" not in detail  # no 修改 for the office
+    response = client.get(reverse("core:calendar-manual") + "?year=2099")
+    assert response.status_code == 403 and "只能由系统管理员进行" in response.content.decode()
+    response = client.post(reverse("core:calendar-manual"), {"year": 2099, "days": "2099-10-02,holiday,国庆节"})
+    assert response.status_code == 403
+    assert list(CalendarDay.objects.filter(year__year=2099).values_list("date", flat=True)) == [
+        D(2099, 9, 27), D(2099, 10, 1)]
+
+    client.force_login(django_user_model.objects.create_superuser("root-corrector", password="x"))
+    response = client.post(reverse("core:calendar-manual"), {"year": 2099, "days": "2099-10-02,holiday,国庆节"})
+    assert response.status_code == 302
+    assert list(CalendarDay.objects.filter(year__year=2099).values_list("date", flat=True)) == [D(2099, 10, 2)]
+
+
+def test_manual_form_prefills_a_manual_year_for_correction(client, superuser):
+    calendar_year_set_manual(
+        year=2099, days=[(D(2099, 10, 1), "holiday", "国庆节"), (D(2099, 9, 27), "workday", "国庆节调休上班")],
+        notice="国办发明电〔2098〕1号", actor=superuser,
     )
     detail = client.get(reverse("core:calendar-year-detail", args=[2099])).content.decode()
     assert reverse("core:calendar-manual") + "?year=2099" in detail
