@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.deadlines import DeadlineRule, validate_deadline_rule
 from core.history import protect_deletes, track
@@ -159,8 +160,15 @@ class Agreement(AuditedModel):
         return self.number
 
     def clean(self):
+        errors = {}
         if self.department_id and self.division_id and not self.division.is_within(self.department.division):
-            raise ValidationError({"division": "承接主体必须在下放部门所属区划的管辖范围内。"})
+            errors["division"] = "承接主体必须在下放部门所属区划的管辖范围内。"
+        # An agreement is registered once signed: a date ahead of today is a typing error (2027 for 2026).
+        today = timezone.localdate()
+        if self.signed_on and self.signed_on > today:
+            errors["signed_on"] = f"签署日期（{self.signed_on:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）：协议书签署后才能登记。"
+        if errors:
+            raise ValidationError(errors)
 
 
 @track()
