@@ -1,7 +1,8 @@
 """PDF documents of the catalogue, laid out as official documents (GB/T 9704, DOMAIN.md §9).
 
-- the public notice (公告) of the items a town (or pilot county) holds: title, document number
-  of the batch, the table of items, issuing body and date;
+- the public notice (公告) of the items a town (or pilot county) holds: the body states each
+  batch's document, publication and effective dates; the table of items follows as an
+  attachment (附件) grouped by batch; the number and date are the latest batch's;
 - the agreement (协议书) under which an assignment was taken over: both parties, the items
   it covers, mode, filing rule, signatories and signing date.
 
@@ -15,11 +16,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from core.deadlines import DeadlineRule
-from core.pdf import render_pdf
+from core.pdf import render_pdf, title_lines
 from regions import scoping
 from regions.choices import Level
 from regions.models import Division
@@ -78,6 +80,17 @@ def _rows(assignments) -> list[ItemRow]:
 
 
 # --- the public notice of a town's catalogue --------------------------------------------------
+CN_NUMERALS = "〇一二三四五六七八九"
+
+
+def cn_ordinal(n: int) -> str:
+    """一, 二 … 十, 十一 … 九十九: the numbering of 一、 and （一） points."""
+    tens, ones = divmod(n, 10)
+    if not 0 < n < 100:
+        raise ValueError(n)
+    return (f"{CN_NUMERALS[tens] if tens > 1 else ''}十" if tens else "") + (CN_NUMERALS[ones] if ones else "")
+
+
 def catalogue_division(*, user, division_id) -> Division:
     """The receiving body whose notice ``user`` asks for; 404 outside the jurisdiction."""
     division = scoping.scope(Division.objects.select_related("parent"), user).filter(pk=division_id).first()
@@ -87,46 +100,96 @@ def catalogue_division(*, user, division_id) -> Division:
 
 
 def catalogue_assignments(*, division: Division):
-    """The items in force that ``division`` holds (assigned or taken over, not revoked), by code."""
+    """The items ``division`` holds (assigned or taken over, not revoked) that are announced:
+    in force, or in a published batch that takes effect later. By batch, then code."""
+    announced = Q(item__status=ItemStatus.IN_FORCE) | Q(item__status=ItemStatus.PUBLISHED,
+                                                         item__batch__published_on__isnull=False)
     return (
-        Assignment.objects.filter(division=division, item__status=ItemStatus.IN_FORCE)
+        Assignment.objects.filter(announced, division=division)
         .exclude(takeover_status=TakeOverStatus.REVOKED)
         .select_related("item__department__division", "item__batch__division")
-        .order_by("item__code")
+        .order_by("item__batch__effective_on", "item__batch__code", "item__code")
     )
+
+
+@dataclass
+class BatchPart:
+    """One batch's share of a notice: its document, its dates, its rows."""
+
+    label: str  # （一）, （二）: the second-level numbering of the body's points
+    name: str
+    document_number: str
+    published_on: str
+    effective_on: str
+    rows: list
+
+    @property
+    def reference(self) -> str:
+        """《…》（绩政〔2009〕88号，2009年12月20日公布）"""
+        details = "，".join(filter(None, [self.document_number, self.published_on and f"{self.published_on}公布"]))
+        return f"《{self.name}》（{details}）" if details else f"《{self.name}》"
+
+    @property
+    def caption(self) -> str:
+        """The table's heading for this batch's rows."""
+        return f"{self.reference}，自{self.effective_on}起施行" if self.effective_on else self.reference
+
+
+def _batch_parts(assignments: list[Assignment]) -> list[BatchPart]:
+    parts: dict = {}
+    rows = _rows(assignments)
+    for assignment, row in zip(assignments, rows, strict=True):
+        batch = assignment.item.batch
+        if batch.pk not in parts:
+            parts[batch.pk] = BatchPart(
+                label=f"（{cn_ordinal(len(parts) + 1)}）", name=batch.name, document_number=batch.document_number,
+                published_on=cn_date(batch.published_on) if batch.published_on else "",
+                effective_on=cn_date(batch.effective_on), rows=[],
+            )
+        parts[batch.pk].rows.append(row)
+    return list(parts.values())
 
 
 def catalogue_context(*, division: Division, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    assignments = list(catalogue_assignments(division=division))
-    batches = sorted({a.item.batch for a in assignments if a.item.batch_id},
-                     key=lambda b: (b.effective_on, b.code))
-    latest = batches[-1] if batches else None
-    # The body that publishes the batch issues the notice (绩溪县 for 临溪镇, 东莞市 for 石龙镇).
+    # An item is only ever published in a batch; one without (a data repair) has no date to state.
+    assignments = [a for a in catalogue_assignments(division=division) if a.item.batch_id]
+    parts = _batch_parts(assignments)
+    latest = assignments[-1].item.batch if assignments else None
+    # The body that publishes the batch issues the notice (绩溪县 for 临溪镇, 东莞市 for 石龙镇);
+    # the notice carries the number and date of the latest batch it announces.
     issuer_division = latest.division if latest else (division.parent or division)
     issuer = government_of(issuer_division)
-    kind = "下放行政管理事项" if division.level == Level.TOWN else "下放管理权限事项"
-    effective = min((b.effective_on for b in batches), default=None)
+    kind = "行政管理事项" if division.level == Level.TOWN else "管理权限事项"
+    date = cn_date(latest.published_on or latest.effective_on) if latest else cn_date(today)
+    departments = list(dict.fromkeys(department_name(a.item.department) for a in assignments))
+    modes = [m.label for m in Mode if any(a.mode == m for a in assignments)]
     return {
         "issuer": issuer,
         "doc_number": latest.document_number if latest else "",
-        "title": f"{issuer}关于向{division.name}{kind}的公告",
+        "title": f"{issuer}关于向{division.name}下放{kind}的公告",
+        "title_lines": title_lines([issuer, f"关于向{division.name}", "下放", kind, "的公告"]),
         "division": division,
         "receiver": government_of(division),
-        "batches": batches,
-        "batch_references": "、".join(
-            f"《{b.name}》（{b.document_number}）" if b.document_number else f"《{b.name}》" for b in batches
-        ),
-        "effective_on": cn_date(effective) if effective else "",
-        "rows": _rows(assignments),
-        "modes": sorted({a.get_mode_display() for a in assignments}),
+        "kind": kind,
+        "count": len(assignments),
+        "parts": parts,
+        "groups": [{"caption": p.caption, "rows": p.rows} for p in parts],
+        "rows": [row for p in parts for row in p.rows],
+        "modes": modes,
+        "entrusted": any(a.mode == Mode.ENTRUST for a in assignments),
+        "attachment_title": f"{division.name}承接{kind}目录",
         "signature": issuer,
-        "date": cn_date(latest.published_on or latest.effective_on) if latest else cn_date(today),
+        "date": date,
+        # 版记: the departments that hand the items down and the leading group's office read it.
+        "cc": [*departments, f"{issuer_division.name}扩权强镇工作领导小组办公室"],
+        "printer": f"{issuer}办公室",
+        "printed_on": date,
     }
 
 
 def catalogue_pdf(*, division: Division) -> bytes:
-    """The notice (公告) of the items in force for ``division``, as a PDF."""
+    """The notice (公告) of the items announced for ``division``, as a PDF."""
     return render_pdf("pdf/delegation/catalogue.html", catalogue_context(division=division))
 
 
@@ -164,6 +227,7 @@ def agreement_context(*, assignment: Assignment) -> dict:
         "issuer": party_a,
         "doc_number": agreement.number if agreement else "",
         "title": f"行政管理事项{mode_names}协议书",
+        "title_lines": title_lines(["行政管理事项", mode_names, "协议书"]),
         "party_a": party_a,
         # 委托方 / 授权方 when the agreement is of that one kind; 下放方 otherwise.
         "party_a_role": {Mode.ENTRUST: "委托方", Mode.AUTHORISE: "授权方"}.get(modes[0], "下放方")
@@ -171,7 +235,7 @@ def agreement_context(*, assignment: Assignment) -> dict:
         "party_b": party_b,
         "agreement": agreement,
         "assignment": assignment,
-        "rows": _rows(covered),
+        "groups": [{"caption": "", "rows": _rows(covered)}],
         "mode_clauses": [MODE_CLAUSES[m] for m in modes],
         "mode_names": mode_names,
         "receiving_unit": assignment.receiving_unit,
@@ -179,6 +243,10 @@ def agreement_context(*, assignment: Assignment) -> dict:
         "department_signatory": agreement.department_signatory if agreement else "",
         "receiver_signatory": agreement.receiver_signatory if agreement else "",
         "date": cn_date(agreement.signed_on) if agreement else "",
+        # 版记: party A prints it; the leading group's office keeps the third copy (第五条).
+        "cc": [f"{department.division.name}扩权强镇工作领导小组办公室"],
+        "printer": party_a,
+        "printed_on": cn_date(agreement.signed_on) if agreement else "　　年　　月　　日",
     }
 
 

@@ -7,6 +7,7 @@ in the browser routes and in the API actions.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 
 import pytest
@@ -107,7 +108,7 @@ def test_notice_lists_only_items_in_force(catalogue, personas, client_for, tmp_p
     assert "企业投资项目备案" in flat
     assert "建设工程规划许可证核发" not in flat
     assert "乡村建设用地规划选址初审" not in flat
-    assert "下列2项行政管理事项" in flat
+    assert "决定将2项行政管理事项" in flat
 
 
 @pytest.mark.django_db
@@ -170,7 +171,10 @@ def test_unsigned_assignment_prints_blank_signatures(catalogue, personas, client
             department=Assignment.objects.first().item.department, legal_basis="《危险化学品安全管理条例》",
             route_before_approval="县安监局", route_after_approval="临溪镇人民政府",
         ),
-        batch=Assignment.objects.first().item.batch, actor=personas["office"],
+        # a batch entered after the fact (补录): open, its date passed, so the item is in force
+        batch=services.batch_create(division=catalogue["linxi"].parent, code="JX-2010-09", name="补录批次",
+                                    effective_on=datetime.date(2010, 1, 1)),
+        actor=personas["office"],
     )
     assignment = services.assignment_create(item=item, division=catalogue["linxi"], mode="authorise",
                                             actor=personas["office"])
@@ -212,7 +216,10 @@ def test_api_exposes_both_pdfs(catalogue, personas, api_for, tmp_path):
 
 
 def test_date_and_names_in_official_form():
-    import datetime
-
     assert reports.cn_date(datetime.date(2009, 11, 4)) == "2009年11月4日"
     assert reports.cn_date(datetime.date(2010, 1, 1)) == "2010年1月1日"
+
+
+def test_chinese_ordinals_number_the_points():
+    assert [reports.cn_ordinal(n) for n in (1, 2, 9, 10, 11, 20, 21, 99)] == [
+        "一", "二", "九", "十", "十一", "二十", "二十一", "九十九"]
