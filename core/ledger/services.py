@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.errors import ApplicationError, ConflictError
@@ -100,11 +100,14 @@ def account_open(*, ledger: str, kind: str, owner, code: str, name: str, actor=N
 
 
 def _lock(account_ids: Iterable[int]) -> dict[int, Balance]:
-    """The balance rows of these accounts, locked in account-id order (the same for every writer)."""
+    """The balance rows of these accounts, locked in account-id order (the same for every writer),
+    each with its (immutable) account. What must see other writers' commits — the idempotency
+    key, the closed periods — is read *after* this, in statements of their own: a statement that
+    waited for a lock still reads with the snapshot it started with."""
     ids = sorted(set(account_ids))
-    rows = Balance.objects.filter(account_id__in=ids).order_by("account_id")
+    rows = Balance.objects.filter(account_id__in=ids).select_related("account").order_by("account_id")
     if LOCK_BALANCES:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     balances = {b.account_id: b for b in rows}
     if _race_hook:
         _race_hook("read")
@@ -167,10 +170,10 @@ def _write(*, spec: LedgerSpec, accounts: dict[int, Account], balances: dict[int
     if _race_hook:
         _race_hook("checked")
     try:
-        with transaction.atomic():
-            posting.save(force_insert=True)
+        posting.save(force_insert=True)
     except IntegrityError:
-        # The same key was used at the same moment by a request on other accounts.
+        # The same key used at the same moment by a request on other accounts; the transaction
+        # is lost either way, so no savepoint (it costs two round trips on every posting).
         raise ConflictError("该幂等键已被另一笔记账使用。", code="ledger_idempotency_conflict") from None
     entries = []
     for account_id, phase, amount in lines:
@@ -186,12 +189,21 @@ def _write(*, spec: LedgerSpec, accounts: dict[int, Account], balances: dict[int
         ))
         b.last_hash = digest
     Entry.objects.bulk_create(entries)
-    for b in after.values():
-        Balance.objects.filter(account_id=b.account_id).update(
-            posted=b.posted, pending_debits=b.pending_debits, pending_credits=b.pending_credits,
-            last_seq=b.last_seq, last_hash=b.last_hash,
-        )
+    _save_balances(list(after.values()))
     return posting
+
+
+def _save_balances(rows: list[Balance]) -> None:
+    """One UPDATE … FROM (VALUES …) for every balance a posting changed (one round trip)."""
+    values = ", ".join(["(%s::bigint, %s::numeric, %s::numeric, %s::numeric, %s::bigint, %s)"] * len(rows))
+    params = [x for b in rows for x in (b.account_id, b.posted, b.pending_debits, b.pending_credits, b.last_seq, b.last_hash)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Balance._meta.db_table} AS b SET posted = v.posted, pending_debits = v.pd, "
+            "pending_credits = v.pc, last_seq = v.seq, last_hash = v.h "
+            f"FROM (VALUES {values}) AS v(id, posted, pd, pc, seq, h) WHERE b.account_id = v.id",
+            params,
+        )
 
 
 def _same_request(existing: Posting, type_: str, kind: str, legs: dict[int, Decimal]) -> bool:
@@ -203,7 +215,7 @@ def _same_request(existing: Posting, type_: str, kind: str, legs: dict[int, Deci
 # --- postings ---------------------------------------------------------------------------------
 
 
-def _prepare(spec: LedgerSpec, legs: Sequence[Leg | tuple]) -> tuple[dict[int, Decimal], dict[int, Account]]:
+def _prepare(spec: LedgerSpec, legs: Sequence[Leg | tuple]) -> dict[int, Decimal]:
     if len(legs) < 2:
         raise ApplicationError("一张凭证至少要有两条分录（借贷相等）。", code="ledger_unbalanced")
     amounts: dict[int, Decimal] = {}
@@ -219,14 +231,18 @@ def _prepare(spec: LedgerSpec, legs: Sequence[Leg | tuple]) -> tuple[dict[int, D
             f"凭证不平衡：各分录合计应为零，实为 {_fmt(total, spec.unit)}。", code="ledger_unbalanced",
             extra={"legs": [f"合计 {total}"]},
         )
-    accounts = Account.objects.in_bulk(list(amounts))
-    missing = set(amounts) - set(accounts)
+    return amounts
+
+
+def _accounts(spec: LedgerSpec, wanted, balances: dict[int, Balance]) -> dict[int, Account]:
+    missing = set(wanted) - set(balances)
     if missing:
         raise ApplicationError(f"账户 {sorted(missing)} 不存在。", code="ledger_unknown_account")
+    accounts = {account_id: b.account for account_id, b in balances.items()}
     for account in accounts.values():
         if account.ledger != spec.code:
             raise ApplicationError(f"账户“{account.name}”不属于台账“{spec.name}”。", code="ledger_wrong_ledger")
-    return amounts, accounts
+    return accounts
 
 
 def _check_kind(spec: LedgerSpec, kind: str) -> None:
@@ -252,7 +268,7 @@ def posting_create(
     if not idempotency_key:
         raise ApplicationError("缺少幂等键。", code="ledger_no_idempotency_key")
     type_ = PostingType.PENDING if pending else PostingType.NORMAL
-    amounts, accounts = _prepare(spec, legs)
+    amounts = _prepare(spec, legs)
     today = _today()
     booked_on = booked_on or today
     if booked_on > today:
@@ -262,6 +278,7 @@ def posting_create(
     if not pending and expires_on is not None:
         raise ApplicationError("只有预留才有到期日。", code="ledger_bad_expiry")
     balances = _lock(amounts)
+    accounts = _accounts(spec, amounts, balances)
     existing = Posting.objects.filter(ledger=ledger, idempotency_key=idempotency_key).first()
     if existing is not None:
         if _same_request(existing, type_, kind, amounts):
@@ -293,8 +310,8 @@ def _resolve(*, pending: Posting, type_: str, actor, idempotency_key: str | None
         raise ConflictError("这笔记账不是预留，不能转正式或撤销。", code="ledger_not_pending")
     spec = registry.get(pending.ledger)
     reserved = list(pending.entries.order_by("id").values_list("account_id", "amount"))
-    accounts = Account.objects.in_bulk([a for a, _ in reserved])
-    balances = _lock(accounts)
+    balances = _lock(a for a, _ in reserved)
+    accounts = _accounts(spec, [a for a, _ in reserved], balances)
     done = Posting.objects.filter(resolves=pending).first()
     key = idempotency_key or f"{pending.idempotency_key}:{type_}"
     if done is not None:
@@ -360,8 +377,8 @@ def posting_reverse(*, posting: Posting, actor=None, reason: str, idempotency_ke
         raise ConflictError("只能冲销正式记账；预留请撤销。", code="ledger_not_reversible")
     spec = registry.get(posting.ledger)
     legs = list(posting.entries.filter(phase=Phase.POSTED).order_by("id").values_list("account_id", "amount"))
-    accounts = Account.objects.in_bulk([a for a, _ in legs])
-    balances = _lock(accounts)
+    balances = _lock(a for a, _ in legs)
+    accounts = _accounts(spec, [a for a, _ in legs], balances)
     key = idempotency_key or f"{posting.idempotency_key}:reverse"
     done = Posting.objects.filter(reverses=posting).first()
     if done is not None:
