@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -246,6 +247,17 @@ def ensure_venv() -> None:
     STAMP.write_text(digest)
 
 
+def local_secret_key() -> str:
+    """`run` serves with DEBUG off, so it needs a real secret key: one per checkout, kept in var/
+    so that logins survive a restart."""
+    path = ROOT / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMAND_PACKAGES:
         print(__doc__)
@@ -254,6 +266,7 @@ def main(argv: list[str]) -> int:
     ensure_venv()
     os.chdir(ROOT)
     if argv[0] == "run":
+        os.environ.setdefault("DJANGO_SECRET_KEY", local_secret_key())
         cmd = [str(PYTHON), "manage.py", "run_stack", *argv[1:]]
     else:
         cmd = [str(PYTHON), "-m", "pytest", *argv[1:]]
