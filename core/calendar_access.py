@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from core.models import CalendarSource, CalendarYear
 
 ENTER_PERMISSION = "core.add_calendaryear"
@@ -41,8 +43,9 @@ def calendar_entry_refusal(user, year: int | None = None) -> str | None:
     existing = CalendarYear.objects.filter(year=year).first() if year is not None else None
     if existing is not None:
         how = "从 chinese-calendar 软件包导入" if existing.source == CalendarSource.PACKAGE else "录入"
+        on = timezone.localtime(existing.created_at)
         return (
-            f"{year}年的节假日安排已于{existing.created_at:%Y年%m月%d日}{how}，各项期限已按它计算。"
+            f"{year}年的节假日安排已于{on.year}年{on.month}月{on.day}日{how}，各项期限已按它计算。"
             "已录入年度的修改只能由系统管理员进行；如通知有误或有补充通知，请联系系统管理员。"
         )
     if not user.has_perm(ENTER_PERMISSION):
