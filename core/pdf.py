@@ -117,7 +117,7 @@ def colophon_placement(document) -> str:
     block_bottom_mm = TEXT_BLOCK_TOP_MM + TEXT_BLOCK_HEIGHT_MM
     # 0.05 mm short of the edge: rounding must not push the 版记 onto a page of its own.
     if page == body_end[0] and page % 2 == 0:  # fits under the text on an even page
-        return f".colophon-spacer {{ height: {block_bottom_mm - bottom * MM_PER_PX - 0.05:.2f}mm; }}"
+        return f".colophon-spacer {{ height: {max(0.0, block_bottom_mm - bottom * MM_PER_PX - 0.05):.2f}mm; }}"
     spacer = f".colophon-spacer {{ height: {TEXT_BLOCK_HEIGHT_MM - height_mm - 0.05:.2f}mm; }}"
     if page == body_end[0] or page % 2 == 0:  # the next page, or the page it moved to, is even
         return f".colophon-wrap {{ break-before: page; }} {spacer}"

@@ -179,6 +179,7 @@ def catalogue_context(*, division: Division, today: datetime.date | None = None)
         "modes": modes,
         "entrusted": any(a.mode == Mode.ENTRUST for a in assignments),
         "attachment_title": f"{division.name}承接{kind}目录",
+        "attachment_title_lines": title_lines([division.name, f"承接{kind}", "目录"]),
         "signature": issuer,
         "date": date,
         # 版记: the departments that hand the items down and the leading group's office read it.
