@@ -9,7 +9,7 @@ import pytest
 
 from core.holiday_notice import parse_notice
 from core.services import package_days
-from core.tests.notice_samples import INVENTED_2027, REAL_2025, REAL_2026
+from core.tests.notice_samples import INVENTED_2027, REAL_2024, REAL_2025, REAL_2026
 
 D = date
 
@@ -50,6 +50,15 @@ def test_real_2025_notice_half_width_gives_the_packages_days():
     assert names[D(2025, 9, 28)] == "国庆节、中秋节调休上班"
     # The preamble's "自2025年1月1日起" and "国庆节自10月1日起" are rules, not days.
     assert any("自2025年1月1日起" in text for text in notice.ignored)
+
+
+def test_real_2024_notice_in_the_older_style_gives_the_packages_days():
+    notice = parse_notice(REAL_2024, year=2024)
+    assert notice.problems == []
+    assert notice.days() == package_days(2024)
+    assert notice.document_number == "国办发明电〔2023〕7号"
+    # "鼓励……安排职工在除夕（2月9日）休息" is shown apart, 2月9日 stays a working day
+    assert len(notice.advisories) == 1 and "除夕（2月9日）" in notice.advisories[0]
 
 
 def test_festival_lists_its_holidays_and_make_up_days_with_weekdays():
