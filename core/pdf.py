@@ -93,11 +93,11 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     return document.write_pdf()
 
 
-def _anchor(document, name: str) -> tuple[int, tuple[float, float, float, float]] | None:
-    """(page number from 1, box in px) of the element with id ``name``."""
+def _anchor(document, name: str) -> tuple[int, float] | None:
+    """(page number from 1, top in px) of the element with id ``name``."""
     for number, page in enumerate(document.pages, start=1):
         if name in page.anchors:
-            return number, page.anchors[name]
+            return number, page.anchors[name][1]
     return None
 
 
@@ -107,12 +107,13 @@ def colophon_placement(document) -> str:
     GB/T 9704 7.4: the 版记 is on the last face of the document (an even page: the back of the
     last sheet), its last rule on the text block's bottom edge. 7.5: when a blank page has to
     precede it, neither the blank page nor the 版记 page is numbered (``@page colophon``).
-    ``#body-end`` marks where the text (and any attachment) ends.
+    ``#body-end`` marks where the text (and any attachment) ends, ``#colophon-end`` the foot of
+    the 版记 (empty markers: their tops are all that is read).
     """
-    colophon, body_end = _anchor(document, "colophon"), _anchor(document, "body-end")
-    if colophon is None or body_end is None:
+    colophon, end, body_end = (_anchor(document, name) for name in ("colophon", "colophon-end", "body-end"))
+    if colophon is None or end is None or body_end is None:
         return ""
-    page, (_, top, _, bottom) = colophon
+    (page, top), (_, bottom) = colophon, end
     height_mm = (bottom - top) * MM_PER_PX
     block_bottom_mm = TEXT_BLOCK_TOP_MM + TEXT_BLOCK_HEIGHT_MM
     # 0.05 mm short of the edge: rounding must not push the 版记 onto a page of its own.
