@@ -223,3 +223,28 @@ def test_date_and_names_in_official_form():
 def test_chinese_ordinals_number_the_points():
     assert [reports.cn_ordinal(n) for n in (1, 2, 9, 10, 11, 20, 21, 99)] == [
         "一", "二", "九", "十", "十一", "二十", "二十一", "九十九"]
+
+
+@pytest.mark.django_db
+def test_notice_announces_published_batches_only(catalogue, personas, client_for, tmp_path):
+    """An item of a batch still being drawn up (not published) is not in the notice; once the
+    batch is published it is, with that batch's own number and dates."""
+    linxi = catalogue["linxi"]
+    batch = services.batch_create(division=linxi.parent, code="JX-TEST-301", name="绩溪县向临溪镇下放第三批行政管理事项",
+                                  effective_on=datetime.date(2027, 3, 1))
+    item = services.item_publish(item=services.item_create(
+        code="JX-FGW-077", name="固定资产投资项目节能审查", category="approval",
+        department=Assignment.objects.get(item__code="JX-FGW-001", division=linxi).item.department,
+        legal_basis="《固定资产投资项目节能审查办法》", route_before_approval="县发改委", route_after_approval="临溪镇人民政府",
+    ), batch=batch, actor=personas["office"])
+    services.assignment_create(item=item, division=linxi, mode="devolve", actor=personas["office"])
+
+    def notice() -> str:
+        return squeeze(pdf_text(assert_pdf(client_for(personas["office"]).get(catalogue_url(linxi))), tmp_path))
+
+    assert "固定资产投资项目节能审查" not in notice()
+    services.batch_publish(batch=batch, actor=personas["office"], published_on=datetime.date(2026, 11, 30),
+                           document_number="绩政〔2026〕41号")
+    flat = notice()
+    assert "固定资产投资项目节能审查" in flat
+    assert "（绩政〔2026〕41号，2026年11月30日公布）所列1项，自2027年3月1日起施行" in flat
