@@ -70,7 +70,9 @@ class Account(models.Model):
     )
 
     jurisdiction_field = "owner"
-    jurisdiction_writers: tuple[str, ...] = ()  # written by the apps' services only
+    # Postings are written by the apps' services; the office closes the months of the accounts
+    # in its jurisdiction (api.views.PeriodCloseView).
+    jurisdiction_writers = ("office",)
 
     class Meta:
         verbose_name = "台账账户"

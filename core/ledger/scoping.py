@@ -22,9 +22,10 @@ def _scope_function():
     return import_string(path) if path else None
 
 
-def scope(queryset, user):
-    """``queryset`` (of Account or Period) narrowed to what ``user`` may see."""
+def scope(queryset, user, action: str = "view"):
+    """``queryset`` (of Account or Period) narrowed to what ``user`` may see (``"view"``) or
+    change (``"change"``: the model's ``jurisdiction_writers`` roles)."""
     function = _scope_function()
     if function is None:
         return queryset if getattr(user, "is_superuser", False) else queryset.none()
-    return function(queryset, user)
+    return function(queryset, user, action)

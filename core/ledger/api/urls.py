@@ -13,5 +13,6 @@ router.register("accounts", views.AccountViewSet, basename="account")
 urlpatterns = [
     path("trial-balance/", views.TrialBalanceView.as_view(), name="trial-balance"),
     path("verify/", views.VerifyView.as_view(), name="verify"),
+    path("periods/close/", views.PeriodCloseView.as_view(), name="period-close"),
     *router.urls,
 ]

@@ -1,20 +1,23 @@
 """The ledger API, mounted at /api/v1/ledger/: accounts in scope, their statements, the trial
-balance and the chain verification. Read only; postings are written by the apps' services."""
+balance, the chain verification, and the office's closing of a month. Postings are written by
+the apps' services, not here."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
 
-from .. import chain, scoping, selectors
+from .. import chain, scoping, selectors, services
 from ..models import Account
 from ..periods import statement_period
 from . import serializers as s
@@ -67,6 +70,33 @@ class TrialBalanceView(APIView):
         tb = selectors.trial_balance(ledger=ledger, on=on, accounts=scoped_accounts(request.user))
         return Response({"ledger": ledger, "on": on, "balanced": tb.balanced, "total_posted": tb.total_posted,
                          "total_pending": tb.total_pending, "rows": tb.rows})
+
+
+class PeriodCloseSerializer(serializers.Serializer):
+    ledger = serializers.CharField()
+    owner = serializers.IntegerField(help_text="所属区划 id")
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+
+
+class PeriodCloseView(APIView):
+    """The office closes a month of a division's accounts in one ledger (结账): from then on the
+    month refuses postings. 404 when the division has no such accounts in the caller's scope,
+    403 when the caller may see them but not close them."""
+
+    @extend_schema(request=PeriodCloseSerializer, responses={201: OpenApiResponse(description="已结账")})
+    def post(self, request):
+        data = PeriodCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ledger, owner = data.validated_data["ledger"], data.validated_data["owner"]
+        accounts = Account.objects.filter(ledger=ledger, owner_id=owner)
+        if not scoping.scope(accounts, request.user).exists():
+            raise Http404
+        if not scoping.scope(accounts, request.user, "change").exists():
+            raise PermissionDenied("只有领导小组办公室可以结账。")
+        month = datetime.date.fromisoformat(data.validated_data["month"] + "-01")
+        period = services.period_close(ledger=ledger, owner=owner, month=month, actor=request.user)
+        return Response({"ledger": period.ledger, "owner": period.owner_id, "month": period.month.isoformat()[:7],
+                         "closed_at": period.closed_at, "closed_by": request.user.get_username()}, status=201)
 
 
 class VerifyView(APIView):

@@ -64,3 +64,25 @@ def test_a_month_that_has_not_ended_cannot_be_closed(places):
 def test_a_reversal_needs_a_reason(money, grant):
     with pytest.raises(ApplicationError):
         posting_reverse(posting=grant("1.00"), reason=" ")
+
+
+def test_the_office_closes_a_month_through_the_api(money, places, grant, api_for, django_user_model):
+    from regions.models import Membership
+
+    def member(name, division, role):
+        user = django_user_model.objects.create_user(name, password="x-long-password")
+        Membership.objects.create(user=user, division=division, role=role)
+        return api_for(user)
+
+    office, clerk = member("office_c", places["county"], "office"), member("clerk_b", places["b"], "clerk")
+    body = {"ledger": "t_money", "owner": places["a"].pk, "month": last_month().isoformat()[:7]}
+    assert clerk.post("/api/v1/ledger/periods/close/", body, format="json").status_code == 404  # town A: not hers
+    own = {**body, "owner": places["b"].pk}
+    assert clerk.post("/api/v1/ledger/periods/close/", own, format="json").status_code == 403
+    response = office.post("/api/v1/ledger/periods/close/", body, format="json")
+    assert response.status_code == 201 and response.json()["closed_by"] == "office_c"
+    with pytest.raises(ApplicationError):
+        grant("1.00", booked_on=last_month())
+    this_month = {**body, "month": timezone.localdate().isoformat()[:7]}
+    assert office.post("/api/v1/ledger/periods/close/", this_month, format="json").json()["error"]["code"] == (
+        "ledger_period_not_ended")

@@ -61,6 +61,9 @@ def test_changed_amount_or_date_reported_with_the_first_bad_entry(history, chang
 def test_an_entry_moved_to_another_account_is_reported(money, history):
     moved = history[1]
     tamper("UPDATE ledger_entry SET account_id = %s, seq = 2 WHERE id = %s", [money["b"].pk, moved.pk])
+    with pytest.raises(CommandError) as exc:
+        call_command("ledger_verify")
+    assert f"entry {moved.pk} " in str(exc.value)
     result = verify()
     assert result.first.entry_id == moved.pk
     # Its old account's chain now has a gap after entry 1.
