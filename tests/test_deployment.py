@@ -93,3 +93,43 @@ def test_celery_app_and_beat_schedule():
     assert "core.tasks.health_check_task" in celery_app.tasks
     for entry in schedule.values():  # every scheduled task exists
         assert entry["task"] in celery_app.tasks, entry
+
+
+def _kq():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("kq_deployment", ROOT / "kq.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_image_installs_the_debian_packages_of_run():
+    """One list (kq.py's RUN_PACKAGES) and the image must agree, or PDFs differ in production."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    install = re.search(r"apt-get install -y --no-install-recommends \\\n(.*?)&&", dockerfile, re.S)
+    assert install, "no apt-get install in the Dockerfile"
+    assert set(install[1].replace("\\", " ").split()) == {p.name for p in _kq().RUN_PACKAGES}
+
+
+def test_ci_runs_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 kq.py test" in readme
+    assert re.search(r"^python3 kq\.py test$", ci, re.M)
+
+
+def test_run_serves_with_gunicorn_and_logs_to_var_log(settings):
+    from core.management.commands.run_stack import Command
+
+    command = Command()
+    command.log_dir = Path(settings.BASE_DIR) / "var" / "log"
+    web = command._web_command(8003, debug=False)
+    assert web[1:4] == ["-m", "gunicorn", "config.wsgi:application"]
+    assert "127.0.0.1:8003" in web
+    assert str(command.log_dir / "access.log") in web
+    assert "runserver" in command._web_command(8003, debug=True)
+    assert command._child_env(Path(settings.BASE_DIR) / "var", debug=False)["DJANGO_DEBUG"] == "0"
+    assert command._child_env(Path(settings.BASE_DIR) / "var", debug=True)["DJANGO_DEBUG"] == "1"
