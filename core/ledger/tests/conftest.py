@@ -4,6 +4,8 @@ an app declares its own, and a county with two towns to own the accounts."""
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 
 from core.ledger.registry import AccountKind, Invariant, LedgerSpec, Unit, register
 from core.ledger.services import account_open, posting_create
@@ -24,10 +26,20 @@ POSTS = register(LedgerSpec(
 ))
 
 
+def owner_model():
+    """The owner model named in settings (regions.Division): core's tests, like core, do not
+    import regions."""
+    return apps.get_model(settings.LEDGER_OWNER_MODEL)
+
+
+def add_member(user, division, role):
+    """A membership of the project's scoping (regions.Membership), reached by name."""
+    return apps.get_model("regions", "Membership").objects.create(user=user, division=division, role=role)
+
+
 @pytest.fixture
 def places(db):
-    from regions.models import Division
-
+    Division = owner_model()
     province = Division.objects.create(code="340000", name="安徽省", level="province")
     city = Division.objects.create(code="341800", name="宣城市", level="city", parent=province)
     county = Division.objects.create(code="341824", name="绩溪县", level="county", parent=city)

@@ -10,7 +10,7 @@ from core.errors import ApplicationError, ConflictError
 from core.ledger.models import Entry, Posting
 from core.ledger.services import period_close, posting_reverse
 
-from .conftest import balance
+from .conftest import add_member, balance
 
 
 def last_month():
@@ -67,11 +67,9 @@ def test_a_reversal_needs_a_reason(money, grant):
 
 
 def test_the_office_closes_a_month_through_the_api(money, places, grant, api_for, django_user_model):
-    from regions.models import Membership
-
     def member(name, division, role):
         user = django_user_model.objects.create_user(name, password="x-long-password")
-        Membership.objects.create(user=user, division=division, role=role)
+        add_member(user, division, role)
         return api_for(user)
 
     office, clerk = member("office_c", places["county"], "office"), member("clerk_b", places["b"], "clerk")

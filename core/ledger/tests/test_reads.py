@@ -9,6 +9,8 @@ from django.utils import timezone
 from core.ledger.selectors import account_statement, trial_balance
 from core.ledger.services import posting_create, posting_reverse
 
+from .conftest import add_member
+
 
 @pytest.fixture
 def booked(money, grant):
@@ -44,10 +46,8 @@ def test_trial_balance_sums_to_zero(money, booked):
 
 @pytest.fixture
 def clerk_a(places, django_user_model):
-    from regions.models import Membership
-
     user = django_user_model.objects.create_user("clerk_a", password="x-long-password")
-    Membership.objects.create(user=user, division=places["a"], role="clerk")
+    add_member(user, places["a"], "clerk")
     return user
 
 

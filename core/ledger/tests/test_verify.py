@@ -14,6 +14,8 @@ from django.template import Context, Template
 from core.ledger.chain import canonical, verify
 from core.ledger.models import GENESIS_HASH, Entry, VerificationRun
 
+from .conftest import add_member
+
 
 @pytest.fixture
 def history(money, grant):
@@ -78,10 +80,8 @@ def test_an_entry_removed_is_reported(money, history):
 
 
 def test_api_reports_the_first_bad_entry_and_is_scoped(money, history, places, api_for, django_user_model):
-    from regions.models import Membership
-
     auditor = django_user_model.objects.create_user("auditor_a", password="x-long-password")
-    Membership.objects.create(user=auditor, division=places["a"], role="auditor")
+    add_member(auditor, places["a"], "auditor")
     api = api_for(auditor)
     ok = api.get("/api/v1/ledger/verify/", {"ledger": "t_money"}).json()
     assert ok["ok"] is True and ok["accounts"] == 1 and ok["entries"] == 4
