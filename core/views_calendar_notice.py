@@ -124,6 +124,7 @@ def calendar_notice(request):
     return render(request, "core/calendar_notice.html", {
         "form": form,
         "parsed": parsed,
+        "replaces": CalendarYear.objects.filter(year=year).first(),  # a superuser's correction
         "problems": problems,
         "stale": stale,
         "notice_label": notice_label,

@@ -145,8 +145,11 @@ def test_office_of_jixi_enters_2027_and_then_only_a_superuser_changes_it(persona
     assert CalendarDay.objects.filter(date__year=YEAR).count() == len(parse_notice(INVENTED_2027, year=YEAR).days())
 
     admin = client_for(personas["admin"])
+    assert f'{NOTICE}?year={YEAR}' in admin.get(reverse("core:calendar-year-detail", args=[YEAR])).content.decode()
     corrected = INVENTED_2027.replace("五、端午节：6月9日（周三）放假1天，不调休。", "五、端午节：6月9日（周三）至11日（周五）放假，共3天。")
-    response = confirm(admin, token_of(preview(admin, corrected)), corrected)
+    shown = preview(admin, corrected)
+    assert 'data-testid="calendar-notice-replaces"' in shown.content.decode()
+    response = confirm(admin, token_of(shown), corrected)
     assert response.status_code == 302
     assert CalendarDay.objects.filter(date__range=(D(2027, 6, 9), D(2027, 6, 11))).count() == 3
 
@@ -179,6 +182,7 @@ def test_preview_lists_the_days_and_writes_nothing(personas, client_for):
     assert "2027-06-09 周三" in page and "不调休" in page
     assert token_of(response)
     assert 'data-testid="calendar-notice-ignored"' in page  # title, addressees, date of issue
+    assert 'data-testid="calendar-notice-replaces"' not in page  # a new year replaces nothing
     assert nothing_written() and events.count() == before
 
 
