@@ -47,31 +47,12 @@ class Command(BaseCommand):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = self._child_env(var, debug)
 
-        db = settings.DATABASES["default"]
-        self.step(f"数据库：{db['NAME']} @ {db.get('HOST') or db.get('OPTIONS', {}).get('host') or 'localhost'}")
-        if not env.get("REDIS_URL"):
-            from core.embedded import redis_url
-
-            env["REDIS_URL"] = redis_url(var / "redis")
-            self.step(f"内嵌 Redis：{env['REDIS_URL']}")
-
-        self.step("数据库迁移 …")
-        call_command("migrate", interactive=False, verbosity=0)
-        if not no_demo:
-            self.step("演示数据 …")
-            available = get_commands()
-            with open(os.devnull, "w") as devnull:
-                for name in DEMO_COMMANDS:
-                    if name in available:
-                        call_command(name, stdout=devnull)
-        if not debug:
-            self._collectstatic()
-
         self.children: dict[str, subprocess.Popen] = {}
         # Explicitly: a shell script that starts us in the background leaves SIGINT ignored.
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         try:
+            self._prepare(env, var, no_demo=no_demo, debug=debug)
             self.step("启动网页服务、后台任务进程和定时任务 …")
             self.children["web"] = self._spawn("web", self._web_command(port, debug), env)
             self.children["worker"] = self._spawn(
@@ -96,6 +77,28 @@ class Command(BaseCommand):
     def step(self, message: str) -> None:
         self.stdout.write(f"· {message}")
         self.stdout.flush()
+
+    def _prepare(self, env: dict[str, str], var: Path, *, no_demo: bool, debug: bool) -> None:
+        """Redis, migrations, demo data and static files, before any child starts."""
+        db = settings.DATABASES["default"]
+        self.step(f"数据库：{db['NAME']} @ {db.get('HOST') or db.get('OPTIONS', {}).get('host') or 'localhost'}")
+        if not env.get("REDIS_URL"):
+            from core.embedded import redis_url
+
+            env["REDIS_URL"] = redis_url(var / "redis")
+            self.step(f"内嵌 Redis：{env['REDIS_URL']}")
+
+        self.step("数据库迁移 …")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo:
+            self.step("演示数据 …")
+            available = get_commands()
+            with open(os.devnull, "w") as devnull:
+                for name in DEMO_COMMANDS:
+                    if name in available:
+                        call_command(name, stdout=devnull)
+        if not debug:
+            self._collectstatic()
 
     def _child_env(self, var: Path, debug: bool) -> dict[str, str]:
         env = os.environ.copy()
