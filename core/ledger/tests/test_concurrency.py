@@ -83,6 +83,7 @@ def test_twenty_concurrent_withdrawals_never_overdraw(money, grant, monkeypatch,
     racing = race(monkeypatch, lock=lock)
     outcomes = withdraw_concurrently(money)
     assert len(outcomes) == WRITERS
+    print("outcomes:", {o: outcomes.count(o) for o in set(outcomes)}, "approved:", len(racing))
     balance = Balance.objects.get(account=money["a"])
     assert balance.posted >= 0  # the database never lets it overdraw, lock or not
     assert verify().ok

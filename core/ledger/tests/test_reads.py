@@ -81,3 +81,10 @@ def test_statement_page_with_badge_and_scope(money, booked, clerk_a, client_for)
     assert client.get(f"/ledger/accounts/{money['b'].pk}/statement/").status_code == 404
     bad = client.get(f"/ledger/accounts/{money['a'].pk}/statement/", {"end": "x"})
     assert bad.status_code == 200 and "日期“x”无效" in bad.content.decode()
+
+
+def test_admin_is_read_only(money, booked, client_for, django_user_model):
+    admin = client_for(django_user_model.objects.create_superuser("root", password="x-long-password"))
+    for page in ["account", "posting", "entry", "period", "verificationrun"]:
+        assert admin.get(f"/admin/ledger/{page}/").status_code == 200
+    assert admin.get("/admin/ledger/entry/add/").status_code == 403
