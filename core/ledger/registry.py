@@ -96,5 +96,9 @@ def get(code: str) -> LedgerSpec:
         raise ApplicationError(f"没有名为“{code}”的台账。", code="ledger_unknown") from None
 
 
+def codes() -> set[str]:
+    return set(_LEDGERS)
+
+
 def all_ledgers() -> list[LedgerSpec]:
     return list(_LEDGERS.values())

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from . import registry
 from .models import Account, Balance, Entry, Phase, Posting
 from .registry import Unit
 
@@ -26,6 +27,7 @@ class StatementLine:
     balance: Decimal  # running balance after this entry
     reverses_id: int | None
     actor: str | None
+    kind_label: str = ""
 
 
 @dataclass
@@ -64,6 +66,7 @@ def account_statement(*, account: Account, start: datetime.date, end: datetime.d
                      "posting__reverses_id", "posting__actor__username")
     )
     statement = Statement(account=account, start=start, end=end, opening=_q(opening, unit))
+    labels = registry.get(account.ledger).posting_kinds if account.ledger in registry.codes() else {}
     running = opening
     for entry_id, posting_id, booked_on, kind, memo, amount, reverses_id, actor in rows:
         running += amount
@@ -73,6 +76,7 @@ def account_statement(*, account: Account, start: datetime.date, end: datetime.d
             statement.credits += amount
         statement.lines.append(StatementLine(
             entry_id, posting_id, booked_on, kind, memo, _q(amount, unit), _q(running, unit), reverses_id, actor,
+            labels.get(kind, kind),
         ))
     statement.closing = _q(running, unit)
     statement.debits, statement.credits = _q(statement.debits, unit), _q(statement.credits, unit)

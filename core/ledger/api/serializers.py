@@ -25,6 +25,7 @@ class StatementLineSerializer(serializers.Serializer):
     posting_id = serializers.IntegerField()
     booked_on = serializers.DateField()
     kind = serializers.CharField()
+    kind_label = serializers.CharField()
     memo = serializers.CharField()
     amount = serializers.DecimalField(max_digits=24, decimal_places=4)
     balance = serializers.DecimalField(max_digits=24, decimal_places=4)

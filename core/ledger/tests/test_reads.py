@@ -34,6 +34,7 @@ def test_statement_opening_entries_closing(money, booked):
     assert [line.amount for line in s.lines] == [Decimal("0.10"), Decimal("0.20"), Decimal("-30.05"), Decimal("30.05")]
     assert s.closing == Decimal("100.30") == s.opening + s.credits - s.debits
     assert s.lines[-1].reverses_id is not None
+    assert [line.kind_label for line in s.lines] == ["拨付", "拨付", "支出", "支出"]
     assert s.pending_debits == Decimal("7.00")
 
 
