@@ -305,7 +305,8 @@ def postings_create_linked(*, items: Sequence[dict], actor=None) -> list[Posting
     return [posting_create(**item, actor=actor) for item in items]
 
 
-def _resolve(*, pending: Posting, type_: str, actor, idempotency_key: str | None, memo: str) -> Posting:
+def _resolve(*, pending: Posting, type_: str, actor, idempotency_key: str | None, memo: str) -> tuple[Posting, bool]:
+    """Post, void or expire a reservation; (the resolution, whether this call wrote it)."""
     if pending.type != PostingType.PENDING:
         raise ConflictError("这笔记账不是预留，不能转正式或撤销。", code="ledger_not_pending")
     spec = registry.get(pending.ledger)
@@ -316,7 +317,7 @@ def _resolve(*, pending: Posting, type_: str, actor, idempotency_key: str | None
     key = idempotency_key or f"{pending.idempotency_key}:{type_}"
     if done is not None:
         if done.type == type_ and done.idempotency_key == key:
-            return done  # a retry of this very step
+            return done, False  # a retry of this very step
         raise ConflictError(
             f"该预留已于 {timezone.localtime(done.created_at):%Y-%m-%d %H:%M} {done.get_type_display()}。",
             code="ledger_pending_resolved",
@@ -331,19 +332,19 @@ def _resolve(*, pending: Posting, type_: str, actor, idempotency_key: str | None
     lines = [(account_id, Phase.RELEASE, amount) for account_id, amount in reserved]
     if type_ == PostingType.POST:
         lines += [(account_id, Phase.POSTED, amount) for account_id, amount in reserved]
-    return _write(spec=spec, accounts=accounts, balances=balances, posting=posting, lines=lines)
+    return _write(spec=spec, accounts=accounts, balances=balances, posting=posting, lines=lines), True
 
 
 @transaction.atomic
 def pending_post(*, pending: Posting, actor=None, idempotency_key: str | None = None, memo: str = "") -> Posting:
     """Turn a reservation into a posting, booked today (e.g. the project was approved)."""
-    return _resolve(pending=pending, type_=PostingType.POST, actor=actor, idempotency_key=idempotency_key, memo=memo)
+    return _resolve(pending=pending, type_=PostingType.POST, actor=actor, idempotency_key=idempotency_key, memo=memo)[0]
 
 
 @transaction.atomic
 def pending_void(*, pending: Posting, actor=None, idempotency_key: str | None = None, memo: str = "") -> Posting:
     """Release a reservation without posting it (e.g. the project was refused)."""
-    return _resolve(pending=pending, type_=PostingType.VOID, actor=actor, idempotency_key=idempotency_key, memo=memo)
+    return _resolve(pending=pending, type_=PostingType.VOID, actor=actor, idempotency_key=idempotency_key, memo=memo)[0]
 
 
 def pending_expire_due(*, today: datetime.date | None = None) -> int:
@@ -358,11 +359,11 @@ def pending_expire_due(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             pending = Posting.objects.get(pk=pk)
             try:
-                _resolve(pending=pending, type_=PostingType.EXPIRE, actor=None, idempotency_key=None,
-                         memo=f"预留于 {pending.expires_on:%Y-%m-%d} 到期")
+                _posting, created = _resolve(pending=pending, type_=PostingType.EXPIRE, actor=None,
+                                             idempotency_key=None, memo=f"预留于 {pending.expires_on:%Y-%m-%d} 到期")
             except ConflictError:  # posted or voided meanwhile
                 continue
-        done += 1
+        done += created  # a run beside this one may have expired it first
     return done
 
 

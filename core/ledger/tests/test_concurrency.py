@@ -98,3 +98,37 @@ def test_twenty_concurrent_withdrawals_never_overdraw(money, grant, monkeypatch,
         assert "ledger_insufficient" not in outcomes
         assert sum(o not in ("ok", "ledger_insufficient") for o in outcomes) >= 15
         assert balance.posted == Decimal("50") - 10 * outcomes.count("ok")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_expiry_jobs_at_once_lapse_a_reservation_once(money, grant, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.ledger.models import PostingType
+    from core.ledger.tasks import expire_pending_postings_task
+
+    grant("50.00")
+    today = timezone.localdate()
+    services.posting_create(ledger="t_money", kind="reserve", idempotency_key="r", pending=True, expires_on=today,
+                            legs=[(money["a"].pk, Decimal("-20")), (money["county"].pk, Decimal("20"))])
+    monkeypatch.setattr(services, "_race_hook", lambda stage: time.sleep(0.2) if stage == "read" else None)
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    barrier, counts = threading.Barrier(2), []
+
+    def job():
+        try:
+            barrier.wait()
+            counts.append(expire_pending_postings_task(today=tomorrow))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(counts) == [0, 1]
+    assert Posting.objects.filter(type=PostingType.EXPIRE).count() == 1
+    assert Balance.objects.get(account=money["a"]).pending_debits == 0
