@@ -20,7 +20,16 @@ from regions.choices import Level, PilotKind
 from regions.models import Division
 
 from .choices import ItemStatus, TakeOverStatus
-from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+from .models import (
+    Agreement,
+    Assignment,
+    Batch,
+    ExerciseRecord,
+    FilingDueRecomputed,
+    Item,
+    ItemStatusChange,
+    Training,
+)
 
 
 def _filtered(qs: QuerySet, filterset_class, filters, request=None) -> QuerySet:
@@ -154,7 +163,7 @@ def exercise_record_list(*, user, filters=None, request=None) -> QuerySet:
 # are annotations, not select_related instances).
 RECORD_PAGE_FIELDS = (
     "id", "division_id", "item_id", "applicant", "decided_on", "outcome", "decision_number", "filing_due_on",
-    "filed_on",
+    "filing_due_provisional", "filed_on",
 )
 
 
@@ -199,6 +208,26 @@ def due_soon_record_list(*, user, today: datetime.date | None = None, days: int 
     today = today or timezone.localdate()
     return exercise_record_list(user=user).filter(
         filed_on__isnull=True, filing_due_on__gte=today, filing_due_on__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def provisional_record_count(*, user, at_most: int | None = None) -> int:
+    """How many records in scope have a provisional (暂定) filing due date (index record_provisional_due).
+
+    With ``at_most`` the count stops at ``at_most + 1``, as ``overdue_record_count``.
+    """
+    qs = exercise_record_list(user=user).filter(filing_due_provisional=True).order_by().select_related(None)
+    if at_most is not None:
+        qs = qs[: at_most + 1]
+    return qs.count()
+
+
+def due_recomputed_list(*, user) -> QuerySet:
+    """Filing due dates moved when their year's holidays were entered, newest first, in scope."""
+    return (
+        scoping.scope(FilingDueRecomputed.objects.all(), user)
+        .select_related("record__division", "record__item", "actor")
+        .order_by("-at", "-id")
     )
 
 

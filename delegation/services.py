@@ -16,7 +16,16 @@ from regions.choices import Level, PilotKind
 from regions.models import Division
 
 from .choices import ItemStatus, TakeOverStatus
-from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+from .models import (
+    Agreement,
+    Assignment,
+    Batch,
+    ExerciseRecord,
+    FilingDueRecomputed,
+    Item,
+    ItemStatusChange,
+    Training,
+)
 
 ITEM_FIELDS = {
     "code", "name", "category", "department", "legal_basis", "legal_article",
@@ -326,3 +335,72 @@ def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | No
     with actor_context(actor):
         record.filed_on = filed_on or timezone.localdate()
         return _save(record, actor)
+
+
+# --- provisional filing due dates (DOMAIN.md §0) -----------------------------------------------
+RECOMPUTE_CHUNK = 5000  # rows per UPDATE … FROM (VALUES …): 3 parameters a row, well under 65,535
+
+
+@transaction.atomic
+def record_due_recompute(*, year: int, actor=None) -> int:
+    """Recompute every provisional filing due date that counted through ``year``; how many moved.
+
+    Registered with ``core.provisional`` (see DelegationConfig.ready) and so called by the
+    calendar services inside the transaction that entered the year. Each due date is computed
+    again from its decision date and item rule; the 暂定 flag stays only when the period still
+    counts through another unknown year. The rows change in a few ``UPDATE … FROM (VALUES …)``
+    statements (the history triggers record them, attributed to ``actor``), and every record
+    whose date moved gets a FilingDueRecomputed row for the office's list.
+    """
+    from django.db import connection
+
+    from core import deadlines
+
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Only a period that started by the end of the year and ended in it or later can have
+    # counted through it. Locked: a concurrent edit must not be overwritten with a stale date.
+    candidates = (
+        ExerciseRecord.objects.filter(filing_due_provisional=True, decided_on__lte=last, filing_due_on__gte=first)
+        .select_for_update(of=("self",))
+        .order_by("id")
+        .values_list("id", "item__filing_deadline", "decided_on", "filing_due_on")
+    )
+    rules: dict[str, deadlines.DeadlineRule] = {}
+    computed: dict[tuple[str, datetime.date], deadlines.Due] = {}
+    changes: list[tuple[int, datetime.date, bool]] = []
+    moved: list[FilingDueRecomputed] = []
+    with deadlines.pinned():  # each year read once, although this transaction changed it
+        for record_id, rule_text, decided_on, old_due in candidates.iterator(chunk_size=RECOMPUTE_CHUNK):
+            key = (rule_text, decided_on)
+            if key not in computed:
+                rule = rules.get(rule_text) or rules.setdefault(rule_text, deadlines.DeadlineRule.parse(rule_text))
+                computed[key] = rule.due_provisional(decided_on)
+            due = computed[key]
+            if year not in due.years:
+                continue  # its period never counted through this year (the filter is a superset)
+            new_due, still_provisional = due.date, due.provisional
+            if new_due == old_due and still_provisional:
+                continue  # another unknown year decides it; this one changed nothing
+            changes.append((record_id, new_due, still_provisional))
+            if new_due != old_due:
+                moved.append(FilingDueRecomputed(
+                    record_id=record_id, year=year, old_due_on=old_due, new_due_on=new_due,
+                    still_provisional=still_provisional, actor=actor if getattr(actor, "pk", None) else None,
+                ))
+    if not changes:
+        return 0
+    table = ExerciseRecord._meta.db_table
+    actor_id = getattr(actor, "pk", None)
+    with actor_context(actor, reason="record_due_recompute", year=year), connection.cursor() as cursor:
+        for start in range(0, len(changes), RECOMPUTE_CHUNK):
+            chunk = changes[start:start + RECOMPUTE_CHUNK]
+            values = ", ".join(["(%s::bigint, %s::date, %s::boolean)"] * len(chunk))
+            # The table name comes from the model; every value is a parameter.
+            cursor.execute(
+                f'UPDATE "{table}" AS r SET filing_due_on = v.due, filing_due_provisional = v.provisional, '
+                f"updated_at = now(), updated_by_id = COALESCE(%s::integer, r.updated_by_id) "
+                f"FROM (VALUES {values}) AS v(id, due, provisional) WHERE r.id = v.id",
+                [actor_id, *[value for row in chunk for value in row]],
+            )
+        FilingDueRecomputed.objects.bulk_create(moved, batch_size=RECOMPUTE_CHUNK)
+    return len(moved)

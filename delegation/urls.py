@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_provisional
 
 app_name = "delegation"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     # exercise records
     path("records/", views.RecordListView.as_view(), name="record-list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record-create"),
+    path("records/recomputed/", views_provisional.RecomputedListView.as_view(), name="record-recomputed"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
     path("records/<int:pk>/file/", views.RecordFileView.as_view(), name="record-file"),
     path("overdue/", views.OverdueListView.as_view(), name="overdue-list"),

@@ -29,7 +29,7 @@ from regions.permissions import ScopedViewSetMixin, ensure_can
 
 from .. import reports, selectors, services
 from ..filtersets import AssignmentFilterSet, ExerciseRecordFilterSet, ItemFilterSet, TrainingFilterSet
-from ..models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
+from ..models import Agreement, Assignment, Batch, ExerciseRecord, FilingDueRecomputed, Item, Training
 from . import serializers as s
 
 _fallback_encoder = JSONEncoder()
@@ -343,3 +343,16 @@ class ExerciseRecordViewSet(
         data = self._input(s.FileInput)
         record = services.exercise_record_file(record=record, filed_on=data["filed_on"], actor=request.user)
         return self._detail(record)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="备案期限重算记录（录入节假日年度后暂定期限的变化）"),
+    retrieve=extend_schema(summary="备案期限重算记录"),
+)
+class FilingDueRecomputedViewSet(CatalogueViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Provisional filing due dates that moved when their year's holidays were entered; read only."""
+
+    queryset = FilingDueRecomputed.objects.all()
+    serializer_class = s.FilingDueRecomputedSerializer
+    selector = staticmethod(selectors.due_recomputed_list)
+    http_method_names = ["get", "head", "options"]

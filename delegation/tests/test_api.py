@@ -600,7 +600,8 @@ def test_list_queries_do_not_grow_with_page_size(many_records, personas, api_for
 def test_api_root_and_schema(personas, api_for):
     client = api_for(personas["office"])
     root = client.get(f"{API}/").json()
-    assert set(root) == {"batches", "items", "agreements", "assignments", "trainings", "exercise-records"}
+    assert set(root) == {"batches", "items", "agreements", "assignments", "trainings", "exercise-records",
+                         "due-recomputations"}
     paths = api_for(personas["office"]).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
     for path in ("items/{id}/publish/", "items/{id}/suspend/", "items/{id}/resume/", "items/{id}/withdraw/",
                  "items/{id}/status-changes/", "items/{id}/history/", "assignments/{id}/take-over/",
