@@ -330,12 +330,14 @@ class Bench:
         for label, user, where, params in cases:
             api = self.measure(f"API 500 rows {label}", user, f"{API_URL}?page_size=500", api=True)
             sql = f"""
-                SELECT r.id, r.division_id AS division, r.item_id AS item, r.applicant, r.received_on, r.decided_on,
+                SELECT r.id, r.division_id AS division, d.code AS division_code, d.name AS division_name,
+                       r.item_id AS item, i.code AS item_code, i.name AS item_name, r.applicant, r.received_on, r.decided_on,
                        r.outcome, r.decision_number, r.officer_id AS officer, r.filing_due_on, r.filed_on,
                        CASE WHEN r.filed_on IS NULL THEN CASE WHEN r.filing_due_on < %(today)s THEN 'overdue'
                                                               ELSE 'pending' END
                             WHEN r.filed_on <= r.filing_due_on THEN 'on_time' ELSE 'late' END AS filing_state
-                FROM delegation_exerciserecord r WHERE {where} ORDER BY r.id DESC LIMIT 500"""
+                FROM delegation_exerciserecord r JOIN regions_division d ON d.id = r.division_id
+                JOIN delegation_item i ON i.id = r.item_id WHERE {where} ORDER BY r.id DESC LIMIT 500"""
             connection.ensure_connection()
             raw = connection.connection
             from django.test import Client

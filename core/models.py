@@ -7,10 +7,13 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import protect_deletes, track
+from core.messages import PlainMessagesModelMixin
 
 
-class AuditedModel(models.Model):
+class AuditedModel(PlainMessagesModelMixin, models.Model):
     """Who created and last changed a row, and when.
+
+    Validation messages name the field (core.messages): every model's full_clean says them.
 
     The full before/after history lives in the pghistory event tables (see core.history);
     these columns make the common question — who touched this last — a plain column read.

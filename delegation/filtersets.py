@@ -17,7 +17,7 @@ from regions import scoping
 from regions.filtersets import ScopedFilterSet
 from regions.models import Department, Division
 
-from .choices import BatchState, Category, FilingState, ItemStatus, Mode, Outcome, TakeOverStatus
+from .choices import Category, FilingState, ItemStatus, Mode, Outcome, TakeOverStatus
 from .forms import QuickSelect
 from .models import Assignment, Batch, ExerciseRecord, Item, Training
 
@@ -177,29 +177,3 @@ class TrainingFilterSet(ScopedFilterSet):
     class Meta:
         model = Training
         fields = ["division", "kind"]
-
-
-class BatchFilterSet(ScopedFilterSet):
-    """Batches: publishing body, stage (待公布 / 已公布 / 已施行, as of today), a code/name search."""
-
-    q = django_filters.CharFilter(method="filter_q", label="搜索（编号或名称）")
-    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="公布机关所在区划")
-    state = django_filters.ChoiceFilter(choices=BatchState.choices, method="filter_state", label="状态")
-
-    class Meta:
-        model = Batch
-        fields = ["q", "division", "state"]
-
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
-
-    def filter_state(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == BatchState.OPEN:
-            return queryset.filter(published_on__isnull=True)
-        if value == BatchState.PUBLISHED:
-            return queryset.filter(published_on__isnull=False, effective_on__gt=today)
-        if value == BatchState.IN_FORCE:
-            return queryset.filter(published_on__isnull=False, effective_on__lte=today)
-        return queryset

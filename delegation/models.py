@@ -15,7 +15,7 @@ from personnel.models import Officer
 from regions.choices import Role
 from regions.models import Department, Division
 
-from .choices import BatchState, Category, ItemStatus, LimitUnit, Mode, Outcome, TakeOverStatus, TrainingKind
+from .choices import Category, ItemStatus, LimitUnit, Mode, Outcome, TakeOverStatus, TrainingKind
 
 
 @track()
@@ -41,21 +41,6 @@ class Batch(AuditedModel):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        if self.published_on and self.effective_on and self.published_on > self.effective_on:
-            raise ValidationError({"published_on": "公布日期不能晚于施行日期。"})
-
-    @property
-    def is_open(self) -> bool:
-        """Not published yet: draft items may still be published into it."""
-        return self.published_on is None
-
-    def state(self, today) -> str:
-        """待公布 (open) → 已公布 → 已施行, derived from the two dates (``BatchState``)."""
-        if self.published_on is None:
-            return BatchState.OPEN
-        return BatchState.IN_FORCE if self.effective_on <= today else BatchState.PUBLISHED
 
 
 @track()
@@ -298,6 +283,9 @@ class ExerciseRecord(AuditedModel):
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.CLERK, Role.OFFICE)
+    unique_messages = {  # core.messages: the clerk's words for the unique key
+        ("division", "decision_number"): "本单位（{division}）已登记决定文号为“{decision_number}”的办件。",
+    }
 
     class Meta:
         verbose_name = "办件记录"

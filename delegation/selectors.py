@@ -65,39 +65,6 @@ def batch_writable(*, user) -> QuerySet:
     return scoping.scope(Batch.objects.select_related("division"), user, scoping.CHANGE)
 
 
-def batch_get(*, user, pk) -> Batch:
-    return get_object_or_404(batch_list(user=user), pk=pk)
-
-
-def batch_open_for_publishing(*, user) -> QuerySet:
-    """The batches ``user`` may publish items into: theirs and not yet published (a published
-    batch is closed), the soonest effective first."""
-    return batch_writable(user=user).filter(published_on__isnull=True).order_by("effective_on", "code")
-
-
-def batch_divisions(*, user) -> QuerySet:
-    """The bodies ``user`` may publish a batch for: the divisions above town level where they
-    write the catalogue (a county office: its county)."""
-    q = Q() if getattr(user, "is_superuser", False) and user.is_active else Q(pk__in=[])
-    for g in scoping.grants(user):
-        if g.role in Batch.jurisdiction_writers:
-            q |= Q(path__startswith=g.path)
-    return Division.objects.filter(q).exclude(level=Level.TOWN).order_by("path")
-
-
-def batch_draft_items(*, user, batch: Batch) -> QuerySet:
-    """Draft items ``user`` writes whose department lies within the batch's division: what may be
-    published into it."""
-    drafts = scoping.scope(Item.objects.filter(status=ItemStatus.DRAFT), user, scoping.CHANGE)
-    return drafts.filter(department__division__path__startswith=batch.division.path).select_related(
-        "department__division").order_by("code")
-
-
-def batch_items(*, user, batch: Batch) -> QuerySet:
-    """The items of ``batch`` the user may see, by code."""
-    return item_list(user=user).filter(batch=batch).order_by("code")
-
-
 # --- assignments and agreements --------------------------------------------------------------
 def assignment_list(*, user, filters=None, request=None) -> QuerySet:
     from .filtersets import AssignmentFilterSet

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_batches
+from . import views
 
 app_name = "delegation"
 
@@ -14,13 +14,6 @@ urlpatterns = [
     path("items/<int:pk>/suspend/", views.ItemActionView.as_view(action="suspend"), name="item-suspend"),
     path("items/<int:pk>/resume/", views.ItemActionView.as_view(action="resume"), name="item-resume"),
     path("items/<int:pk>/withdraw/", views.ItemActionView.as_view(action="withdraw"), name="item-withdraw"),
-    # batches
-    path("batches/", views_batches.BatchListView.as_view(), name="batch-list"),
-    path("batches/new/", views_batches.BatchCreateView.as_view(), name="batch-create"),
-    path("batches/<int:pk>/", views_batches.BatchDetailView.as_view(), name="batch-detail"),
-    path("batches/<int:pk>/add-items/", views_batches.BatchActionView.as_view(action="add-items"),
-         name="batch-add-items"),
-    path("batches/<int:pk>/publish/", views_batches.BatchActionView.as_view(action="publish"), name="batch-publish"),
     # assignments and agreements
     path("matrix/", views.AssignmentMatrixView.as_view(), name="assignment-matrix"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),

@@ -1,9 +1,11 @@
 from django import forms
 
+from core.messages import PlainMessagesFormMixin
+
 from .models import Department
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(PlainMessagesFormMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "is_active"]

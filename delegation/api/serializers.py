@@ -17,12 +17,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import PlainModelSerializer, PlainSerializer
 from core.deadlines import deadline_status
 from personnel.models import Officer
 from regions import scoping
 from regions.models import Department, Division
 
-from ..choices import BatchState, FilingState, ItemStatus, LimitUnit
+from ..choices import FilingState, ItemStatus, LimitUnit
 from ..models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
 
 
@@ -58,34 +59,24 @@ def _absolute(request, path: str) -> str:
 
 
 # --- batches and items ------------------------------------------------------------------------
-class BatchSerializer(serializers.ModelSerializer):
+class BatchSerializer(PlainModelSerializer):
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="公布机关所在区划")
+    division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
-    state = serializers.SerializerMethodField(
-        help_text="按今天：open（待公布，可加入草稿事项）、published（已公布）、in_force（已施行）"
-    )
-    state_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Batch
-        fields = ["id", "division", "division_name", "code", "name", "document_number", "published_on",
-                  "effective_on", "state", "state_display", "created_at", "updated_at"]
+        fields = ["id", "division", "division_code", "division_name", "code", "name", "document_number", "published_on",
+                  "effective_on", "created_at", "updated_at"]
         read_only_fields = ["published_on", "created_at", "updated_at"]
-        # A taken code is refused by batch_create with a clear message, not DRF's stock one.
-        extra_kwargs = {"code": {"validators": []}}
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_state(self, obj) -> str:
-        return str(obj.state(timezone.localdate()))
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_state_display(self, obj) -> str:
-        return str(BatchState(obj.state(timezone.localdate())).label)
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(PlainModelSerializer):
     department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="下放部门")
+    department_code = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
+    batch_code = serializers.CharField(source="batch.code", read_only=True, allow_null=True, default=None)
+    batch_name = serializers.CharField(source="batch.name", read_only=True, allow_null=True, default=None)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     filing_rule = serializers.SerializerMethodField(help_text="备案期限（中文），如“1个月”")
@@ -95,13 +86,13 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = Item
         fields = [
-            "id", "code", "name", "category", "category_display", "department", "department_name",
+            "id", "code", "name", "category", "category_display", "department", "department_code", "department_name",
             "legal_basis", "legal_article",
             "route_before_review", "route_before_approval", "route_before_filing",
             "route_after_review", "route_after_approval", "route_after_filing",
             "filing_body", "filing_deadline", "filing_rule",
             "statutory_limit", "statutory_limit_unit", "promised_limit", "promised_limit_unit",
-            "spans_several_towns", "batch", "status", "status_display", "created_at", "updated_at",
+            "spans_several_towns", "batch", "batch_code", "batch_name", "status", "status_display", "created_at", "updated_at",
         ]
         read_only_fields = ["batch", "status", "created_at", "updated_at"]
         # The code is unique: the model's full_clean() in the service reports a clash, once.
@@ -111,7 +102,7 @@ class ItemSerializer(serializers.ModelSerializer):
         return str(obj.filing_rule)
 
 
-class ItemStatusChangeSerializer(serializers.ModelSerializer):
+class ItemStatusChangeSerializer(PlainModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
     from_status = second_choice_field(ItemStatus.choices, read_only=True, help_text="原状态")
     to_status = second_choice_field(ItemStatus.choices, read_only=True, help_text="新状态")
@@ -122,21 +113,24 @@ class ItemStatusChangeSerializer(serializers.ModelSerializer):
 
 
 # --- agreements, assignments, trainings -------------------------------------------------------
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(PlainModelSerializer):
     department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="委托（下放）部门")
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
+    department_code = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
+    division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
 
     class Meta:
         model = Agreement
-        fields = ["id", "number", "department", "department_name", "division", "division_name",
+        fields = ["id", "number", "department", "department_code", "department_name", "division", "division_code",
+                  "division_name",
                   "department_signatory", "receiver_signatory", "signed_on", "scan", "created_at", "updated_at"]
         read_only_fields = ["scan", "created_at", "updated_at"]
         extra_kwargs = {"number": {"validators": []}}
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(PlainModelSerializer):
     item = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), label="事项")
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
     agreement = ScopedPrimaryKeyRelatedField(
@@ -144,7 +138,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
     )
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
+    division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
+    agreement_number = serializers.CharField(source="agreement.number", read_only=True, allow_null=True, default=None)
     mode_display = serializers.CharField(source="get_mode_display", read_only=True)
     takeover_status_display = serializers.CharField(source="get_takeover_status_display", read_only=True)
     agreement_pdf = serializers.SerializerMethodField(help_text="协议书 PDF")
@@ -153,8 +149,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
-            "id", "item", "item_code", "item_name", "division", "division_name", "mode", "mode_display",
-            "receiving_unit", "agreement", "assigned_on", "takeover_status", "takeover_status_display",
+            "id", "item", "item_code", "item_name", "division", "division_code", "division_name", "mode", "mode_display",
+            "receiving_unit", "agreement", "agreement_number", "assigned_on", "takeover_status", "takeover_status_display",
             "taken_over_on", "revoked_on", "agreement_pdf", "catalogue_pdf", "created_at", "updated_at",
         ]
         read_only_fields = ["takeover_status", "taken_over_on", "revoked_on", "created_at", "updated_at"]
@@ -172,21 +168,26 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), path)
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class TrainingSerializer(PlainModelSerializer):
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="参训单位")
     department = ScopedPrimaryKeyRelatedField(queryset=Department.objects.all(), label="培训部门")
     items = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), many=True, required=False, label="涉及事项")
+    division_code = serializers.CharField(source="division.code", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    item_codes = serializers.SlugRelatedField(source="items", slug_field="code", many=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = Training
-        fields = ["id", "division", "department", "kind", "kind_display", "title", "held_on", "attendees", "items",
+        fields = ["id", "division", "division_code", "division_name", "department", "department_name", "kind",
+                  "kind_display", "title", "held_on", "attendees", "items", "item_codes",
                   "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 
 # --- exercise records -------------------------------------------------------------------------
-class ExerciseRecordSerializer(serializers.ModelSerializer):
+class ExerciseRecordSerializer(PlainModelSerializer):
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="承接主体")
     item = ScopedPrimaryKeyRelatedField(queryset=Item.objects.all(), label="事项")
     officer = ScopedPrimaryKeyRelatedField(
@@ -195,6 +196,7 @@ class ExerciseRecordSerializer(serializers.ModelSerializer):
     division_name = serializers.CharField(source="division.name", read_only=True)
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
+    division_code = serializers.CharField(source="division.code", read_only=True)
     officer_name = serializers.CharField(source="officer.name", read_only=True, allow_null=True, default=None)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     filing_state = serializers.SerializerMethodField()
@@ -202,7 +204,7 @@ class ExerciseRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExerciseRecord
         fields = [
-            "id", "division", "division_name", "item", "item_code", "item_name", "applicant", "received_on",
+            "id", "division", "division_code", "division_name", "item", "item_code", "item_name", "applicant", "received_on",
             "decided_on", "outcome", "outcome_display", "decision_number", "officer", "officer_name",
             "filing_due_on", "filed_on", "filing_state", "created_at", "updated_at",
         ]
@@ -217,7 +219,8 @@ class ExerciseRecordSerializer(serializers.ModelSerializer):
 
 # The columns of the lean list, and the names they carry in the JSON (the detail's names).
 EXERCISE_RECORD_LIST_COLUMNS = (
-    ("id", "id"), ("division_id", "division"), ("item_id", "item"), ("applicant", "applicant"),
+    ("id", "id"), ("division_id", "division"), ("division__code", "division_code"), ("division__name", "division_name"),
+    ("item_id", "item"), ("item__code", "item_code"), ("item__name", "item_name"), ("applicant", "applicant"),
     ("received_on", "received_on"), ("decided_on", "decided_on"), ("outcome", "outcome"),
     ("decision_number", "decision_number"), ("officer_id", "officer"), ("filing_due_on", "filing_due_on"),
     ("filed_on", "filed_on"),
@@ -234,7 +237,11 @@ class ExerciseRecordListSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     division = serializers.IntegerField(read_only=True)
+    division_code = serializers.CharField(read_only=True)
+    division_name = serializers.CharField(read_only=True)
     item = serializers.IntegerField(read_only=True)
+    item_code = serializers.CharField(read_only=True)
+    item_name = serializers.CharField(read_only=True)
     applicant = serializers.CharField(read_only=True)
     received_on = serializers.DateField(read_only=True)
     decided_on = serializers.DateField(read_only=True)
@@ -261,7 +268,9 @@ class ExerciseRecordListSerializer(serializers.Serializer):
             else:
                 state = on_time if filed <= due else late
             out.append({
-                "id": v["id"], "division": v["division_id"], "item": v["item_id"], "applicant": v["applicant"],
+                "id": v["id"], "division": v["division_id"], "division_code": v["division__code"],
+                "division_name": v["division__name"], "item": v["item_id"], "item_code": v["item__code"],
+                "item_name": v["item__name"], "applicant": v["applicant"],
                 "received_on": v["received_on"], "decided_on": v["decided_on"], "outcome": v["outcome"],
                 "decision_number": v["decision_number"], "officer": v["officer_id"],
                 "filing_due_on": due, "filed_on": filed, "filing_state": state,
@@ -273,38 +282,26 @@ class ExerciseRecordListSerializer(serializers.Serializer):
 
 
 # --- inputs of the workflow actions -----------------------------------------------------------
-class ReasonInput(serializers.Serializer):
+class ReasonInput(PlainSerializer):
     """Why, and from which day (default today). The service refuses an empty reason."""
 
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
     on = serializers.DateField(required=False, allow_null=True, default=None, label="生效日期")
 
 
-class PublishInput(serializers.Serializer):
+class PublishInput(PlainSerializer):
     batch = ScopedPrimaryKeyRelatedField(queryset=Batch.objects.all(), label="批次")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
 
 
-class BatchPublishInput(serializers.Serializer):
-    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=64,
-                                            label="文号", help_text="留空则用批次已有的文号")
-    published_on = serializers.DateField(required=False, allow_null=True, default=None, label="公布日期",
-                                         help_text="留空为今天")
-
-
-class BatchAddItemsInput(serializers.Serializer):
-    items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, label="草稿事项 id")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="说明")
-
-
-class TakeOverInput(serializers.Serializer):
+class TakeOverInput(PlainSerializer):
     on = serializers.DateField(required=False, allow_null=True, default=None, label="承接日期")
 
 
-class FileInput(serializers.Serializer):
+class FileInput(PlainSerializer):
     filed_on = serializers.DateField(required=False, allow_null=True, default=None, label="备案日期")
 
 
-class CatalogueQuery(serializers.Serializer):
+class CatalogueQuery(PlainSerializer):
     division = serializers.IntegerField(help_text="承接主体（镇）的 id")
     on = serializers.DateField(required=False, allow_null=True, default=None, help_text="目录日期，默认今天")

@@ -87,8 +87,7 @@ def test_publish_in_a_batch_already_effective_puts_the_item_in_force_at_once(dep
         (ItemStatus.PUBLISHED, ItemStatus.IN_FORCE, D(2010, 1, 1)),
     ]
     assert set(ItemStatusChange.objects.filter(item=item).values_list("actor", flat=True)) == {actor.pk}
-    # Publishing an item does not publish the batch (batch_publish does, with its own date).
-    assert fresh(batch).published_on is None
+    assert fresh(batch).published_on == timezone.localdate()
 
 
 def test_publish_in_a_future_batch_stays_published_until_brought_into_force(department, actor):

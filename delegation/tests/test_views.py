@@ -253,8 +253,8 @@ def test_record_errors_are_shown_per_field_in_chinese(client_for, personas, cata
         "decision_number": "临政备〔2026〕31号",
     })
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["包含 承接主体 和 决定文号 的 办件记录 已经存在。"]
-    assert "已经存在" in response.content.decode()
+    assert response.context["form"].non_field_errors() == ["本单位（临溪镇）已登记决定文号为“临政备〔2026〕31号”的办件。"]
+    assert "已登记决定文号为“临政备〔2026〕31号”的办件" in response.content.decode()
 
 
 def test_clerk_sees_published_items_but_not_drafts_and_cannot_change_them(client_for, personas, catalogue):
@@ -342,17 +342,13 @@ def test_office_sees_drafts_and_creates_edits_publishes_an_item(client_for, pers
     item.refresh_from_db()
     assert item.name == "节能审查（镇级）"
 
-    # Into the current batch (effective 2027-01-01); the published 2010 batch is not offered.
-    open_batch = Batch.objects.get(code="JX-2027-01")
-    page = c.get(reverse("delegation:item-detail", args=[item.pk]))
-    assert list(page.context["publish_form"].fields["batch"].queryset) == [open_batch]
-    response = c.post(reverse("delegation:item-publish", args=[item.pk]), {"batch": open_batch.pk})
+    response = c.post(reverse("delegation:item-publish", args=[item.pk]), {"batch": catalogue["batch"].pk})
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.status == ItemStatus.PUBLISHED and item.batch == open_batch
+    assert item.status == ItemStatus.IN_FORCE  # the batch took effect in 2010
     page = c.get(reverse("delegation:item-detail", args=[item.pk]))
-    assert [(s.from_status, s.to_status, s.effective_on) for s in page.context["status_changes"]] == [
-        ("draft", "published", timezone.localdate())]
+    assert [(s.from_status, s.to_status) for s in page.context["status_changes"]] == [
+        ("draft", "published"), ("published", "in_force")]
     history = c.get(reverse("delegation:item-detail", args=[item.pk]), {"tab": "history"})
     assert history.context["history"] and "节能审查（镇级）" in history.content.decode()
 
