@@ -27,11 +27,12 @@ in this process changes the year.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -56,6 +57,7 @@ __all__ = [
     "invalidate_year",
     "is_working_day",
     "next_working_day",
+    "pinned",
     "validate_deadline_rule",
 ]
 
@@ -119,15 +121,49 @@ def _load(year: int, now: float) -> _Year | None:
 
 
 def _calendar(year: int) -> _Year:
+    pinned = getattr(_pinned, "years", None)
+    if pinned is not None:
+        if year not in pinned:
+            pinned[year] = _calendar_unpinned(year)
+        result = pinned[year]
+        if result is None:
+            raise CalendarUnknownYear(year)
+        return result
+    result = _calendar_unpinned(year)
+    if result is None:
+        raise CalendarUnknownYear(year)
+    return result
+
+
+def _calendar_unpinned(year: int) -> _Year | None:
     now = time.monotonic()
     hit = _cache.get(year)
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         result = hit[1]
     else:
         result = _load(year, now)
-    if result is None:
-        raise CalendarUnknownYear(year)
     return result
+
+
+_pinned = threading.local()
+
+
+@contextlib.contextmanager
+def pinned():
+    """Read each year at most once inside the block (this thread), whatever the cache says.
+
+    For a service that computes thousands of due dates inside the transaction that changed a
+    year: that year bypasses the process cache until the commit (see ``invalidate_year``), so
+    without this every computation would read it again. Nested blocks share the outer one.
+    """
+    if getattr(_pinned, "years", None) is not None:
+        yield
+        return
+    _pinned.years = {}
+    try:
+        yield
+    finally:
+        _pinned.years = None
 
 
 def invalidate_year(year: int) -> None:
@@ -139,6 +175,9 @@ def invalidate_year(year: int) -> None:
     with _lock:
         _cache.pop(year, None)
         _uncommitted[year] = time.monotonic()
+    pinned_years = getattr(_pinned, "years", None)
+    if pinned_years is not None:
+        pinned_years.pop(year, None)
 
     def committed() -> None:
         with _lock:
@@ -170,6 +209,9 @@ class Due:
 
     date: date
     unknown_years: frozenset[int] = frozenset()
+    # Every year whose calendar the computation consulted (known or not): a recompute after a
+    # year is entered concerns exactly the due dates that consulted it.
+    years: frozenset[int] = field(default=frozenset(), compare=False)
 
     @property
     def provisional(self) -> bool:
@@ -179,13 +221,15 @@ class Due:
 class _Lookup:
     """The calendar for each year a computation needs: strict, or weekends-only when unknown."""
 
-    __slots__ = ("provisional", "unknown")
+    __slots__ = ("provisional", "unknown", "years")
 
     def __init__(self, provisional: bool):
         self.provisional = provisional
         self.unknown: set[int] = set()
+        self.years: set[int] = set()
 
     def __call__(self, year: int) -> _Year:
+        self.years.add(year)
         try:
             return _calendar(year)
         except CalendarUnknownYear:
@@ -195,7 +239,7 @@ class _Lookup:
             return _WEEKENDS_ONLY
 
     def result(self, day: date) -> date | Due:
-        return Due(day, frozenset(self.unknown)) if self.provisional else day
+        return Due(day, frozenset(self.unknown), frozenset(self.years)) if self.provisional else day
 
 
 # --- Day arithmetic ------------------------------------------------------------------------

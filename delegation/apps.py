@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class DelegationConfig(AppConfig):
     name = "delegation"
     verbose_name = "事权下放"
+
+    def ready(self):
+        # core cannot import delegation: the calendar services reach the recompute through this.
+        from core import provisional
+
+        from .services import record_due_recompute
+
+        provisional.register(record_due_recompute)

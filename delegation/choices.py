@@ -26,6 +26,14 @@ class ItemStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已收回"
 
 
+class BatchState(models.TextChoices):
+    """A batch's stage, derived from its publication and effective dates (Batch.state)."""
+
+    OPEN = "open", "待公布"
+    PUBLISHED = "published", "已公布"
+    IN_FORCE = "in_force", "已施行"
+
+
 class Mode(models.TextChoices):
     """How a power reaches the receiving body (DOMAIN.md §2)."""
 

@@ -80,6 +80,13 @@ def load_demo_delegation() -> None:
             if assignment.takeover_status == TakeOverStatus.ASSIGNED and assignment.agreement_id:
                 services.assignment_take_over(assignment=assignment, on=_date("2010-01-01"), actor=None)
 
+    # A batch whose document is dated is published (closed) once its items are in; the current
+    # batch (no date yet) stays open for the office to publish items into.
+    for row in data["batches"]:
+        batch = Batch.objects.get(code=row["code"])
+        if row.get("published_on") and batch.is_open and batch.items.exists():
+            services.batch_publish(batch=batch, actor=None, published_on=_date(row["published_on"]))
+
     for row in data["trainings"]:
         if not Training.objects.filter(division=town, title=row["title"]).exists():
             services.training_record(division=town, department=departments[row["department"]], kind=row["kind"],

@@ -148,12 +148,47 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
 
 
 class PublishForm(BootstrapMixin, forms.Form):
-    batch = forms.ModelChoiceField(label="批次", queryset=None, empty_label="请选择批次")
+    """Publish a draft item: only open (not yet published) batches are offered."""
+
+    batch = forms.ModelChoiceField(
+        label="批次", queryset=None, empty_label="请选择批次",
+        error_messages={"invalid_choice": "该批次已公布或不在您的管辖范围内，请选择尚未公布的批次。",
+                        "required": "请选择批次。"},
+    )
     reason = forms.CharField(label="说明", required=False, max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["batch"].queryset = selectors.batch_writable(user=user)
+        self.fields["batch"].queryset = selectors.batch_open_for_publishing(user=user)
+
+
+# --- batches ---------------------------------------------------------------------------------
+class BatchForm(BootstrapMixin, forms.Form):
+    division = forms.ModelChoiceField(label="公布机关所在区划", queryset=None, empty_label=None)
+    code = forms.CharField(label="批次编号", max_length=32, help_text="如 JX-2027-01")
+    name = forms.CharField(label="名称", max_length=128, help_text="如 绩溪县向临溪镇下放第二批行政管理事项")
+    document_number = forms.CharField(label="文号", max_length=64, required=False, help_text="可在公布时填写")
+    effective_on = forms.DateField(label="施行日期", widget=DateInput())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = selectors.batch_divisions(user=user)
+
+
+class BatchPublishForm(BootstrapMixin, forms.Form):
+    document_number = forms.CharField(label="文号", max_length=64, required=False)
+    published_on = forms.DateField(label="公布日期", required=False, widget=DateInput(), help_text="留空为今天")
+
+
+class BatchAddItemsForm(BootstrapMixin, forms.Form):
+    items = forms.ModelMultipleChoiceField(
+        label="草稿事项", queryset=None, error_messages={"required": "请选择要公布到该批次的事项。"},
+    )
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, user, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = selectors.batch_draft_items(user=user, batch=batch)
 
 
 class ReasonForm(BootstrapMixin, forms.Form):

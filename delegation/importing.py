@@ -238,7 +238,7 @@ def _sorted(errors: list[RowError], order: list[str]) -> list[RowError]:
 # --- exercise records: the fast path -------------------------------------------------------
 _COPY_COLUMNS = ("created_at", "updated_at", "created_by_id", "updated_by_id", "division_id", "item_id",
                  "applicant", "received_on", "decided_on", "outcome", "decision_number", "officer_id",
-                 "filing_due_on", "filed_on")
+                 "filing_due_on", "filing_due_provisional", "filed_on")
 # Foreign keys are resolved in bulk before validation; full_clean would check each with a query.
 _RESOLVED = ("division", "item", "officer", "created_by", "updated_by")
 _COMPARED = ("item_id", "applicant", "received_on", "decided_on", "outcome", "officer_id", "filed_on")
@@ -491,7 +491,7 @@ def import_exercise_records(
             record.division_id, record.item_id, record.officer_id = division_id, item_id, officer_id
             for attr in plain:
                 setattr(record, attr, v[attr])
-            record.filing_due_on = None
+            record.filing_due_on, record.filing_due_provisional = None, False
             try:
                 # uniqueness is the bulk check above; the CHECK constraints are rules too
                 record.full_clean(exclude=_RESOLVED + failed, validate_unique=False, validate_constraints=False)
@@ -515,7 +515,7 @@ def import_exercise_records(
                 continue
             to_write.append((now, now, actor_id, actor_id, division_id, item_id, record.applicant, record.received_on,
                              record.decided_on, record.outcome, record.decision_number, officer_id,
-                             record.filing_due_on, record.filed_on))
+                             record.filing_due_on, record.filing_due_provisional, record.filed_on))
             if writer is not None and not errors and len(to_write) - sent >= WRITE_BATCH:
                 writer.put(to_write[sent:])
                 sent = len(to_write)
@@ -662,7 +662,8 @@ def export_rows(*, kind: str, queryset, fmt: str, actor=None) -> bytes:
     raise ValueError(fmt)
 
 
-RECORD_EXPORT_FIELDS = ("applicant", "received_on", "decided_on", "outcome", "decision_number", "filed_on", "filing_due_on")
+RECORD_EXPORT_FIELDS = ("applicant", "received_on", "decided_on", "outcome", "decision_number", "filed_on", "filing_due_on",
+                        "filing_due_provisional")
 
 
 def export_queryset(kind: str, user, *, filters=None, request=None):

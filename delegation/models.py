@@ -15,7 +15,7 @@ from personnel.models import Officer
 from regions.choices import Role
 from regions.models import Department, Division
 
-from .choices import Category, ItemStatus, LimitUnit, Mode, Outcome, TakeOverStatus, TrainingKind
+from .choices import BatchState, Category, ItemStatus, LimitUnit, Mode, Outcome, TakeOverStatus, TrainingKind
 
 
 @track()
@@ -41,6 +41,21 @@ class Batch(AuditedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.published_on and self.effective_on and self.published_on > self.effective_on:
+            raise ValidationError({"published_on": "公布日期不能晚于施行日期。"})
+
+    @property
+    def is_open(self) -> bool:
+        """Not published yet: draft items may still be published into it."""
+        return self.published_on is None
+
+    def state(self, today) -> str:
+        """待公布 (open) → 已公布 → 已施行, derived from the two dates (``BatchState``)."""
+        if self.published_on is None:
+            return BatchState.OPEN
+        return BatchState.IN_FORCE if self.effective_on <= today else BatchState.PUBLISHED
 
 
 @track()
@@ -279,6 +294,10 @@ class ExerciseRecord(AuditedModel):
         Officer, verbose_name="承办人", on_delete=models.PROTECT, null=True, blank=True, related_name="exercise_records"
     )
     filing_due_on = models.DateField("备案期限", editable=False)
+    # The due date counted through a year whose holidays were not entered yet (weekends only,
+    # DOMAIN.md §0): shown as 暂定, recomputed by services.record_due_recompute when it is.
+    # db_default: the COPY import path and raw inserts that predate the column stay valid.
+    filing_due_provisional = models.BooleanField("备案期限为暂定", default=False, db_default=False, editable=False)
     filed_on = models.DateField("备案日期", null=True, blank=True)
 
     jurisdiction_field = "division"
@@ -302,6 +321,11 @@ class ExerciseRecord(AuditedModel):
             models.Index(
                 fields=["division", "filing_due_on"], condition=Q(filed_on__isnull=True),
                 name="record_unfiled_division_due",
+            ),
+            # The few provisional rows: the office's count and the recompute's candidates.
+            models.Index(
+                fields=["filing_due_on", "division"], condition=Q(filing_due_provisional=True),
+                name="record_provisional_due",
             ),
         ]
         constraints = [
@@ -346,6 +370,42 @@ class ExerciseRecord(AuditedModel):
         from core.deadlines import deadline_status
 
         return deadline_status(self.filing_due_on, self.filed_on, today)
+
+
+@track()
+class FilingDueRecomputed(models.Model):
+    """A provisional filing due date that moved when its year's holidays were entered (重算记录).
+
+    Written only by ``services.record_due_recompute``; the office reads the list to tell the
+    towns whose deadline changed. A row per record and year (a due date counted through two
+    unknown years may move twice).
+    """
+
+    record = models.ForeignKey(
+        ExerciseRecord, verbose_name="办件记录", on_delete=models.PROTECT, related_name="due_recomputations"
+    )
+    year = models.PositiveSmallIntegerField("录入的年度")
+    old_due_on = models.DateField("原备案期限（暂定）")
+    new_due_on = models.DateField("重算后的备案期限")
+    still_provisional = models.BooleanField("仍为暂定", default=False,
+                                            help_text="期间还经过另一个尚未录入的年度")
+    at = models.DateTimeField("重算时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        "auth.User", verbose_name="录入人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    jurisdiction_field = "record__division"
+    jurisdiction_writers = ()  # written by the recompute service only
+
+    class Meta:
+        verbose_name = "备案期限重算记录"
+        verbose_name_plural = "备案期限重算记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["-at", "-id"], name="due_recomputed_at")]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return f"{self.record_id}: {self.old_due_on} → {self.new_due_on}"
 
 
 class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in the import pages

@@ -667,7 +667,7 @@ class AssignmentResource(CatalogueResource):
 
 
 RECORD_COLUMNS = ("division", "item", "applicant", "received_on", "decided_on", "outcome",
-                  "decision_number", "officer", "filed_on", "filing_due_on")
+                  "decision_number", "officer", "filed_on", "filing_due_on", "filing_due_provisional")
 
 
 class ExerciseRecordResource(CatalogueResource):
@@ -687,6 +687,8 @@ class ExerciseRecordResource(CatalogueResource):
     officer = column(ExerciseRecord, "officer", OfficerWidget())
     filed_on = column(ExerciseRecord, "filed_on", DateCellWidget())
     filing_due_on = column(ExerciseRecord, "filing_due_on", DateCellWidget(), readonly=True)
+    # 是 when 备案期限 counted through a year whose holidays are not entered yet (暂定).
+    filing_due_provisional = column(ExerciseRecord, "filing_due_provisional", BoolCellWidget(), readonly=True)
 
     required_columns = ("division", "item", "applicant", "received_on", "decided_on", "outcome", "decision_number")
     key_fields = ("division", "decision_number")

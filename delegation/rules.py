@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from core.deadlines import DeadlineRule
+from core.deadlines import DeadlineRule, Due
 from personnel.models import EnforcementCertificate, Officer
 
 from .choices import ItemStatus, Mode
@@ -138,12 +138,25 @@ class ExerciseRules:
         return self._rules[text]
 
     # --- the rules ------------------------------------------------------------------------
+    def due(self, item_id: int, decided_on: datetime.date) -> Due | None:
+        """The filing due date of a decision under ``item_id``, provisional when it counts
+        through a year whose holidays are not entered yet (DOMAIN.md §0); None for no item."""
+        item = self.item(item_id)
+        if not item:
+            return None
+        return self.filing_rule(item["filing_deadline"]).due_provisional(decided_on)
+
     def prepare(self, record) -> None:
-        """Fill derived fields (the filing due date) before validation."""
+        """Fill derived fields (the filing due date and its 暂定 flag) before validation.
+
+        Never raises for the calendar: a decision that happened is recorded with a provisional
+        due date, so the clerk sees the rules of ``check`` (办结日期不能晚于今天 …) first.
+        """
         if record.item_id and record.decided_on and isinstance(record.decided_on, datetime.date):
-            item = self.item(record.item_id)
-            if item:
-                record.filing_due_on = self.filing_rule(item["filing_deadline"]).due(record.decided_on)
+            due = self.due(record.item_id, record.decided_on)
+            if due is not None:
+                record.filing_due_on = due.date
+                record.filing_due_provisional = due.provisional
 
     def check(self, record, *, today: datetime.date | None = None) -> None:
         """Raise ValidationError listing every broken rule of ``record``."""

@@ -20,7 +20,16 @@ from regions.choices import Level, PilotKind
 from regions.models import Division
 
 from .choices import ItemStatus, TakeOverStatus
-from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+from .models import (
+    Agreement,
+    Assignment,
+    Batch,
+    ExerciseRecord,
+    FilingDueRecomputed,
+    Item,
+    ItemStatusChange,
+    Training,
+)
 
 
 def _filtered(qs: QuerySet, filterset_class, filters, request=None) -> QuerySet:
@@ -63,6 +72,39 @@ def batch_list(*, user) -> QuerySet:
 
 def batch_writable(*, user) -> QuerySet:
     return scoping.scope(Batch.objects.select_related("division"), user, scoping.CHANGE)
+
+
+def batch_get(*, user, pk) -> Batch:
+    return get_object_or_404(batch_list(user=user), pk=pk)
+
+
+def batch_open_for_publishing(*, user) -> QuerySet:
+    """The batches ``user`` may publish items into: theirs and not yet published (a published
+    batch is closed), the soonest effective first."""
+    return batch_writable(user=user).filter(published_on__isnull=True).order_by("effective_on", "code")
+
+
+def batch_divisions(*, user) -> QuerySet:
+    """The bodies ``user`` may publish a batch for: the divisions above town level where they
+    write the catalogue (a county office: its county)."""
+    q = Q() if getattr(user, "is_superuser", False) and user.is_active else Q(pk__in=[])
+    for g in scoping.grants(user):
+        if g.role in Batch.jurisdiction_writers:
+            q |= Q(path__startswith=g.path)
+    return Division.objects.filter(q).exclude(level=Level.TOWN).order_by("path")
+
+
+def batch_draft_items(*, user, batch: Batch) -> QuerySet:
+    """Draft items ``user`` writes whose department lies within the batch's division: what may be
+    published into it."""
+    drafts = scoping.scope(Item.objects.filter(status=ItemStatus.DRAFT), user, scoping.CHANGE)
+    return drafts.filter(department__division__path__startswith=batch.division.path).select_related(
+        "department__division").order_by("code")
+
+
+def batch_items(*, user, batch: Batch) -> QuerySet:
+    """The items of ``batch`` the user may see, by code."""
+    return item_list(user=user).filter(batch=batch).order_by("code")
 
 
 # --- assignments and agreements --------------------------------------------------------------
@@ -154,7 +196,7 @@ def exercise_record_list(*, user, filters=None, request=None) -> QuerySet:
 # are annotations, not select_related instances).
 RECORD_PAGE_FIELDS = (
     "id", "division_id", "item_id", "applicant", "decided_on", "outcome", "decision_number", "filing_due_on",
-    "filed_on",
+    "filing_due_provisional", "filed_on",
 )
 
 
@@ -199,6 +241,26 @@ def due_soon_record_list(*, user, today: datetime.date | None = None, days: int 
     today = today or timezone.localdate()
     return exercise_record_list(user=user).filter(
         filed_on__isnull=True, filing_due_on__gte=today, filing_due_on__lte=today + datetime.timedelta(days=days)
+    )
+
+
+def provisional_record_count(*, user, at_most: int | None = None) -> int:
+    """How many records in scope have a provisional (暂定) filing due date (index record_provisional_due).
+
+    With ``at_most`` the count stops at ``at_most + 1``, as ``overdue_record_count``.
+    """
+    qs = exercise_record_list(user=user).filter(filing_due_provisional=True).order_by().select_related(None)
+    if at_most is not None:
+        qs = qs[: at_most + 1]
+    return qs.count()
+
+
+def due_recomputed_list(*, user) -> QuerySet:
+    """Filing due dates moved when their year's holidays were entered, newest first, in scope."""
+    return (
+        scoping.scope(FilingDueRecomputed.objects.all(), user)
+        .select_related("record__division", "record__item", "actor")
+        .order_by("-at", "-id")
     )
 
 

@@ -16,7 +16,16 @@ from regions.choices import Level, PilotKind
 from regions.models import Division
 
 from .choices import ItemStatus, TakeOverStatus
-from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+from .models import (
+    Agreement,
+    Assignment,
+    Batch,
+    ExerciseRecord,
+    FilingDueRecomputed,
+    Item,
+    ItemStatusChange,
+    Training,
+)
 
 ITEM_FIELDS = {
     "code", "name", "category", "department", "legal_basis", "legal_article",
@@ -38,10 +47,62 @@ def _save(obj, actor, **clean_kwargs):
 @transaction.atomic
 def batch_create(*, division: Division, code: str, name: str, effective_on: datetime.date,
                  document_number: str = "", actor=None) -> Batch:
-    """Open a batch (批次) that items will be published in."""
+    """Open a batch (批次): draft items are published into it, then the batch itself is published."""
+    if Batch.objects.filter(code=code).exists():
+        raise ConflictError(f"批次编号“{code}”已被使用，请换一个编号。", code="batch_code_taken",
+                            extra={"code": ["该批次编号已被使用。"]})
     with actor_context(actor):
         return _save(Batch(division=division, code=code, name=name, effective_on=effective_on,
                            document_number=document_number), actor)
+
+
+def _require_open(batch: Batch) -> None:
+    if batch.published_on is not None:
+        raise ConflictError(
+            f"{batch.name}已于{batch.published_on:%Y-%m-%d}公布（自{batch.effective_on:%Y-%m-%d}起施行），"
+            "不能再加入新事项。请选择尚未公布的批次，或新建批次。",
+            code="batch_closed", extra={"batch": ["该批次已公布，不能再加入新事项。"]},
+        )
+
+
+@transaction.atomic
+def batch_add_items(*, batch: Batch, items, actor, reason: str = "") -> list[Item]:
+    """Publish several draft items in one open batch, all or none."""
+    return [item_publish(item=item, batch=batch, actor=actor, reason=reason) for item in items]
+
+
+@transaction.atomic
+def batch_publish(*, batch: Batch, actor, published_on: datetime.date | None = None,
+                  document_number: str = "", items=()) -> Batch:
+    """Publish a batch (公布): its notice gets its document number and date, and the batch is
+    closed to new items. ``items`` (drafts) are published into it first, all or none.
+
+    The publication date is today unless given (a batch entered after the fact carries the
+    date of its document); it can be neither in the future nor after the effective date.
+    """
+    today = timezone.localdate()
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    _require_open(batch)
+    with actor_context(actor, reason=f"公布{batch.name}"):
+        batch_add_items(batch=batch, items=items, actor=actor)
+        if not batch.items.exists():
+            raise ApplicationError(f"{batch.name}中还没有事项，不能公布。请先将草稿事项公布到该批次。",
+                                   code="batch_empty")
+        published_on = published_on or today
+        errors = {}
+        if published_on > today:
+            errors["published_on"] = ["公布日期不能晚于今天。"]
+        elif published_on > batch.effective_on:
+            errors["published_on"] = [f"公布日期不能晚于施行日期（{batch.effective_on:%Y-%m-%d}）。"]
+        document_number = (document_number or "").strip() or batch.document_number
+        if not document_number:
+            errors["document_number"] = ["公布批次须填写文号，如 绩政〔2026〕12号。"]
+        if errors:
+            raise ApplicationError("；".join(m for ms in errors.values() for m in ms), code="invalid_batch",
+                                   extra=errors)
+        batch.published_on = published_on
+        batch.document_number = document_number
+        return _save(batch, actor)
 
 
 @transaction.atomic
@@ -108,10 +169,24 @@ def _require_reason(reason: str) -> str:
 
 @transaction.atomic
 def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
-    """Publish a draft item in ``batch``; it comes into force on the batch's effective date."""
+    """Publish a draft item in an open (not yet published) ``batch``; it comes into force on the
+    batch's effective date.
+
+    A published batch is closed: an item added to it would be logged as effective on a date
+    long past and listed in a notice that never named it. A batch not yet published whose
+    effective date has passed is a batch entered after the fact (补录): its items come into
+    force on that date at once.
+    """
     today = timezone.localdate()
+    locked = Item.objects.select_for_update().get(pk=item.pk)
+    if locked.status != ItemStatus.DRAFT:  # the item's own state first: it says more than the batch's
+        raise ConflictError(
+            f"事项“{locked.name}”当前状态为{locked.get_status_display()}，只有草稿的事项才能公布。",
+            code="invalid_transition",
+        )
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    _require_open(batch)
     with actor_context(actor, reason=reason or f"随{batch.name}公布"):
-        locked = Item.objects.select_for_update().get(pk=item.pk)
         if not locked.department.division.is_within(batch.division):
             raise ApplicationError("事项的下放部门不在该批次公布机关的管辖范围内。", code="batch_scope")
         locked.batch = batch
@@ -121,19 +196,10 @@ def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
         # and later (possibly back-dated) suspensions sort after both.
         item = _transition(locked, to=ItemStatus.PUBLISHED, allowed_from={ItemStatus.DRAFT},
                            on=min(today, batch.effective_on), actor=actor, reason=reason or f"随{batch.name}公布")
-        if batch.published_on is None:
-            batch.published_on = today
-            batch.save(update_fields=["published_on"])
         if batch.effective_on <= today:
             item = _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.PUBLISHED},
                                on=batch.effective_on, actor=actor, reason="批次施行日期已到")
         return item
-
-
-@transaction.atomic
-def batch_publish(*, batch: Batch, items, actor) -> list[Item]:
-    """Publish several draft items in one batch, all or none."""
-    return [item_publish(item=item, batch=batch, actor=actor) for item in items]
 
 
 @transaction.atomic
@@ -326,3 +392,72 @@ def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | No
     with actor_context(actor):
         record.filed_on = filed_on or timezone.localdate()
         return _save(record, actor)
+
+
+# --- provisional filing due dates (DOMAIN.md §0) -----------------------------------------------
+RECOMPUTE_CHUNK = 5000  # rows per UPDATE … FROM (VALUES …): 3 parameters a row, well under 65,535
+
+
+@transaction.atomic
+def record_due_recompute(*, year: int, actor=None) -> int:
+    """Recompute every provisional filing due date that counted through ``year``; how many moved.
+
+    Registered with ``core.provisional`` (see DelegationConfig.ready) and so called by the
+    calendar services inside the transaction that entered the year. Each due date is computed
+    again from its decision date and item rule; the 暂定 flag stays only when the period still
+    counts through another unknown year. The rows change in a few ``UPDATE … FROM (VALUES …)``
+    statements (the history triggers record them, attributed to ``actor``), and every record
+    whose date moved gets a FilingDueRecomputed row for the office's list.
+    """
+    from django.db import connection
+
+    from core import deadlines
+
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Only a period that started by the end of the year and ended in it or later can have
+    # counted through it. Locked: a concurrent edit must not be overwritten with a stale date.
+    candidates = (
+        ExerciseRecord.objects.filter(filing_due_provisional=True, decided_on__lte=last, filing_due_on__gte=first)
+        .select_for_update(of=("self",))
+        .order_by("id")
+        .values_list("id", "item__filing_deadline", "decided_on", "filing_due_on")
+    )
+    rules: dict[str, deadlines.DeadlineRule] = {}
+    computed: dict[tuple[str, datetime.date], deadlines.Due] = {}
+    changes: list[tuple[int, datetime.date, bool]] = []
+    moved: list[FilingDueRecomputed] = []
+    with deadlines.pinned():  # each year read once, although this transaction changed it
+        for record_id, rule_text, decided_on, old_due in candidates.iterator(chunk_size=RECOMPUTE_CHUNK):
+            key = (rule_text, decided_on)
+            if key not in computed:
+                rule = rules.get(rule_text) or rules.setdefault(rule_text, deadlines.DeadlineRule.parse(rule_text))
+                computed[key] = rule.due_provisional(decided_on)
+            due = computed[key]
+            if year not in due.years:
+                continue  # its period never counted through this year (the filter is a superset)
+            new_due, still_provisional = due.date, due.provisional
+            if new_due == old_due and still_provisional:
+                continue  # another unknown year decides it; this one changed nothing
+            changes.append((record_id, new_due, still_provisional))
+            if new_due != old_due:
+                moved.append(FilingDueRecomputed(
+                    record_id=record_id, year=year, old_due_on=old_due, new_due_on=new_due,
+                    still_provisional=still_provisional, actor=actor if getattr(actor, "pk", None) else None,
+                ))
+    if not changes:
+        return 0
+    table = ExerciseRecord._meta.db_table
+    actor_id = getattr(actor, "pk", None)
+    with actor_context(actor, reason="record_due_recompute", year=year), connection.cursor() as cursor:
+        for start in range(0, len(changes), RECOMPUTE_CHUNK):
+            chunk = changes[start:start + RECOMPUTE_CHUNK]
+            values = ", ".join(["(%s::bigint, %s::date, %s::boolean)"] * len(chunk))
+            # The table name comes from the model; every value is a parameter.
+            cursor.execute(
+                f'UPDATE "{table}" AS r SET filing_due_on = v.due, filing_due_provisional = v.provisional, '
+                f"updated_at = now(), updated_by_id = COALESCE(%s::integer, r.updated_by_id) "
+                f"FROM (VALUES {values}) AS v(id, due, provisional) WHERE r.id = v.id",
+                [actor_id, *[value for row in chunk for value in row]],
+            )
+        FilingDueRecomputed.objects.bulk_create(moved, batch_size=RECOMPUTE_CHUNK)
+    return len(moved)

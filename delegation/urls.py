@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_batches, views_provisional
 
 app_name = "delegation"
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("items/<int:pk>/suspend/", views.ItemActionView.as_view(action="suspend"), name="item-suspend"),
     path("items/<int:pk>/resume/", views.ItemActionView.as_view(action="resume"), name="item-resume"),
     path("items/<int:pk>/withdraw/", views.ItemActionView.as_view(action="withdraw"), name="item-withdraw"),
+    # batches
+    path("batches/", views_batches.BatchListView.as_view(), name="batch-list"),
+    path("batches/new/", views_batches.BatchCreateView.as_view(), name="batch-create"),
+    path("batches/<int:pk>/", views_batches.BatchDetailView.as_view(), name="batch-detail"),
+    path("batches/<int:pk>/add-items/", views_batches.BatchActionView.as_view(action="add-items"),
+         name="batch-add-items"),
+    path("batches/<int:pk>/publish/", views_batches.BatchActionView.as_view(action="publish"), name="batch-publish"),
     # assignments and agreements
     path("matrix/", views.AssignmentMatrixView.as_view(), name="assignment-matrix"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
@@ -30,6 +37,7 @@ urlpatterns = [
     # exercise records
     path("records/", views.RecordListView.as_view(), name="record-list"),
     path("records/new/", views.RecordCreateView.as_view(), name="record-create"),
+    path("records/recomputed/", views_provisional.RecomputedListView.as_view(), name="record-recomputed"),
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
     path("records/<int:pk>/file/", views.RecordFileView.as_view(), name="record-file"),
     path("overdue/", views.OverdueListView.as_view(), name="overdue-list"),

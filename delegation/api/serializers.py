@@ -23,8 +23,17 @@ from personnel.models import Officer
 from regions import scoping
 from regions.models import Department, Division
 
-from ..choices import FilingState, ItemStatus, LimitUnit
-from ..models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
+from ..choices import BatchState, FilingState, ItemStatus, LimitUnit
+from ..models import (
+    Agreement,
+    Assignment,
+    Batch,
+    ExerciseRecord,
+    FilingDueRecomputed,
+    Item,
+    ItemStatusChange,
+    Training,
+)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -63,12 +72,26 @@ class BatchSerializer(PlainModelSerializer):
     division = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="公布机关所在区划")
     division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
+    state = serializers.SerializerMethodField(
+        help_text="按今天：open（待公布，可加入草稿事项）、published（已公布）、in_force（已施行）"
+    )
+    state_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Batch
         fields = ["id", "division", "division_code", "division_name", "code", "name", "document_number", "published_on",
-                  "effective_on", "created_at", "updated_at"]
+                  "effective_on", "state", "state_display", "created_at", "updated_at"]
         read_only_fields = ["published_on", "created_at", "updated_at"]
+        # A taken code is refused by batch_create with a clear message, not DRF's stock one.
+        extra_kwargs = {"code": {"validators": []}}
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_state(self, obj) -> str:
+        return str(obj.state(timezone.localdate()))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_state_display(self, obj) -> str:
+        return str(BatchState(obj.state(timezone.localdate())).label)
 
 
 class ItemSerializer(PlainModelSerializer):
@@ -200,15 +223,19 @@ class ExerciseRecordSerializer(PlainModelSerializer):
     officer_name = serializers.CharField(source="officer.name", read_only=True, allow_null=True, default=None)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     filing_state = serializers.SerializerMethodField()
+    due_provisional = serializers.BooleanField(
+        source="filing_due_provisional", read_only=True,
+        help_text="备案期限为暂定：期间经过尚未录入节假日安排的年度，按周末推算，录入该年度后自动重算。",
+    )
 
     class Meta:
         model = ExerciseRecord
         fields = [
             "id", "division", "division_code", "division_name", "item", "item_code", "item_name", "applicant", "received_on",
             "decided_on", "outcome", "outcome_display", "decision_number", "officer", "officer_name",
-            "filing_due_on", "filed_on", "filing_state", "created_at", "updated_at",
+            "filing_due_on", "due_provisional", "filed_on", "filing_state", "created_at", "updated_at",
         ]
-        read_only_fields = ["filing_due_on", "created_at", "updated_at"]
+        read_only_fields = ["filing_due_on", "due_provisional", "created_at", "updated_at"]
         # (division, decision_number) is unique: full_clean() in the service reports it, once.
         validators: list = []
 
@@ -223,7 +250,7 @@ EXERCISE_RECORD_LIST_COLUMNS = (
     ("item_id", "item"), ("item__code", "item_code"), ("item__name", "item_name"), ("applicant", "applicant"),
     ("received_on", "received_on"), ("decided_on", "decided_on"), ("outcome", "outcome"),
     ("decision_number", "decision_number"), ("officer_id", "officer"), ("filing_due_on", "filing_due_on"),
-    ("filed_on", "filed_on"),
+    ("filing_due_provisional", "due_provisional"), ("filed_on", "filed_on"),
 )
 
 
@@ -249,6 +276,7 @@ class ExerciseRecordListSerializer(serializers.Serializer):
     decision_number = serializers.CharField(read_only=True)
     officer = serializers.IntegerField(read_only=True, allow_null=True)
     filing_due_on = serializers.DateField(read_only=True)
+    due_provisional = serializers.BooleanField(read_only=True)
     filed_on = serializers.DateField(read_only=True, allow_null=True)
     filing_state = serializers.ChoiceField(choices=FilingState.choices, read_only=True)
 
@@ -273,12 +301,28 @@ class ExerciseRecordListSerializer(serializers.Serializer):
                 "item_name": v["item__name"], "applicant": v["applicant"],
                 "received_on": v["received_on"], "decided_on": v["decided_on"], "outcome": v["outcome"],
                 "decision_number": v["decision_number"], "officer": v["officer_id"],
-                "filing_due_on": due, "filed_on": filed, "filing_state": state,
+                "filing_due_on": due, "due_provisional": v["filing_due_provisional"], "filed_on": filed,
+                "filing_state": state,
             })
         return out
 
     def to_representation(self, instance):
         return self.rows([instance], timezone.localdate())[0]
+
+
+class FilingDueRecomputedSerializer(PlainModelSerializer):
+    """A provisional filing due date that moved when its year's holidays were entered."""
+
+    decision_number = serializers.CharField(source="record.decision_number", read_only=True)
+    division = serializers.IntegerField(source="record.division_id", read_only=True)
+    division_name = serializers.CharField(source="record.division.name", read_only=True)
+    actor_username = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = FilingDueRecomputed
+        fields = ["id", "record", "decision_number", "division", "division_name", "year", "old_due_on", "new_due_on",
+                  "still_provisional", "at", "actor_username"]
+        read_only_fields = fields
 
 
 # --- inputs of the workflow actions -----------------------------------------------------------
@@ -292,6 +336,18 @@ class ReasonInput(PlainSerializer):
 class PublishInput(PlainSerializer):
     batch = ScopedPrimaryKeyRelatedField(queryset=Batch.objects.all(), label="批次")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
+
+
+class BatchPublishInput(PlainSerializer):
+    document_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=64,
+                                            label="文号", help_text="留空则用批次已有的文号")
+    published_on = serializers.DateField(required=False, allow_null=True, default=None, label="公布日期",
+                                         help_text="留空为今天")
+
+
+class BatchAddItemsInput(PlainSerializer):
+    items = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, label="草稿事项 id")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="说明")
 
 
 class TakeOverInput(PlainSerializer):

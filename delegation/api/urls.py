@@ -13,5 +13,6 @@ router.register("agreements", views.AgreementViewSet, basename="agreement")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
 router.register("trainings", views.TrainingViewSet, basename="training")
 router.register("exercise-records", views.ExerciseRecordViewSet, basename="exercise-record")
+router.register("due-recomputations", views.FilingDueRecomputedViewSet, basename="due-recomputation")
 
 urlpatterns = router.urls

@@ -24,12 +24,19 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from core.api.filtering import StrictFilterBackend
 from core.api.history import HistoryMixin
+from core.errors import ApplicationError
 from regions import scoping
 from regions.permissions import ScopedViewSetMixin, ensure_can
 
 from .. import reports, selectors, services
-from ..filtersets import AssignmentFilterSet, ExerciseRecordFilterSet, ItemFilterSet, TrainingFilterSet
-from ..models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
+from ..filtersets import (
+    AssignmentFilterSet,
+    BatchFilterSet,
+    ExerciseRecordFilterSet,
+    ItemFilterSet,
+    TrainingFilterSet,
+)
+from ..models import Agreement, Assignment, Batch, ExerciseRecord, FilingDueRecomputed, Item, Training
 from . import serializers as s
 
 _fallback_encoder = JSONEncoder()
@@ -139,14 +146,53 @@ class CatalogueViewSet(ScopedViewSetMixin, HistoryMixin, viewsets.GenericViewSet
     create=extend_schema(summary="新建批次"),
 )
 class BatchViewSet(CatalogueViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
-    """Batches (批次) in which items are published, with their effective date."""
+    """Batches (批次) in which items are published, with their effective date.
+
+    Workflow: create (open) → add-items (draft items published into it, taking its effective
+    date) → publish (document number and date; closed to new items afterwards).
+    """
 
     queryset = Batch.objects.all()
     serializer_class = s.BatchSerializer
+    filterset_class = BatchFilterSet
     selector = staticmethod(selectors.batch_list)
 
     def create_object(self, data):
         return services.batch_create(actor=self.request.user, **data)
+
+    @extend_schema(summary="批次的事项", responses={200: s.ItemSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def items(self, request, pk=None):
+        items = selectors.batch_items(user=request.user, batch=self.get_object())
+        return Response(s.ItemSerializer(items, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(summary="将草稿事项公布到批次", request=s.BatchAddItemsInput, responses={200: s.BatchSerializer})
+    @action(detail=True, methods=["post"], url_path="add-items")
+    def add_items(self, request, pk=None):
+        batch = self.get_object()
+        ensure_can(request.user, scoping.CHANGE, batch)
+        data = self._input(s.BatchAddItemsInput)
+        wanted = list(dict.fromkeys(data["items"]))
+        drafts = {i.pk: i for i in selectors.batch_draft_items(user=request.user, batch=batch).filter(pk__in=wanted)}
+        missing = [pk for pk in wanted if pk not in drafts]
+        if missing:
+            raise ApplicationError(
+                "以下事项不是您可公布到该批次的草稿事项：" + "、".join(map(str, missing)),
+                code="invalid", extra={"items": [f"事项 {pk} 不是可公布到该批次的草稿事项。" for pk in missing]},
+            )
+        services.batch_add_items(batch=batch, items=[drafts[pk] for pk in wanted], actor=request.user,
+                                 reason=data["reason"])
+        return self._detail(batch)
+
+    @extend_schema(summary="公布批次", request=s.BatchPublishInput, responses={200: s.BatchSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        batch = self.get_object()
+        ensure_can(request.user, scoping.CHANGE, batch)
+        data = self._input(s.BatchPublishInput)
+        batch = services.batch_publish(batch=batch, actor=request.user, published_on=data["published_on"],
+                                       document_number=data["document_number"])
+        return self._detail(batch)
 
 
 @extend_schema_view(
@@ -343,3 +389,16 @@ class ExerciseRecordViewSet(
         data = self._input(s.FileInput)
         record = services.exercise_record_file(record=record, filed_on=data["filed_on"], actor=request.user)
         return self._detail(record)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="备案期限重算记录（录入节假日年度后暂定期限的变化）"),
+    retrieve=extend_schema(summary="备案期限重算记录"),
+)
+class FilingDueRecomputedViewSet(CatalogueViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Provisional filing due dates that moved when their year's holidays were entered; read only."""
+
+    queryset = FilingDueRecomputed.objects.all()
+    serializer_class = s.FilingDueRecomputedSerializer
+    selector = staticmethod(selectors.due_recomputed_list)
+    http_method_names = ["get", "head", "options"]

@@ -41,7 +41,8 @@ def catalogue(personas):
         "linxi": Division.objects.get(code=LINXI),
         "huayang": Division.objects.get(code=HUAYANG),
         "items": {i.code: i for i in Item.objects.all()},
-        "batch": Batch.objects.get(code="JX-2010-01"),
+        "batch": Batch.objects.get(code="JX-2010-01"),  # published 2009-12-28: closed
+        "open_batch": Batch.objects.get(code="JX-2027-01"),  # the current batch, effective 2027-01-01
     }
 
 
@@ -116,7 +117,7 @@ def test_lists_are_scoped_per_persona(catalogue, personas, api_for, subtests):
             assert {r["id"] for r in collect(client, ASSIGNMENTS)} == assignments
             assert {r["id"] for r in collect(client, AGREEMENTS)} == agreements
             assert {r["code"] for r in collect(client, ITEMS)} == items
-            assert {r["code"] for r in collect(client, BATCHES)} == {"JX-2010-01"}  # not 东莞's batch
+            assert {r["code"] for r in collect(client, BATCHES)} == {"JX-2010-01", "JX-2027-01"}  # not 东莞's
 
 
 @pytest.mark.django_db
@@ -366,11 +367,14 @@ def test_publish_a_draft_in_a_batch(catalogue, personas, api_for):
     error = assert_error(office.post(f"{ITEMS}{draft.pk}/publish/", {"batch": dongguan.pk}, format="json"), 400)
     assert "batch" in error["fields"]
 
-    response = office.post(f"{ITEMS}{draft.pk}/publish/", {"batch": catalogue["batch"].pk}, format="json")
+    # The 2010 batch is published: closed to new items (an item published today is not effective in 2010).
+    assert_error(office.post(f"{ITEMS}{draft.pk}/publish/", {"batch": catalogue["batch"].pk}, format="json"),
+                 409, "batch_closed")
+    response = office.post(f"{ITEMS}{draft.pk}/publish/", {"batch": catalogue["open_batch"].pk}, format="json")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["batch"] == catalogue["batch"].pk
-    assert body["status"] == ItemStatus.IN_FORCE  # the batch took effect on 1 January 2010
+    assert body["batch"] == catalogue["open_batch"].pk
+    assert body["status"] == ItemStatus.PUBLISHED  # in force from the batch's 1 January 2027
     # Now published, the clerks see it in the catalogue.
     assert api_for(personas["clerk_other"]).get(f"{ITEMS}{draft.pk}/").status_code == 200
 
@@ -431,7 +435,8 @@ def test_assignment_refusals(catalogue, personas, api_for):
 def test_assignment_take_over_and_revoke(catalogue, personas, api_for):
     office = api_for(personas["office"])
     item = catalogue["items"]["JX-AJJ-001"]
-    assert office.post(f"{ITEMS}{item.pk}/publish/", {"batch": catalogue["batch"].pk}, format="json").status_code == 200
+    assert office.post(f"{ITEMS}{item.pk}/publish/", {"batch": catalogue["open_batch"].pk},
+                       format="json").status_code == 200
 
     response = office.post(ASSIGNMENTS, {"item": item.pk, "division": catalogue["linxi"].pk, "mode": "entrust"},
                            format="json")
@@ -600,7 +605,8 @@ def test_list_queries_do_not_grow_with_page_size(many_records, personas, api_for
 def test_api_root_and_schema(personas, api_for):
     client = api_for(personas["office"])
     root = client.get(f"{API}/").json()
-    assert set(root) == {"batches", "items", "agreements", "assignments", "trainings", "exercise-records"}
+    assert set(root) == {"batches", "items", "agreements", "assignments", "trainings", "exercise-records",
+                         "due-recomputations"}
     paths = api_for(personas["office"]).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
     for path in ("items/{id}/publish/", "items/{id}/suspend/", "items/{id}/resume/", "items/{id}/withdraw/",
                  "items/{id}/status-changes/", "items/{id}/history/", "assignments/{id}/take-over/",

@@ -342,13 +342,17 @@ def test_office_sees_drafts_and_creates_edits_publishes_an_item(client_for, pers
     item.refresh_from_db()
     assert item.name == "节能审查（镇级）"
 
-    response = c.post(reverse("delegation:item-publish", args=[item.pk]), {"batch": catalogue["batch"].pk})
+    # Into the current batch (effective 2027-01-01); the published 2010 batch is not offered.
+    open_batch = Batch.objects.get(code="JX-2027-01")
+    page = c.get(reverse("delegation:item-detail", args=[item.pk]))
+    assert list(page.context["publish_form"].fields["batch"].queryset) == [open_batch]
+    response = c.post(reverse("delegation:item-publish", args=[item.pk]), {"batch": open_batch.pk})
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.status == ItemStatus.IN_FORCE  # the batch took effect in 2010
+    assert item.status == ItemStatus.PUBLISHED and item.batch == open_batch
     page = c.get(reverse("delegation:item-detail", args=[item.pk]))
-    assert [(s.from_status, s.to_status) for s in page.context["status_changes"]] == [
-        ("draft", "published"), ("published", "in_force")]
+    assert [(s.from_status, s.to_status, s.effective_on) for s in page.context["status_changes"]] == [
+        ("draft", "published", timezone.localdate())]
     history = c.get(reverse("delegation:item-detail", args=[item.pk]), {"tab": "history"})
     assert history.context["history"] and "节能审查（镇级）" in history.content.decode()
 
@@ -552,10 +556,11 @@ def _bulk(catalogue, n):
 
 
 # Queries per page, measured: session, user, memberships, jurisdiction names, then the page's own
-# (filter choices, rows, summary). The record page: rows, overdue count, due soon, divisions in scope.
+# (filter choices, rows, summary). The record page: rows, overdue count, due soon, divisions in scope,
+# provisional (暂定) count; the overdue page: summary, rows, provisional count.
 QUERY_BUDGET = {
-    "item-list": 7, "assignment-matrix": 9, "assignment-list": 7, "agreement-list": 5, "record-list": 8,
-    "overdue-list": 6, "training-list": 7,
+    "item-list": 7, "assignment-matrix": 9, "assignment-list": 7, "agreement-list": 5, "record-list": 9,
+    "overdue-list": 7, "training-list": 7,
 }
 
 
