@@ -22,7 +22,7 @@ from django.utils import timezone
 from core import services
 from core.calendar_access import calendar_entry_refusal, may_enter_calendar
 from core.errors import ApplicationError
-from core.history import history_for
+from core.history import history_table
 from core.models import CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, CalendarDayKind, CalendarSource, CalendarYear
 
 WEEKDAYS = "一二三四五六日"
@@ -136,7 +136,7 @@ def calendar_year_detail(request, year: int):
         "object": calendar_year,
         "days": days,
         "tab": tab,
-        "history": history_for(calendar_year) if tab == "history" else None,
+        "history": history_table(calendar_year) if tab == "history" else None,
         "can_write": calendar_year.source == CalendarSource.MANUAL
         and calendar_entry_refusal(request.user, calendar_year.year) is None,
     })

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.history import history_for
+from core.history import history_table
 from regions import scoping
 
 from . import selectors, services
@@ -110,7 +110,7 @@ class ItemDetailView(LoginRequiredMixin, TemplateView):
         for a in context["assignments"]:
             a.badge = TAKEOVER_BADGE.get(a.takeover_status)
         if tab == "history":
-            context["history"] = history_for(item)
+            context["history"] = history_table(item)
         if can_change:
             status = item.status
             context.update(
@@ -266,7 +266,7 @@ class AssignmentDetailView(LoginRequiredMixin, TemplateView):
             "can_change": can_change,
         }
         if tab == "history":
-            context["history"] = history_for(assignment)
+            context["history"] = history_table(assignment)
         if can_change and assignment.takeover_status != TakeOverStatus.REVOKED:
             context.update(
                 take_over_form=TakeOverForm() if assignment.takeover_status == TakeOverStatus.ASSIGNED else None,
@@ -354,7 +354,7 @@ class AgreementDetailView(LoginRequiredMixin, TemplateView):
             "assignments": list(selectors.assignment_list(user=self.request.user).filter(agreement=agreement)),
         }
         if tab == "history":
-            context["history"] = history_for(agreement)
+            context["history"] = history_table(agreement)
         return context
 
 
@@ -448,7 +448,7 @@ class RecordDetailView(LoginRequiredMixin, TemplateView):
             "file_form": FileRecordForm() if can_change and record.filed_on is None else None,
         }
         if tab == "history":
-            context["history"] = history_for(record)
+            context["history"] = history_table(record)
         return context
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.history import history_for
+from core.history import history_table
 from regions import scoping
 
 from . import selectors, services
@@ -98,7 +98,7 @@ class BatchDetailView(LoginRequiredMixin, TemplateView):
             "past_effective": batch.effective_on < timezone.localdate(),
         }
         if tab == "history":
-            context["history"] = history_for(batch)
+            context["history"] = history_table(batch)
         if can_change:
             context.update(
                 add_form=BatchAddItemsForm(user=user, batch=batch),

@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, UpdateView
 
-from core.history import history_for
+from core.history import history_table
 from core.paging import keyset_page
 
 from . import services
@@ -44,7 +44,7 @@ class HistoryDetailView(LoginRequiredMixin, ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["tab"] = "history" if self.request.GET.get("tab") == "history" else "details"
         if context["tab"] == "history":
-            context["history"] = history_for(self.object)
+            context["history"] = history_table(self.object)
         context["can_change"] = can(self.request.user, CHANGE, self.object)
         return context
 
