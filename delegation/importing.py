@@ -44,7 +44,7 @@ from personnel.models import Officer
 from regions import scoping
 from regions.models import Division
 
-from . import selectors
+from . import record_corrections, selectors
 from .models import Assignment, ExerciseRecord, ImportJob, Item
 from .resources import (
     AssignmentResource,
@@ -241,7 +241,6 @@ _COPY_COLUMNS = ("created_at", "updated_at", "created_by_id", "updated_by_id", "
                  "filing_due_on", "filing_due_provisional", "filed_on")
 # Foreign keys are resolved in bulk before validation; full_clean would check each with a query.
 _RESOLVED = ("division", "item", "officer", "created_by", "updated_by")
-_COMPARED = ("item_id", "applicant", "received_on", "decided_on", "outcome", "officer_id", "filed_on")
 WRITE_BATCH = 5000
 
 
@@ -338,8 +337,9 @@ class _StreamingWriter:
             connection.close()
 
 
-def _existing_records(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], tuple]:
-    """Records already filed under (division, decision number), for the whole file in one query."""
+def _existing_records(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, tuple]]:
+    """Records already filed under (division, decision number), for the whole file in one query:
+    (id, the values of ``record_corrections.STORED``) by key."""
     if not pairs:
         return {}
     divisions, numbers = zip(*pairs, strict=True)
@@ -347,12 +347,12 @@ def _existing_records(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], tupl
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT r.division_id, r.decision_number, r.item_id, r.applicant, r.received_on, r.decided_on,"
-            f" r.outcome, r.officer_id, r.filed_on FROM {table} r"
+            f" r.outcome, r.officer_id, r.filed_on, r.id FROM {table} r"
             f" JOIN unnest(%s::bigint[], %s::text[]) AS k(division_id, decision_number)"
             f" ON r.division_id = k.division_id AND r.decision_number = k.decision_number",
             [list(divisions), list(numbers)],
         )
-        return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+        return {(row[0], row[1]): (row[-1], row[2:-1]) for row in cursor.fetchall()}
 
 
 def import_exercise_records(
@@ -364,9 +364,10 @@ def import_exercise_records(
 
     ``file_bytes`` (with ``fmt`` "csv" or "xlsx") or ``rows`` (mappings keyed by column header).
     Every error is listed with its row and column; if there is any, or on a dry run, nothing is
-    written (a dry run reports in ``created`` what it would add). A row identical to a record
-    already filed (same division and decision number, same content) counts as unchanged, so
-    an exported file re-imports as a no-op. ``finalize`` runs inside the writing transaction
+    written (a dry run reports in ``created`` and ``updated`` what it would do). A row naming a
+    record already filed (same division and decision number) is that record: unchanged, so an
+    exported file re-imports as a no-op, or corrected where a clerk may correct it, or refused
+    row by row (``delegation.record_corrections``). ``finalize`` runs inside the writing transaction
     (a job marks itself done there). ``stream=False`` writes after validating, on the
     caller's connection (always so inside an atomic block).
     """
@@ -462,6 +463,8 @@ def import_exercise_records(
     record._rules = rules
     plain = ("applicant", "received_on", "decided_on", "outcome", "decision_number", "filed_on")
     to_write: list[tuple] = []
+    corrections: list[record_corrections.Correction] = []
+    present = set(index)
     sent = 0
     try:
         for count, (line, v, failed) in enumerate(parsed, start=1):
@@ -506,12 +509,13 @@ def import_exercise_records(
             if division_id is None or item_id is None or line in duplicates:
                 continue
             found = existing.get((division_id, record.decision_number))
-            if found is not None:
-                if found == tuple(getattr(record, name) for name in _COMPARED):
+            if found is not None:  # the row names a registered record: a correction (record_corrections)
+                correction, refusals = record_corrections.compare(*found, record, header, present)
+                errors.extend(RowError(line, column, message) for column, message in refusals)
+                if correction is not None:
+                    corrections.append(correction)
+                elif not refusals:
                     result.unchanged += 1
-                else:
-                    errors.append(RowError(line, header["decision_number"],
-                                           f"本单位已登记决定文号为“{record.decision_number}”的办件（申请人：{found[1]}），不能重复登记。"))
                 continue
             to_write.append((now, now, actor_id, actor_id, division_id, item_id, record.applicant, record.received_on,
                              record.decided_on, record.outcome, record.decision_number, officer_id,
@@ -527,11 +531,14 @@ def import_exercise_records(
         if result.errors:
             result.unchanged = 0
         else:
-            result.created = len(to_write)
+            result.created, result.updated = len(to_write), len(corrections)
+        if corrections:  # in the writing transaction, before the job marks itself done
+            finalize = _then(lambda: record_corrections.apply(corrections, actor=actor, reason=reason), finalize)
         if writer is not None:
             if not result.errors:
                 writer.put(to_write[sent:])
             writer, pending = None, writer
+            pending.finalize = finalize
             pending.finish(None if result.errors else result)
         elif not result.errors and not dry_run:
             _copy_records(to_write, actor=actor, reason=reason, result=result, finalize=finalize)
@@ -539,12 +546,24 @@ def import_exercise_records(
         logger.warning("exercise record import refused by the database", exc_info=True)
         result.errors = [RowError(0, "", "数据库拒绝了写入（可能有人同时登记了相同决定文号的办件），本次未写入任何记录，请重新导入。")]
         result.created, result.committed = 0, False
+    except (ValidationError, ApplicationError) as e:  # a correction refused at write time (changed meanwhile)
+        text = e.message if isinstance(e, ApplicationError) else "；".join(e.messages)
+        result.errors = [RowError(0, "", f"更正已登记的办件时被拒绝（{text}），本次未写入任何记录，请重新导入。")]
+        result.created, result.updated, result.committed = 0, 0, False
     finally:
         if writer is not None:  # an exception escaped validation: roll the writer back
             writer.finish(None)
     result.timings["write"] = time.perf_counter() - mark
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _then(first: Callable[[], None], finalize: Finalize | None) -> Finalize:
+    def run(result: ImportResult) -> None:
+        first()
+        if finalize is not None:
+            finalize(result)
+    return run
 
 
 def _copy_records(rows: list[tuple], *, actor, reason: str, result: ImportResult,

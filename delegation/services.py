@@ -394,6 +394,28 @@ def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | No
         return _save(record, actor)
 
 
+# What a clerk may correct on a registered record: what was mis-typed about the decision. The
+# item, the division and the decision number identify it; the filing is its own step (file).
+RECORD_CORRECTABLE = frozenset({"applicant", "received_on", "decided_on", "outcome", "officer", "officer_id"})
+
+
+@transaction.atomic
+def exercise_record_correct(*, record: ExerciseRecord, actor, reason: str = "", **changes) -> ExerciseRecord:
+    """Correct a registered record (申请人, 受理/办结日期, 办理结果, 承办人), re-read and locked.
+
+    The same rules as a new record apply (full_clean); a changed decision date recomputes the
+    filing due date by the item's rule. The change is in the record's history, with ``reason``.
+    """
+    unknown = set(changes) - RECORD_CORRECTABLE
+    if unknown:
+        raise ApplicationError(f"办件的这些内容不能更正：{', '.join(sorted(unknown))}", code="not_correctable")
+    record = ExerciseRecord.objects.select_for_update().get(pk=record.pk)
+    with actor_context(actor, **({"reason": reason} if reason else {})):
+        for name, value in changes.items():
+            setattr(record, name, value)
+        return _save(record, actor)
+
+
 # --- provisional filing due dates (DOMAIN.md §0) -----------------------------------------------
 RECOMPUTE_CHUNK = 5000  # rows per UPDATE … FROM (VALUES …): 3 parameters a row, well under 65,535
 

@@ -81,7 +81,7 @@ def test_bad_rows_are_all_reported_with_row_and_column_and_nothing_is_written(ca
         record_row("临政备〔2026〕105号", item="JX-SWJ-001"),               # 6: in force, never taken over by 临溪
         record_row("临政备〔2026〕106号"),                                   # 7: first of a repeated number
         record_row("临政备〔2026〕106号", applicant="另一申请人"),            # 8: repeated inside the file
-        record_row("临政备〔2026〕31号", applicant="不同的申请人"),           # 9: already filed in the database
+        record_row("临政备〔2026〕31号", applicant="不同的申请人"),           # 9: a filed record: its filing is not cleared
         record_row("华政备〔2026〕1号", division=HUAYANG),                   # 10: another town, by a clerk of 临溪
         record_row("临政备〔2026〕110号", outcome="同意了"),                 # 11: not a choice
     ]
@@ -98,7 +98,7 @@ def test_bad_rows_are_all_reported_with_row_and_column_and_nothing_is_written(ca
     assert errors_at(result, 7) == []
     assert errors_at(result, 8) == [(h["decision_number"], "决定文号“临政备〔2026〕106号”在文件中重复（第 7 行和第 8 行）。")]
     [(column, message)] = errors_at(result, 9)
-    assert column == h["decision_number"] and "已登记决定文号为“临政备〔2026〕31号”" in message
+    assert column == "备案日期" and "“临政备〔2026〕31号”的办件已于" in message and "不能通过导入改为（空）" in message
     assert errors_at(result, 10) == [(h["division"], "无权为该单位登记（华阳镇）。")]
     [(column, message)] = errors_at(result, 11)
     assert column == h["outcome"] and message.startswith("“同意了”不是可选的值")
