@@ -221,15 +221,19 @@ class Due:
 class _Lookup:
     """The calendar for each year a computation needs: strict, or weekends-only when unknown."""
 
-    __slots__ = ("provisional", "unknown", "years")
+    __slots__ = ("assume_unknown", "provisional", "unknown", "years")
 
-    def __init__(self, provisional: bool):
+    def __init__(self, provisional: bool, assume_unknown: frozenset[int] = frozenset()):
         self.provisional = provisional
+        self.assume_unknown = assume_unknown
         self.unknown: set[int] = set()
         self.years: set[int] = set()
 
     def __call__(self, year: int) -> _Year:
         self.years.add(year)
+        if year in self.assume_unknown:
+            self.unknown.add(year)
+            return _WEEKENDS_ONLY
         try:
             return _calendar(year)
         except CalendarUnknownYear:
@@ -289,9 +293,12 @@ def next_working_day(d: date, *, provisional: bool = False) -> date | Due:
 
 def add_days(start: date, n: int, *, provisional: bool = False) -> date | Due:
     """The end of an ``n``-day period triggered on ``start`` (自然日, rolled to a working day)."""
+    return _add_days(start, n, _Lookup(provisional))
+
+
+def _add_days(start: date, n: int, lookup: _Lookup) -> date | Due:
     _check_date(start)
     _check_count(n)
-    lookup = _Lookup(provisional)
     return lookup.result(_roll(start + timedelta(days=n), lookup))
 
 
@@ -302,13 +309,16 @@ def add_months(start: date, n: int, *, provisional: bool = False) -> date | Due:
     then rolled forward to a working day. Only the calendar of the end (and of the days it
     rolls over) is needed: the months themselves do not depend on holidays.
     """
+    return _add_months(start, n, _Lookup(provisional))
+
+
+def _add_months(start: date, n: int, lookup: _Lookup) -> date | Due:
     _check_date(start)
     _check_count(n)
     months = start.year * 12 + start.month - 1 + n
     year, month = divmod(months, 12)
     month += 1
     day = min(start.day, calendar.monthrange(year, month)[1])
-    lookup = _Lookup(provisional)
     return lookup.result(_roll(date(year, month, day), lookup))
 
 
@@ -318,9 +328,12 @@ def add_working_days(start: date, n: int, *, provisional: bool = False) -> date 
     ``n == 0`` gives ``start`` if it is a working day, else the next working day. Every year
     counted through is needed (a provisional result names each unknown one).
     """
+    return _add_working_days(start, n, _Lookup(provisional))
+
+
+def _add_working_days(start: date, n: int, lookup: _Lookup) -> date | Due:
     _check_date(start)
     _check_count(n)
-    lookup = _Lookup(provisional)
     if n == 0:
         return lookup.result(_roll(start, lookup))
     d = start
@@ -376,16 +389,21 @@ class DeadlineRule:
         """
         return self._compute(start, provisional=False)
 
-    def due_provisional(self, start: date) -> Due:
-        """Like ``due``, but an unknown year counts as weekends only; the result says which."""
-        return self._compute(start, provisional=True)
+    def due_provisional(self, start: date, *, assume_unknown: frozenset[int] = frozenset()) -> Due:
+        """Like ``due``, but an unknown year counts as weekends only; the result says which.
 
-    def _compute(self, start: date, *, provisional: bool):
+        ``assume_unknown``: years to count as unknown although entered, to reproduce a
+        provisional date computed before they were (see delegation's recompute).
+        """
+        return self._compute(start, provisional=True, assume_unknown=frozenset(assume_unknown))
+
+    def _compute(self, start: date, *, provisional: bool, assume_unknown: frozenset[int] = frozenset()):
+        lookup = _Lookup(provisional, assume_unknown)
         if self.unit == "months":
-            return add_months(start, self.count, provisional=provisional)
+            return _add_months(start, self.count, lookup)
         if self.unit == "days":
-            return add_days(start, self.count, provisional=provisional)
-        return add_working_days(start, self.count, provisional=provisional)
+            return _add_days(start, self.count, lookup)
+        return _add_working_days(start, self.count, lookup)
 
     def __str__(self) -> str:
         return f"{self.count}{_UNITS[self.unit][1]}"

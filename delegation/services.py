@@ -442,18 +442,44 @@ def record_due_recompute(*, year: int, actor=None) -> int:
         ExerciseRecord.objects.filter(filing_due_provisional=True, decided_on__lte=last, filing_due_on__gte=first)
         .select_for_update(of=("self",))
         .order_by("id")
-        .values_list("id", "item__filing_deadline", "decided_on", "filing_due_on")
+        .values_list("id", "item_id", "item__filing_deadline", "decided_on", "filing_due_on")
     )
     rules: dict[str, deadlines.DeadlineRule] = {}
     computed: dict[tuple[str, datetime.date], deadlines.Due] = {}
+    before: dict[tuple[str, datetime.date], datetime.date] = {}
+
+    def rule_of(text: str) -> deadlines.DeadlineRule:
+        return rules.get(text) or rules.setdefault(text, deadlines.DeadlineRule.parse(text))
+
+    def reproduces(text: str, decided_on: datetime.date, old_due: datetime.date) -> bool:
+        """Does ``text`` give the stored date when ``year`` is counted as still unknown?"""
+        key = (text, decided_on)
+        if key not in before:
+            before[key] = rule_of(text).due_provisional(decided_on, assume_unknown=frozenset({year})).date
+        return before[key] == old_due
+
     changes: list[tuple[int, datetime.date, bool]] = []
     moved: list[FilingDueRecomputed] = []
     with deadlines.pinned():  # each year read once, although this transaction changed it
-        for record_id, rule_text, decided_on, old_due in candidates.iterator(chunk_size=RECOMPUTE_CHUNK):
+        rows = list(candidates.iterator(chunk_size=RECOMPUTE_CHUNK))
+        # A record keeps the rule of its decision (ExerciseRecord.full_clean): when the item's
+        # rule changed since, the stored date is not the current rule's; take the earlier rule
+        # from the item's history that gives it (the current one when none does).
+        stale = {item_id for _, item_id, text, decided_on, old_due in rows if not reproduces(text, decided_on, old_due)}
+        earlier: dict[int, list[str]] = {}
+        if stale:
+            from django.apps import apps
+
+            events = apps.get_model("delegation", "ItemEvent").objects.filter(pgh_obj_id__in=stale)
+            for item_id, text in events.order_by("-pgh_id").values_list("pgh_obj_id", "filing_deadline"):
+                if text not in earlier.setdefault(item_id, []):
+                    earlier[item_id].append(text)
+        for record_id, item_id, rule_text, decided_on, old_due in rows:
+            if item_id in earlier and not reproduces(rule_text, decided_on, old_due):
+                rule_text = next((t for t in earlier[item_id] if reproduces(t, decided_on, old_due)), rule_text)
             key = (rule_text, decided_on)
             if key not in computed:
-                rule = rules.get(rule_text) or rules.setdefault(rule_text, deadlines.DeadlineRule.parse(rule_text))
-                computed[key] = rule.due_provisional(decided_on)
+                computed[key] = rule_of(rule_text).due_provisional(decided_on)
             due = computed[key]
             if year not in due.years:
                 continue  # its period never counted through this year (the filter is a superset)

@@ -66,8 +66,20 @@ def today(monkeypatch):
 
 
 @pytest.fixture
-def catalogue(personas):
+def known_calendar(db):
+    """2025 and 2026 known, 2027 and 2028 not (a transactional test may have flushed the
+    migration-loaded calendar)."""
+    from core.services import calendar_year_import_from_package
+
+    for year in (2025, 2026):
+        if not CalendarYear.objects.filter(year=year).exists():
+            calendar_year_import_from_package(year=year)
+    deadlines.clear_cache()
     assert not CalendarYear.objects.filter(year__in=[2027, 2028]).exists()
+
+
+@pytest.fixture
+def catalogue(personas, known_calendar):
     load_demo_delegation()
     return {
         "items": {i.code: i for i in Item.objects.all()},
@@ -164,7 +176,7 @@ def test_the_date_rules_come_before_anything_about_the_calendar(client_for, pers
     assert not ExerciseRecord.objects.filter(decision_number="临政备〔2026〕903号").exists()
 
 
-def test_a_period_through_two_unknown_years_stays_provisional_after_the_first(personas, today):
+def test_a_period_through_two_unknown_years_stays_provisional_after_the_first(personas, known_calendar, today):
     today(D(2026, 12, 20))
     assignment = AssignmentFactory(item=ItemFactory(status=ItemStatus.IN_FORCE, filing_deadline="300WD"))
     record = ExerciseRecordFactory(assignment=assignment, received_on=D(2026, 12, 1), decided_on=D(2026, 12, 15))
@@ -182,7 +194,7 @@ def test_a_period_through_two_unknown_years_stays_provisional_after_the_first(pe
     assert (row.old_due_on, row.new_due_on, row.still_provisional) == (provisional_due, record.filing_due_on, True)
 
 
-def test_a_due_date_of_a_known_year_is_not_provisional_and_is_left_alone(personas, today):
+def test_a_due_date_of_a_known_year_is_not_provisional_and_is_left_alone(personas, known_calendar, today):
     today(D(2026, 12, 20))
     record = ExerciseRecordFactory(received_on=D(2026, 11, 1), decided_on=D(2026, 11, 2))
     assert (record.filing_due_on, record.filing_due_provisional) == (D(2026, 12, 2), False)
@@ -190,6 +202,20 @@ def test_a_due_date_of_a_known_year_is_not_provisional_and_is_left_alone(persona
     record.refresh_from_db()
     assert record.filing_due_on == D(2026, 12, 2)
     assert len(history_for(record)) == 1  # the recompute wrote nothing
+
+
+def test_the_recompute_keeps_the_rule_of_the_decision_when_the_item_rule_changed_since(personas, known_calendar, today):
+    today(D(2026, 12, 20))
+    actor = personas["office"]
+    assignment = AssignmentFactory(item=ItemFactory(status=ItemStatus.IN_FORCE, filing_deadline="1M"))
+    record = ExerciseRecordFactory(assignment=assignment, received_on=D(2026, 12, 10), decided_on=D(2026, 12, 15))
+    assert (record.filing_due_on, record.filing_due_provisional) == (D(2027, 1, 15), True)
+    services.item_update(item=assignment.item, actor=actor, filing_deadline="20WD")  # later decisions only
+    enter_2027(actor)
+    record.refresh_from_db()
+    # Still one month from the decision (→ Mon 18 January past the invented holiday), not 20 working days.
+    assert (record.filing_due_on, record.filing_due_provisional) == (D(2027, 1, 18), False)
+    assert deadlines.DeadlineRule.parse("20WD").due(D(2026, 12, 15)) != D(2027, 1, 18)
 
 
 def test_a_failing_recompute_rolls_the_calendar_back(client_for, personas, catalogue, today, monkeypatch):
