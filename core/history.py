@@ -145,9 +145,10 @@ def describe_history(model, rows: list[dict]) -> list[dict]:
     their name), choices their label, booleans 是/否, timestamps in local time; an insert lists
     the values it was created with. One ``in_bulk`` per related model, whatever the length.
     """
-    fields = {}
-    for f in model._meta.concrete_fields:
+    fields, order = {}, {}
+    for position, f in enumerate(model._meta.concrete_fields):
         fields[f.name] = fields[f.attname] = f
+        order[f.name] = order[f.attname] = position
     wanted: dict = {}
     for row in rows:
         values = row["changes"].items() if row["changes"] else (row.get("data") or {}).items()
@@ -162,7 +163,10 @@ def describe_history(model, rows: list[dict]) -> list[dict]:
         if row["changes"]:
             items = [(k, v["before"], v["after"]) for k, v in row["changes"].items()]
         elif row["label"] == "insert":
-            items = [(k, None, v) for k, v in (row.get("data") or {}).items() if v not in (None, "", False)]
+            items = sorted(
+                ((k, None, v) for k, v in (row.get("data") or {}).items() if v not in (None, "", False)),
+                key=lambda kv: order.get(kv[0], len(order)),  # in the model's field order
+            )
         else:
             items = []
         for key, before, after in items:
