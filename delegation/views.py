@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -485,7 +485,8 @@ class OverdueListView(LoginRequiredMixin, TemplateView):
         base = selectors.overdue_record_list(user=user, today=today)
         summary = list(
             base.order_by().values("division_id", "division__name", "division__path")
-            .annotate(count=Count("id"), oldest_due=Min("filing_due_on"))
+            .annotate(count=Count("id"), oldest_due=Min("filing_due_on"),
+                      provisional=Count("id", filter=Q(filing_due_provisional=True)))
             .order_by("division__path")
         )
         for row in summary:

@@ -283,6 +283,8 @@ def test_overdue_page_marks_a_provisional_due_date(client_for, personas, catalog
     rows = html.split('data-testid="overdue-row"')[1:]
     marked = [r for r in rows if 'data-testid="due-provisional"' in r]
     assert len(marked) == 1 and "临政备〔2026〕907号" in marked[0] and BADGE_TITLE in marked[0]
+    summary = html.split('data-testid="overdue-summary"')[1].split("</table>")[0]
+    assert "其中 1 件期限暂定" in summary
     assert "1 条记录的备案期限为暂定" in html
     assert reverse("delegation:record-recomputed") in html
 
