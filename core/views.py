@@ -3,11 +3,15 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
+from . import home as home_cards
+
 
 @login_required
 def home(request):
-    """The landing page: the five areas and the user's jurisdiction (from the context processor)."""
-    return render(request, "home.html")
+    """The landing page: a card per area with live figures for the user's scope (each app declares
+    its card in core.home), areas not built yet said plainly; the jurisdiction comes from the
+    context processor."""
+    return render(request, "home.html", {"area_cards": home_cards.cards_for(request.user)})
 
 
 def healthz(request):

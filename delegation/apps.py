@@ -12,3 +12,10 @@ class DelegationConfig(AppConfig):
         from .services import record_due_recompute
 
         provisional.register(record_due_recompute)
+
+        # The home page's delegation card (core cannot import delegation either).
+        from core import home
+
+        from .home import delegation_card
+
+        home.register(home.Area.DELEGATION, delegation_card)

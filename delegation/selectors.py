@@ -295,3 +295,108 @@ def training_list(*, user, filters=None, request=None) -> QuerySet:
         Prefetch("items", queryset=Item.objects.only("id", "code", "name").order_by("code"))
     )
     return _filtered(qs, TrainingFilterSet, filters, request)
+
+
+# --- charts and the home page ----------------------------------------------------------------
+# Each figure is one aggregate query in SQL, scoped like the lists it summarises; the chart
+# endpoints (views_charts.py) and the home card (home.py) only format what these return.
+FIGURE_COUNT_MAX = 9999  # as RecordListView.OVERDUE_COUNT_MAX: "9999+" beyond
+
+
+def division_in_scope(*, user, pk) -> Division:
+    """A division the user sees (404 otherwise): what a chart may be narrowed to."""
+    return get_object_or_404(scoping.divisions_visible(user), pk=pk)
+
+
+def takeover_by_town(*, user, within: Division | None = None) -> list[dict]:
+    """Per pilot town in scope (path order): ``assigned`` (assignments not revoked) and
+    ``taken_over`` of them. Towns without any assignment are listed with zeros. One query."""
+    from django.db.models import Count, Exists, OuterRef
+
+    from regions.models import PilotDesignation
+
+    pilot = PilotDesignation.objects.filter(division=OuterRef("pk"), kind=PilotKind.TOWN, revoked_on__isnull=True)
+    towns = scoping.towns_visible(user).filter(Exists(pilot))
+    if within is not None:
+        towns = towns.filter(path__startswith=within.path)
+    active = [TakeOverStatus.ASSIGNED, TakeOverStatus.TAKEN_OVER]
+    return list(
+        towns.annotate(
+            assigned=Count("assignments", filter=Q(assignments__takeover_status__in=active)),
+            taken_over=Count("assignments", filter=Q(assignments__takeover_status=TakeOverStatus.TAKEN_OVER)),
+        ).order_by("path").values("id", "name", "assigned", "taken_over")
+    )
+
+
+def _month_starts(today: datetime.date, months: int) -> list[datetime.date]:
+    year, month = today.year, today.month - (months - 1)
+    while month <= 0:
+        month, year = month + 12, year - 1
+    out = []
+    for _ in range(months):
+        out.append(datetime.date(year, month, 1))
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return out
+
+
+def filing_by_month(*, user, within: Division | None = None, today: datetime.date | None = None,
+                    months: int = 12) -> list[dict]:
+    """Exercise records in scope decided in the last ``months`` calendar months (this one
+    included), per decision month: how many were filed ``on_time``, ``late``, are ``overdue``
+    (unfiled past the due date) or ``pending`` (unfiled, not yet due), as of ``today``.
+    Every month is listed, with zeros where nothing was decided. One query."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from .filtersets import filing_state_q
+
+    today = today or timezone.localdate()
+    starts = _month_starts(today, months)
+    qs = scoping.scope(ExerciseRecord.objects.all(), user).filter(decided_on__gte=starts[0], decided_on__lte=today)
+    if within is not None:
+        if within.level == Level.TOWN:
+            qs = qs.filter(division_id=within.id)
+        else:
+            qs = qs.filter(division__path__startswith=within.path)
+    states = ("on_time", "late", "overdue", "pending")
+    counted = {
+        row["month"]: row
+        for row in qs.annotate(month=TruncMonth("decided_on")).values("month").annotate(
+            **{state: Count("id", filter=filing_state_q(state, today)) for state in states}
+        ).order_by()
+    }
+    return [{"month": start, **{s: counted.get(start, {}).get(s, 0) for s in states}} for start in starts]
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    items_in_force: int
+    assigned: int
+    taken_over: int
+    due_soon: int
+    overdue: int
+    provisional: int
+
+    @property
+    def takeover_rate(self) -> float | None:
+        return None if not self.assigned else self.taken_over / self.assigned
+
+
+def home_figures(*, user, today: datetime.date | None = None) -> HomeFigures:
+    """The delegation card of the home page: five queries, each capped where it could be large."""
+    from django.db.models import Count
+
+    today = today or timezone.localdate()
+    assignments = scoping.scope(Assignment.objects.all(), user).aggregate(
+        assigned=Count("id", filter=Q(takeover_status__in=[TakeOverStatus.ASSIGNED, TakeOverStatus.TAKEN_OVER])),
+        taken_over=Count("id", filter=Q(takeover_status=TakeOverStatus.TAKEN_OVER)),
+    )
+    due_soon = due_soon_record_list(user=user, today=today).order_by().select_related(None)[: FIGURE_COUNT_MAX + 1]
+    return HomeFigures(
+        items_in_force=scoping.scope(Item.objects.filter(status=ItemStatus.IN_FORCE), user).count(),
+        assigned=assignments["assigned"],
+        taken_over=assignments["taken_over"],
+        due_soon=due_soon.count(),
+        overdue=overdue_record_count(user=user, today=today, at_most=FIGURE_COUNT_MAX),
+        provisional=provisional_record_count(user=user, at_most=FIGURE_COUNT_MAX),
+    )

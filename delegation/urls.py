@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_batches, views_provisional
+from . import views, views_batches, views_charts, views_provisional
 
 app_name = "delegation"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("batches/<int:pk>/publish/", views_batches.BatchActionView.as_view(action="publish"), name="batch-publish"),
     # assignments and agreements
     path("matrix/", views.AssignmentMatrixView.as_view(), name="assignment-matrix"),
+    path("matrix/chart/", views_charts.TakeoverChartView.as_view(), name="assignment-matrix-chart"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
     path("assignments/new/", views.AssignmentCreateView.as_view(), name="assignment-create"),
     path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment-detail"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="record-detail"),
     path("records/<int:pk>/file/", views.RecordFileView.as_view(), name="record-file"),
     path("overdue/", views.OverdueListView.as_view(), name="overdue-list"),
+    path("overdue/chart/", views_charts.FilingChartView.as_view(), name="overdue-chart"),
     # training
     path("trainings/", views.TrainingListView.as_view(), name="training-list"),
     path("trainings/new/", views.TrainingCreateView.as_view(), name="training-create"),

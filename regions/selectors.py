@@ -35,3 +35,8 @@ def pilot_towns(*, user) -> QuerySet:
     return scoping.towns_visible(user).filter(
         pilot_designations__kind="town", pilot_designations__revoked_on__isnull=True
     ).distinct()
+
+
+def home_figures(*, user) -> dict:
+    """The regions card of the home page: divisions and pilot towns in scope (a query each)."""
+    return {"divisions": scoping.divisions_visible(user).count(), "pilot_towns": pilot_towns(user=user).count()}
