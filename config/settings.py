@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     # ours, in layer order (STYLE.md)
     "core",
     "core.ledger",  # app label "ledger": its own migrations
+    "core.notifications",  # app label "notifications": its own migrations
     "regions",
     "personnel",
     "delegation",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "regions.context_processors.jurisdiction",
                 "core.context_processors.calendar_banner",
+                "core.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -231,7 +233,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.ledger.tasks.expire_pending_postings_task", "schedule": crontab(hour=0, minute=20),
     },
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
+    # Every app's registered notice producer (core.notifications.registry); idempotent.
+    "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},
 }
+
+# --- Email (notifications) ----------------------------------------------------------------
+# EMAIL_URL names the mail server like DATABASE_URL names the database (core/notifications/
+# email_url.py): smtp://user:password@host:587?tls=1, smtps://…, console://. Notices are mailed
+# when it is set or the usual EMAIL_* settings are (core.notifications.services.email_enabled).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    from core.notifications.email_url import parse_email_url
+
+    globals().update(parse_email_url(EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", globals().get("DEFAULT_FROM_EMAIL", "kuoquan@localhost"))
+# The address links in mails start with (pages link by path); e.g. https://kq.example.org
+SITE_URL = os.environ.get("KUOQUAN_SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ api_v1 = [
     path("regions/", include("regions.api.urls")),
     path("delegation/", include("delegation.api.urls")),
     path("ledger/", include("core.ledger.api.urls")),
+    path("notifications/", include("core.notifications.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
     path("ledger/", include("core.ledger.urls")),
+    path("notifications/", include("core.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -13,6 +13,15 @@ class DelegationConfig(AppConfig):
 
         provisional.register(record_due_recompute)
 
+        # Notices (core.notifications): the daily reminders, and a word to the office when a
+        # recompute (above, registered first so it runs first) moved due dates.
+        from core.notifications import registry
+
+        from . import notices
+
+        registry.register_producer("delegation", notices.produce_notices)
+        provisional.register(notices.notify_recomputed)
+
         # The home page's delegation card (core cannot import delegation either).
         from core import home
 
