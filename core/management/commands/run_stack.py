@@ -97,6 +97,8 @@ class Command(BaseCommand):
                 for name in DEMO_COMMANDS:
                     if name in available:
                         call_command(name, stdout=devnull)
+                # Today's notices for the demo data (the daily job; idempotent, so every start may run it).
+                call_command("notifications_run", stdout=devnull)
         if not debug:
             self._collectstatic()
 
