@@ -40,7 +40,7 @@ def _base(title: str | None) -> dict:
         "textStyle": _font(),
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 52, "containLabel": True},
         "animation": False,  # a chart of figures, not a show; also keeps screenshots stable
     }
     if title:
@@ -51,7 +51,7 @@ def _base(title: str | None) -> dict:
 
 
 def _series(s: Series, **extra) -> dict:
-    out = {"name": s.name, "type": "bar", "data": list(s.data), **extra}
+    out = {"name": s.name, "type": "bar", "data": list(s.data), "barMaxWidth": 56, **extra}
     if s.color:
         out["itemStyle"] = {"color": s.color}
     return out

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core import charts
+from core import charts, home
 from regions import scoping
 
 from . import selectors
@@ -38,14 +38,15 @@ class ChartView(LoginRequiredMixin, View):
 class TakeoverChartView(ChartView):
     def get(self, request):
         rows = selectors.takeover_by_town(user=request.user, within=self.within())
+        for row in rows:
+            row["share"] = round(row["taken_over"] / row["assigned"], 4) if row["assigned"] else None
         option = charts.bar(
-            [r["name"] for r in rows],
+            # the share under each town's name: the figure the chart is about
+            [f"{r['name']}\n{home.format_share(r['taken_over'], r['assigned'])}" for r in rows],
             charts.Series(_("已交办"), [r["assigned"] for r in rows], charts.GREY),
             charts.Series(_("已承接"), [r["taken_over"] for r in rows], charts.GREEN),
             value_name=_("事项数"),
         )
-        for row in rows:
-            row["share"] = round(row["taken_over"] / row["assigned"], 4) if row["assigned"] else None
         return charts.chart_response(option, rows=rows)
 
 

@@ -86,9 +86,10 @@ def test_takeover_chart_shows_each_pilot_town_in_scope(client_for, personas, tow
     assert linxi["assigned"] >= 3 and linxi["taken_over"] == linxi["assigned"] and linxi["share"] == 1
     shangzhuang = next(r for r in office["rows"] if r["name"] == "上庄镇")
     assert (shangzhuang["assigned"], shangzhuang["taken_over"], shangzhuang["share"]) == (2, 0, 0)
-    # the option draws the same figures: the towns on the axis, assigned and taken-over series
+    # the option draws the same figures: assigned and taken-over series
     option = office["option"]
-    assert option["xAxis"]["data"] == [r["name"] for r in office["rows"]]
+    # the towns on the axis, each with its take-over share
+    assert option["xAxis"]["data"] == [f"{r['name']}\n{round(100 * r['share'])}%" for r in office["rows"]]
     assert [s["data"] for s in option["series"]] == [[r["assigned"] for r in office["rows"]],
                                                      [r["taken_over"] for r in office["rows"]]]
     assert office["empty"] is False
@@ -97,7 +98,7 @@ def test_takeover_chart_shows_each_pilot_town_in_scope(client_for, personas, tow
 def test_takeover_chart_of_the_linxi_clerk_is_linxi_only(client_for, personas, towns):
     clerk = _json(client_for(personas["clerk_linxi"]), TAKEOVER)
     assert [r["name"] for r in clerk["rows"]] == ["临溪镇"]
-    assert clerk["option"]["xAxis"]["data"] == ["临溪镇"]
+    assert clerk["option"]["xAxis"]["data"] == ["临溪镇\n100%"]
     assert {k: clerk["rows"][0][k] for k in ("name", "assigned", "taken_over")} == _expected_takeover(towns["linxi"])
     # the superior city sees both of 绩溪县's pilot towns; 华阳's clerk (no pilot town) sees nothing to draw
     superior = _json(client_for(personas["superior"]), TAKEOVER)["rows"]
