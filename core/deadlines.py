@@ -39,6 +39,8 @@ from typing import Literal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 
@@ -73,8 +75,8 @@ class CalendarUnknownYear(ApplicationError):
 
     def __init__(self, year: int):
         super().__init__(
-            f"{year}年的法定节假日和调休安排尚未录入系统，无法计算期限。"
-            f"请领导小组办公室按国务院办公厅{year}年部分节假日安排的通知录入该年度日历后再试。",
+            gettext("%(year)s年的法定节假日和调休安排尚未录入系统，无法计算期限。"
+                    "请领导小组办公室按国务院办公厅%(year)s年部分节假日安排的通知录入该年度日历后再试。") % {"year": year},
             extra={"year": year},
         )
         self.year = year
@@ -406,7 +408,14 @@ class DeadlineRule:
         return _add_working_days(start, self.count, lookup)
 
     def __str__(self) -> str:
-        return f"{self.count}{_UNITS[self.unit][1]}"
+        """1个月 / 30日 / 20个工作日 (in English: 1 month, 30 days, 20 working days)."""
+        if self.unit == "months":
+            text = ngettext("%(count)d个月", "%(count)d个月", self.count)
+        elif self.unit == "days":
+            text = ngettext("%(count)d日", "%(count)d日", self.count)
+        else:
+            text = ngettext("%(count)d个工作日", "%(count)d个工作日", self.count)
+        return text % {"count": self.count}
 
     def to_string(self) -> str:
         """The stored form: "1M", "30D", "20WD"."""
@@ -431,7 +440,8 @@ def _parse(value: str) -> DeadlineRule:
         match = _CHINESE_RE.match(value)
         if not match:
             raise ValueError(
-                f"无法识别的期限“{value}”：应写作如 1M（1个月）、30D（30日）或 20WD（20个工作日）。"
+                gettext("无法识别的期限“%(value)s”：应写作如 1M（1个月）、30D（30日）或 20WD（20个工作日）。")
+                % {"value": value}
             )
         count, unit = int(match[1]), _CHINESE_TO_UNIT[match[2]]
     return DeadlineRule(unit, count)
@@ -471,7 +481,7 @@ class DeadlineRuleFormField(forms.CharField):
 class DeadlineRuleField(models.CharField):
     """A model field holding a DeadlineRule, stored as its short string ("1M", "20WD")."""
 
-    description = "期限规则"
+    description = _("期限规则")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 8)
@@ -525,10 +535,10 @@ class DeadlineRuleField(models.CharField):
 
 
 class DeadlineStatus(models.TextChoices):
-    ON_TIME = "on_time", "按期"
-    LATE = "late", "逾期办理"
-    OVERDUE = "overdue", "逾期未办"
-    PENDING = "pending", "未到期"
+    ON_TIME = "on_time", _("按期")
+    LATE = "late", _("逾期办理")
+    OVERDUE = "overdue", _("逾期未办")
+    PENDING = "pending", _("未到期")
 
 
 def deadline_status(due: date, filed_on: date | None, today: date) -> DeadlineStatus:

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.history import protect_deletes, track
 from core.messages import PlainMessagesModelMixin
@@ -19,14 +21,14 @@ class AuditedModel(PlainMessagesModelMixin, models.Model):
     these columns make the common question — who touched this last — a plain column read.
     """
 
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+", db_index=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="最后修改人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+", db_index=False,
     )
 
@@ -52,13 +54,13 @@ CALENDAR_MAX_YEAR = 2199
 
 
 class CalendarSource(models.TextChoices):
-    PACKAGE = "package", "chinese-calendar 软件包"
-    MANUAL = "manual", "人工录入（国务院办公厅放假通知）"
+    PACKAGE = "package", _("chinese-calendar 软件包")
+    MANUAL = "manual", _("人工录入（国务院办公厅放假通知）")
 
 
 class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", "放假"
-    WORKDAY = "workday", "调休上班"
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
 
 
 @track()
@@ -71,20 +73,20 @@ class CalendarYear(AuditedModel):
     """
 
     year = models.PositiveSmallIntegerField(
-        "年份", unique=True,
+        _("年份"), unique=True,
         validators=[MinValueValidator(CALENDAR_MIN_YEAR), MaxValueValidator(CALENDAR_MAX_YEAR)],
     )
-    source = models.CharField("来源", max_length=16, choices=CalendarSource.choices)
-    notice = models.TextField("放假通知（文号）", blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=CalendarSource.choices)
+    notice = models.TextField(_("放假通知（文号）"), blank=True)
 
     class Meta:
-        verbose_name = "节假日年度"
-        verbose_name_plural = "节假日年度"
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
         ordering = ["-year"]
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.year}年"
+        return gettext("%(year)s年") % {"year": self.year}
 
 
 @track()
@@ -97,14 +99,14 @@ class CalendarDay(AuditedModel):
     a rest day at the weekend.
     """
 
-    year = models.ForeignKey(CalendarYear, verbose_name="年度", on_delete=models.PROTECT, related_name="days")
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=16, choices=CalendarDayKind.choices)
-    name = models.CharField("名称", max_length=64)
+    year = models.ForeignKey(CalendarYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField(_("名称"), max_length=64)
 
     class Meta:
-        verbose_name = "节假日或调休日"
-        verbose_name_plural = "节假日或调休日"
+        verbose_name = _("节假日或调休日")
+        verbose_name_plural = _("节假日或调休日")
         ordering = ["date"]
         constraints = [
             # ISO weekday: 6 = Saturday, 7 = Sunday.
@@ -120,8 +122,8 @@ class CalendarDay(AuditedModel):
     def clean(self):
         errors = {}
         if self.date and self.year_id and self.date.year != self.year.year:
-            errors["date"] = f"日期 {self.date:%Y-%m-%d} 不在{self.year.year}年内。"
+            errors["date"] = gettext("日期 %(date)s 不在%(year)s年内。") % {"date": f"{self.date:%Y-%m-%d}", "year": self.year.year}
         if self.date and self.kind == CalendarDayKind.WORKDAY and self.date.isoweekday() < 6:
-            errors["kind"] = f"{self.date:%Y-%m-%d} 是工作日（周一至周五），调休上班日只能是星期六或星期日。"
+            errors["kind"] = gettext("%(date)s 是工作日（周一至周五），调休上班日只能是星期六或星期日。") % {"date": f"{self.date:%Y-%m-%d}"}
         if errors:
             raise ValidationError(errors)

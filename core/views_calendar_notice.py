@@ -23,6 +23,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import services
 from core.calendar_access import calendar_entry_refusal
@@ -37,17 +38,17 @@ TEXT_MAX_LENGTH = 20_000  # a notice is about 1,000 characters
 
 
 class NoticeForm(forms.Form):
-    year = forms.IntegerField(label="年份", min_value=CALENDAR_MIN_YEAR, max_value=CALENDAR_MAX_YEAR)
+    year = forms.IntegerField(label=_("年份"), min_value=CALENDAR_MIN_YEAR, max_value=CALENDAR_MAX_YEAR)
     text = forms.CharField(
-        label="通知全文", max_length=TEXT_MAX_LENGTH,
+        label=_("通知全文"), max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 14,
-                                     "placeholder": "一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n"
-                                                    "二、春节：……"}),
-        help_text="从中国政府网等处复制《国务院办公厅关于××年部分节假日安排的通知》，原样粘贴（含标题和落款亦可）。",
+                                     "placeholder": _("一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n"
+                                                    "二、春节：……")}),
+        help_text=_("从中国政府网等处复制《国务院办公厅关于××年部分节假日安排的通知》，原样粘贴（含标题和落款亦可）。"),
     )
     document_number = forms.CharField(
-        label="文号", required=False, max_length=64,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如 国办发明电〔2026〕X号（通知中有则自动识别）"}),
+        label=_("文号"), required=False, max_length=64,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("如 国办发明电〔2026〕X号（通知中有则自动识别）")}),
     )
 
     def __init__(self, *args, **kwargs):

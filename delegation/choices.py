@@ -1,76 +1,77 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
     """Kinds of administrative power (DOMAIN.md §2)."""
 
-    LICENSING = "licensing", "行政许可"
-    APPROVAL = "approval", "行政审批"
-    PENALTY = "penalty", "行政处罚"
-    COERCION = "coercion", "行政强制"
-    INSPECTION = "inspection", "行政检查"
-    CONFIRMATION = "confirmation", "行政确认"
-    LEVY = "levy", "行政征收"
-    BENEFIT = "benefit", "行政给付"
-    REWARD = "reward", "行政奖励"
-    ADJUDICATION = "adjudication", "行政裁决"
-    OTHER_POWER = "other_power", "其他行政权力"
-    PUBLIC_SERVICE = "public_service", "公共服务"
+    LICENSING = "licensing", _("行政许可")
+    APPROVAL = "approval", _("行政审批")
+    PENALTY = "penalty", _("行政处罚")
+    COERCION = "coercion", _("行政强制")
+    INSPECTION = "inspection", _("行政检查")
+    CONFIRMATION = "confirmation", _("行政确认")
+    LEVY = "levy", _("行政征收")
+    BENEFIT = "benefit", _("行政给付")
+    REWARD = "reward", _("行政奖励")
+    ADJUDICATION = "adjudication", _("行政裁决")
+    OTHER_POWER = "other_power", _("其他行政权力")
+    PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
 class ItemStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已公布"
-    IN_FORCE = "in_force", "施行中"
-    SUSPENDED = "suspended", "暂停"
-    WITHDRAWN = "withdrawn", "已收回"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公布")
+    IN_FORCE = "in_force", _("施行中")
+    SUSPENDED = "suspended", _("暂停")
+    WITHDRAWN = "withdrawn", _("已收回")
 
 
 class BatchState(models.TextChoices):
     """A batch's stage, derived from its publication and effective dates (Batch.state)."""
 
-    OPEN = "open", "待公布"
-    PUBLISHED = "published", "已公布"
-    IN_FORCE = "in_force", "已施行"
+    OPEN = "open", _("待公布")
+    PUBLISHED = "published", _("已公布")
+    IN_FORCE = "in_force", _("已施行")
 
 
 class Mode(models.TextChoices):
     """How a power reaches the receiving body (DOMAIN.md §2)."""
 
-    DEVOLVE = "devolve", "下放"
-    AUTHORISE = "authorise", "授权"
-    ENTRUST = "entrust", "委托"
-    FRONT_DESK = "front_desk", "窗口前移"
+    DEVOLVE = "devolve", _("下放")
+    AUTHORISE = "authorise", _("授权")
+    ENTRUST = "entrust", _("委托")
+    FRONT_DESK = "front_desk", _("窗口前移")
 
 
 class TakeOverStatus(models.TextChoices):
-    ASSIGNED = "assigned", "待承接"
-    TAKEN_OVER = "taken_over", "已承接"
-    REVOKED = "revoked", "已收回"
+    ASSIGNED = "assigned", _("待承接")
+    TAKEN_OVER = "taken_over", _("已承接")
+    REVOKED = "revoked", _("已收回")
 
 
 class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", "工作日"
-    DAYS = "days", "自然日"
+    WORKING_DAYS = "working_days", _("工作日")
+    DAYS = "days", _("自然日")
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", "准予"
-    REFUSED = "refused", "不予"
-    PENALISED = "penalised", "处罚"
-    OTHER = "other", "其他办结"
+    APPROVED = "approved", _("准予")
+    REFUSED = "refused", _("不予")
+    PENALISED = "penalised", _("处罚")
+    OTHER = "other", _("其他办结")
 
 
 class TrainingKind(models.TextChoices):
-    HAND_OVER = "hand_over", "放权培训"
-    TAKE_OVER = "take_over", "接权培训"
-    TOPIC = "topic", "行权事项专题培训"
+    HAND_OVER = "hand_over", _("放权培训")
+    TAKE_OVER = "take_over", _("接权培训")
+    TOPIC = "topic", _("行权事项专题培训")
 
 
 class FilingState(models.TextChoices):
     """Derived from due date, filing date and today (core.deadlines.deadline_status)."""
 
-    PENDING = "pending", "待备案"
-    ON_TIME = "on_time", "按时备案"
-    LATE = "late", "逾期备案"
-    OVERDUE = "overdue", "已逾期未备案"
+    PENDING = "pending", _("待备案")
+    ON_TIME = "on_time", _("按时备案")
+    LATE = "late", _("逾期备案")
+    OVERDUE = "overdue", _("已逾期未备案")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from regions import scoping
 from regions.filtersets import ScopedFilterSet
@@ -46,11 +47,11 @@ class ItemFilterSet(ScopedFilterSet):
 
     choices_scoped_by_queryset = ("department",)  # _departments: those of the visible items
 
-    q = django_filters.CharFilter(method="filter_q", label="搜索（编码或名称）")
-    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label="状态")
-    category = django_filters.ChoiceFilter(choices=Category.choices, label="事项类别")
-    department = django_filters.ModelChoiceFilter(queryset=_departments, label="下放部门")
-    batch = django_filters.ModelChoiceFilter(queryset=_batches, label="批次")
+    q = django_filters.CharFilter(method="filter_q", label=_("搜索（编码或名称）"))
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label=_("状态"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("事项类别"))
+    department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("下放部门"))
+    batch = django_filters.ModelChoiceFilter(queryset=_batches, label=_("批次"))
 
     class Meta:
         model = Item
@@ -66,10 +67,10 @@ class ItemFilterSet(ScopedFilterSet):
 class AssignmentFilterSet(ScopedFilterSet):
     """Assignments: item, receiving division, mode, take-over status."""
 
-    item = django_filters.ModelChoiceFilter(queryset=_items, label="事项")
-    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="承接主体")
-    mode = django_filters.ChoiceFilter(choices=Mode.choices, label="方式")
-    takeover_status = django_filters.ChoiceFilter(choices=TakeOverStatus.choices, label="承接状态")
+    item = django_filters.ModelChoiceFilter(queryset=_items, label=_("事项"))
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label=_("承接主体"))
+    mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("方式"))
+    takeover_status = django_filters.ChoiceFilter(choices=TakeOverStatus.choices, label=_("承接状态"))
 
     class Meta:
         model = Assignment
@@ -86,21 +87,20 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
     narrow the already scoped rows, so they can name nothing outside the scope.
     """
 
-    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="承接主体", widget=QuickSelect)
-    division_q = django_filters.CharFilter(method="filter_division_q", label="承接主体（区划代码或名称）")
-    item = django_filters.ModelChoiceFilter(queryset=_items, label="事项")
-    item_q = django_filters.CharFilter(method="filter_item_q", label="事项（编码或名称）")
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label="办理结果", widget=QuickSelect)
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label=_("承接主体"), widget=QuickSelect)
+    division_q = django_filters.CharFilter(method="filter_division_q", label=_("承接主体（区划代码或名称）"))
+    item = django_filters.ModelChoiceFilter(queryset=_items, label=_("事项"))
+    item_q = django_filters.CharFilter(method="filter_item_q", label=_("事项（编码或名称）"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("办理结果"), widget=QuickSelect)
     filing_state = django_filters.ChoiceFilter(
-        choices=FilingState.choices, method="filter_filing_state", label="备案状态", widget=QuickSelect
+        choices=FilingState.choices, method="filter_filing_state", label=_("备案状态"), widget=QuickSelect
     )
     decided_on = django_filters.DateFromToRangeFilter(
-        label="办结日期（起止）", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+        label=_("办结日期（起止）"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
-
     # 暂定: the due date counted through a year whose holidays are not entered yet (DOMAIN.md §0).
     due_provisional = django_filters.ChoiceFilter(
-        choices=[("yes", "暂定"), ("no", "已确定")], method="filter_due_provisional", label="备案期限",
+        choices=[("yes", _("暂定")), ("no", _("已确定"))], method="filter_due_provisional", label=_("备案期限"),
         widget=QuickSelect,
     )
 
@@ -182,8 +182,8 @@ def filing_state_q(state: str, today=None) -> Q:
 
 
 class TrainingFilterSet(ScopedFilterSet):
-    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="参训单位")
-    kind = django_filters.ChoiceFilter(choices=Training._meta.get_field("kind").choices, label="培训类型")
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label=_("参训单位"))
+    kind = django_filters.ChoiceFilter(choices=Training._meta.get_field("kind").choices, label=_("培训类型"))
 
     class Meta:
         model = Training
@@ -193,9 +193,9 @@ class TrainingFilterSet(ScopedFilterSet):
 class BatchFilterSet(ScopedFilterSet):
     """Batches: publishing body, stage (待公布 / 已公布 / 已施行, as of today), a code/name search."""
 
-    q = django_filters.CharFilter(method="filter_q", label="搜索（编号或名称）")
-    division = django_filters.ModelChoiceFilter(queryset=_divisions, label="公布机关所在区划")
-    state = django_filters.ChoiceFilter(choices=BatchState.choices, method="filter_state", label="状态")
+    q = django_filters.CharFilter(method="filter_q", label=_("搜索（编号或名称）"))
+    division = django_filters.ModelChoiceFilter(queryset=_divisions, label=_("公布机关所在区划"))
+    state = django_filters.ChoiceFilter(choices=BatchState.choices, method="filter_state", label=_("状态"))
 
     class Meta:
         model = Batch

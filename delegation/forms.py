@@ -9,6 +9,8 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import DeadlineRule
 from core.errors import ApplicationError
@@ -151,11 +153,11 @@ class PublishForm(BootstrapMixin, forms.Form):
     """Publish a draft item: only open (not yet published) batches are offered."""
 
     batch = forms.ModelChoiceField(
-        label="批次", queryset=None, empty_label="请选择批次",
-        error_messages={"invalid_choice": "该批次已公布或不在您的管辖范围内，请选择尚未公布的批次。",
-                        "required": "请选择批次。"},
+        label=_("批次"), queryset=None, empty_label=_("请选择批次"),
+        error_messages={"invalid_choice": _("该批次已公布或不在您的管辖范围内，请选择尚未公布的批次。"),
+                        "required": _("请选择批次。")},
     )
-    reason = forms.CharField(label="说明", required=False, max_length=500)
+    reason = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,11 +166,11 @@ class PublishForm(BootstrapMixin, forms.Form):
 
 # --- batches ---------------------------------------------------------------------------------
 class BatchForm(BootstrapMixin, forms.Form):
-    division = forms.ModelChoiceField(label="公布机关所在区划", queryset=None, empty_label=None)
-    code = forms.CharField(label="批次编号", max_length=32, help_text="如 JX-2027-01")
-    name = forms.CharField(label="名称", max_length=128, help_text="如 绩溪县向临溪镇下放第二批行政管理事项")
-    document_number = forms.CharField(label="文号", max_length=64, required=False, help_text="可在公布时填写")
-    effective_on = forms.DateField(label="施行日期", widget=DateInput())
+    division = forms.ModelChoiceField(label=_("公布机关所在区划"), queryset=None, empty_label=None)
+    code = forms.CharField(label=_("批次编号"), max_length=32, help_text=_("如 JX-2027-01"))
+    name = forms.CharField(label=_("名称"), max_length=128, help_text=_("如 绩溪县向临溪镇下放第二批行政管理事项"))
+    document_number = forms.CharField(label=_("文号"), max_length=64, required=False, help_text=_("可在公布时填写"))
+    effective_on = forms.DateField(label=_("施行日期"), widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,15 +178,15 @@ class BatchForm(BootstrapMixin, forms.Form):
 
 
 class BatchPublishForm(BootstrapMixin, forms.Form):
-    document_number = forms.CharField(label="文号", max_length=64, required=False)
-    published_on = forms.DateField(label="公布日期", required=False, widget=DateInput(), help_text="留空为今天")
+    document_number = forms.CharField(label=_("文号"), max_length=64, required=False)
+    published_on = forms.DateField(label=_("公布日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
 
 
 class BatchAddItemsForm(BootstrapMixin, forms.Form):
     items = forms.ModelMultipleChoiceField(
-        label="草稿事项", queryset=None, error_messages={"required": "请选择要公布到该批次的事项。"},
+        label=_("草稿事项"), queryset=None, error_messages={"required": _("请选择要公布到该批次的事项。")},
     )
-    reason = forms.CharField(label="说明", required=False, max_length=500)
+    reason = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def __init__(self, *args, user, batch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,18 +196,18 @@ class BatchAddItemsForm(BootstrapMixin, forms.Form):
 class ReasonForm(BootstrapMixin, forms.Form):
     """Suspend / resume / withdraw / revoke: a reason is required (the service checks it too)."""
 
-    reason = forms.CharField(label="理由", max_length=500, error_messages={"required": "请填写理由。"})
-    on = forms.DateField(label="生效日期", required=False, widget=DateInput(), help_text="留空为今天")
+    reason = forms.CharField(label=_("理由"), max_length=500, error_messages={"required": _("请填写理由。")})
+    on = forms.DateField(label=_("生效日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
 
 
 # --- assignments and agreements --------------------------------------------------------------
 class AssignmentForm(BootstrapMixin, forms.Form):
-    item = forms.ModelChoiceField(label="事项", queryset=None)
-    division = forms.ModelChoiceField(label="承接主体", queryset=None)
-    mode = forms.ChoiceField(label="方式", choices=Mode.choices)
-    assigned_on = forms.DateField(label="交办日期", required=False, widget=DateInput(), help_text="留空为今天")
-    receiving_unit = forms.CharField(label="承接机构", max_length=100, initial="便民服务中心")
-    agreement = forms.ModelChoiceField(label="协议书", queryset=None, required=False)
+    item = forms.ModelChoiceField(label=_("事项"), queryset=None)
+    division = forms.ModelChoiceField(label=_("承接主体"), queryset=None)
+    mode = forms.ChoiceField(label=_("方式"), choices=Mode.choices)
+    assigned_on = forms.DateField(label=_("交办日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
+    receiving_unit = forms.CharField(label=_("承接机构"), max_length=100, initial="便民服务中心")
+    agreement = forms.ModelChoiceField(label=_("协议书"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +219,7 @@ class AssignmentForm(BootstrapMixin, forms.Form):
 
 
 class TakeOverForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label="承接日期", required=False, widget=DateInput(), help_text="留空为今天")
+    on = forms.DateField(label=_("承接日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
 
 
 class AgreementForm(BootstrapMixin, forms.ModelForm):
@@ -236,7 +238,7 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
 
 
 class AttachAgreementForm(BootstrapMixin, forms.Form):
-    agreement = forms.ModelChoiceField(label="协议书", queryset=None, empty_label="请选择协议书")
+    agreement = forms.ModelChoiceField(label=_("协议书"), queryset=None, empty_label=_("请选择协议书"))
 
     def __init__(self, *args, user, assignment=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -252,14 +254,14 @@ class ExerciseRecordForm(BootstrapMixin, forms.Form):
 
     model = ExerciseRecord  # labels of model errors on fields the form does not show
 
-    division = forms.ModelChoiceField(label="承接主体", queryset=None, empty_label=None, widget=QuickSelect)
-    item = forms.ModelChoiceField(label="事项", queryset=None, empty_label="请选择已承接的事项", widget=QuickSelect)
-    applicant = forms.CharField(label="申请人", max_length=200)
-    received_on = forms.DateField(label="受理日期", widget=DateInput())
-    decided_on = forms.DateField(label="办结（决定）日期", widget=DateInput())
-    outcome = forms.ChoiceField(label="办理结果", choices=Outcome.choices, widget=QuickSelect)
-    decision_number = forms.CharField(label="决定文号", max_length=64)
-    officer = forms.ModelChoiceField(label="承办人", queryset=None, required=False, empty_label="（无）", widget=QuickSelect)
+    division = forms.ModelChoiceField(label=_("承接主体"), queryset=None, empty_label=None, widget=QuickSelect)
+    item = forms.ModelChoiceField(label=_("事项"), queryset=None, empty_label=_("请选择已承接的事项"), widget=QuickSelect)
+    applicant = forms.CharField(label=_("申请人"), max_length=200)
+    received_on = forms.DateField(label=_("受理日期"), widget=DateInput())
+    decided_on = forms.DateField(label=_("办结（决定）日期"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=Outcome.choices, widget=QuickSelect)
+    decision_number = forms.CharField(label=_("决定文号"), max_length=64)
+    officer = forms.ModelChoiceField(label=_("承办人"), queryset=None, required=False, empty_label=_("（无）"), widget=QuickSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,12 +271,13 @@ class ExerciseRecordForm(BootstrapMixin, forms.Form):
             self.fields["division"].initial = self.fields["division"].queryset[0].pk
             self.fields["division"].widget = forms.HiddenInput()
         self.fields["item"].queryset = selectors.record_items_for(divisions=towns)
-        self.fields["item"].label_from_instance = lambda i: f"{i.code} {i.name}（备案期限{i.filing_rule}）"
+        self.fields["item"].label_from_instance = lambda i: gettext("%(code)s %(name)s（备案期限%(rule)s）") % {
+            "code": i.code, "name": i.name, "rule": i.filing_rule}
         self.fields["officer"].queryset = Officer.objects.filter(division__in=towns, is_active=True).order_by("name")
 
 
 class FileRecordForm(BootstrapMixin, forms.Form):
-    filed_on = forms.DateField(label="备案日期", required=False, widget=DateInput(), help_text="留空为今天")
+    filed_on = forms.DateField(label=_("备案日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
 
     def clean_filed_on(self):
         return self.cleaned_data.get("filed_on") or timezone.localdate()
@@ -282,13 +285,13 @@ class FileRecordForm(BootstrapMixin, forms.Form):
 
 # --- training --------------------------------------------------------------------------------
 class TrainingForm(BootstrapMixin, forms.Form):
-    division = forms.ModelChoiceField(label="参训单位", queryset=None)
-    department = forms.ModelChoiceField(label="培训部门", queryset=None)
-    kind = forms.ChoiceField(label="培训类型", choices=TrainingKind.choices)
-    title = forms.CharField(label="培训主题", max_length=200)
-    held_on = forms.DateField(label="培训日期", widget=DateInput())
-    attendees = forms.IntegerField(label="参训人数", min_value=0, initial=0)
-    items = forms.ModelMultipleChoiceField(label="涉及事项", queryset=None, required=False)
+    division = forms.ModelChoiceField(label=_("参训单位"), queryset=None)
+    department = forms.ModelChoiceField(label=_("培训部门"), queryset=None)
+    kind = forms.ChoiceField(label=_("培训类型"), choices=TrainingKind.choices)
+    title = forms.CharField(label=_("培训主题"), max_length=200)
+    held_on = forms.DateField(label=_("培训日期"), widget=DateInput())
+    attendees = forms.IntegerField(label=_("参训人数"), min_value=0, initial=0)
+    items = forms.ModelMultipleChoiceField(label=_("涉及事项"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

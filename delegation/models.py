@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import DeadlineRule, validate_deadline_rule
 from core.history import protect_deletes, track
@@ -22,20 +24,20 @@ from .choices import BatchState, Category, ItemStatus, LimitUnit, Mode, Outcome,
 class Batch(AuditedModel):
     """A batch (批次) in which items are published, with the date they take effect."""
 
-    division = models.ForeignKey(Division, verbose_name="公布机关所在区划", on_delete=models.PROTECT, related_name="batches")
-    code = models.CharField("批次编号", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=128)
-    document_number = models.CharField("文号", max_length=64, blank=True)
-    published_on = models.DateField("公布日期", null=True, blank=True)
-    effective_on = models.DateField("施行日期")
+    division = models.ForeignKey(Division, verbose_name=_("公布机关所在区划"), on_delete=models.PROTECT, related_name="batches")
+    code = models.CharField(_("批次编号"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
+    effective_on = models.DateField(_("施行日期"))
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
     jurisdiction_ancestors_visible = True  # a published catalogue is read by the towns below it
 
     class Meta:
-        verbose_name = "下放批次"
-        verbose_name_plural = "下放批次"
+        verbose_name = _("下放批次")
+        verbose_name_plural = _("下放批次")
         ordering = ["-effective_on", "code"]
         triggers = [protect_deletes()]
 
@@ -44,7 +46,7 @@ class Batch(AuditedModel):
 
     def clean(self):
         if self.published_on and self.effective_on and self.published_on > self.effective_on:
-            raise ValidationError({"published_on": "公布日期不能晚于施行日期。"})
+            raise ValidationError({"published_on": _("公布日期不能晚于施行日期。")})
 
     @property
     def is_open(self) -> bool:
@@ -62,39 +64,39 @@ class Batch(AuditedModel):
 class Item(AuditedModel):
     """A delegated power (事项): what is handed down, by whom, on what legal basis, by which route."""
 
-    code = models.CharField("事项编码", max_length=32, unique=True)
-    name = models.CharField("事项名称", max_length=200)
-    category = models.CharField("事项类别", max_length=32, choices=Category.choices)
-    department = models.ForeignKey(Department, verbose_name="下放部门", on_delete=models.PROTECT, related_name="items")
-    legal_basis = models.CharField("实施依据（法律法规）", max_length=200)
-    legal_article = models.CharField("条款", max_length=100, blank=True)
+    code = models.CharField(_("事项编码"), max_length=32, unique=True)
+    name = models.CharField(_("事项名称"), max_length=200)
+    category = models.CharField(_("事项类别"), max_length=32, choices=Category.choices)
+    department = models.ForeignKey(Department, verbose_name=_("下放部门"), on_delete=models.PROTECT, related_name="items")
+    legal_basis = models.CharField(_("实施依据（法律法规）"), max_length=200)
+    legal_article = models.CharField(_("条款"), max_length=100, blank=True)
     # The route before and after delegation: who reviews, who approves, who is filed with.
-    route_before_review = models.CharField("下放前·审查机关", max_length=100, blank=True)
-    route_before_approval = models.CharField("下放前·审批机关", max_length=100)
-    route_before_filing = models.CharField("下放前·备案机关", max_length=100, blank=True)
-    route_after_review = models.CharField("下放后·审查机关", max_length=100, blank=True)
-    route_after_approval = models.CharField("下放后·审批机关", max_length=100)
-    route_after_filing = models.CharField("下放后·备案机关", max_length=100, blank=True)
-    filing_body = models.CharField("备案机关", max_length=100, blank=True)
+    route_before_review = models.CharField(_("下放前·审查机关"), max_length=100, blank=True)
+    route_before_approval = models.CharField(_("下放前·审批机关"), max_length=100)
+    route_before_filing = models.CharField(_("下放前·备案机关"), max_length=100, blank=True)
+    route_after_review = models.CharField(_("下放后·审查机关"), max_length=100, blank=True)
+    route_after_approval = models.CharField(_("下放后·审批机关"), max_length=100)
+    route_after_filing = models.CharField(_("下放后·备案机关"), max_length=100, blank=True)
+    filing_body = models.CharField(_("备案机关"), max_length=100, blank=True)
     filing_deadline = models.CharField(
-        "备案期限", max_length=8, default="1M", validators=[validate_deadline_rule],
-        help_text="如 1M（1个月）、30D（30日）、20WD（20个工作日）",
+        _("备案期限"), max_length=8, default="1M", validators=[validate_deadline_rule],
+        help_text=_("如 1M（1个月）、30D（30日）、20WD（20个工作日）"),
     )
-    statutory_limit = models.PositiveSmallIntegerField("法定时限", null=True, blank=True)
-    statutory_limit_unit = models.CharField("法定时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
-    promised_limit = models.PositiveSmallIntegerField("承诺时限", null=True, blank=True)
-    promised_limit_unit = models.CharField("承诺时限单位", max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
-    spans_several_towns = models.BooleanField("跨镇域事项", default=False, help_text="涉及多个镇的事项不得下放给单个镇")
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, null=True, blank=True, related_name="items")
-    status = models.CharField("状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT, editable=False)
+    statutory_limit = models.PositiveSmallIntegerField(_("法定时限"), null=True, blank=True)
+    statutory_limit_unit = models.CharField(_("法定时限单位"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    promised_limit = models.PositiveSmallIntegerField(_("承诺时限"), null=True, blank=True)
+    promised_limit_unit = models.CharField(_("承诺时限单位"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    spans_several_towns = models.BooleanField(_("跨镇域事项"), default=False, help_text=_("涉及多个镇的事项不得下放给单个镇"))
+    batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, null=True, blank=True, related_name="items")
+    status = models.CharField(_("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT, editable=False)
 
     jurisdiction_field = "department__division"
     jurisdiction_writers = (Role.OFFICE,)
     jurisdiction_ancestors_visible = True
 
     class Meta:
-        verbose_name = "下放事项"
-        verbose_name_plural = "下放事项"
+        verbose_name = _("下放事项")
+        verbose_name_plural = _("下放事项")
         ordering = ["code"]
         indexes = [models.Index(fields=["status", "department"], name="item_status_dept")]
         constraints = [
@@ -120,7 +122,7 @@ class Item(AuditedModel):
             self.promised_limit is not None and self.statutory_limit is not None
             and self.promised_limit_unit == self.statutory_limit_unit and self.promised_limit > self.statutory_limit
         ):
-            errors["promised_limit"] = "承诺时限不得超过法定时限。"
+            errors["promised_limit"] = _("承诺时限不得超过法定时限。")
         if errors:
             raise ValidationError(errors)
 
@@ -132,20 +134,20 @@ class ItemStatusChange(models.Model):  # noqa: DJ008 - a log row, shown only in 
     ``effective_on`` lets a record be checked against the status on its decision date.
     """
 
-    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="status_changes")
-    from_status = models.CharField("原状态", max_length=16, choices=ItemStatus.choices)
-    to_status = models.CharField("新状态", max_length=16, choices=ItemStatus.choices)
-    effective_on = models.DateField("生效日期")
-    reason = models.CharField("理由", max_length=500, blank=True)
-    actor = models.ForeignKey("auth.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField("操作时间", auto_now_add=True)
+    item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("原状态"), max_length=16, choices=ItemStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=ItemStatus.choices)
+    effective_on = models.DateField(_("生效日期"))
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    actor = models.ForeignKey("auth.User", verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("操作时间"), auto_now_add=True)
 
     jurisdiction_field = "item__department__division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "事项状态变更"
-        verbose_name_plural = "事项状态变更"
+        verbose_name = _("事项状态变更")
+        verbose_name_plural = _("事项状态变更")
         ordering = ["item", "effective_on", "id"]
         triggers = [protect_deletes()]
 
@@ -154,20 +156,20 @@ class ItemStatusChange(models.Model):  # noqa: DJ008 - a log row, shown only in 
 class Agreement(AuditedModel):
     """The signed agreement (授权/放权委托协议书) between the granting department and the receiving body."""
 
-    number = models.CharField("协议编号", max_length=64, unique=True)
-    department = models.ForeignKey(Department, verbose_name="委托（下放）部门", on_delete=models.PROTECT, related_name="agreements")
-    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="agreements")
-    department_signatory = models.CharField("部门签署人", max_length=64)
-    receiver_signatory = models.CharField("承接方签署人", max_length=64)
-    signed_on = models.DateField("签署日期")
-    scan = models.FileField("协议扫描件", upload_to="agreements/%Y/", blank=True)
+    number = models.CharField(_("协议编号"), max_length=64, unique=True)
+    department = models.ForeignKey(Department, verbose_name=_("委托（下放）部门"), on_delete=models.PROTECT, related_name="agreements")
+    division = models.ForeignKey(Division, verbose_name=_("承接主体"), on_delete=models.PROTECT, related_name="agreements")
+    department_signatory = models.CharField(_("部门签署人"), max_length=64)
+    receiver_signatory = models.CharField(_("承接方签署人"), max_length=64)
+    signed_on = models.DateField(_("签署日期"))
+    scan = models.FileField(_("协议扫描件"), upload_to="agreements/%Y/", blank=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "协议书"
-        verbose_name_plural = "协议书"
+        verbose_name = _("协议书")
+        verbose_name_plural = _("协议书")
         ordering = ["-signed_on", "number"]
         triggers = [protect_deletes()]
 
@@ -177,11 +179,12 @@ class Agreement(AuditedModel):
     def clean(self):
         errors = {}
         if self.department_id and self.division_id and not self.division.is_within(self.department.division):
-            errors["division"] = "承接主体必须在下放部门所属区划的管辖范围内。"
+            errors["division"] = _("承接主体必须在下放部门所属区划的管辖范围内。")
         # An agreement is registered once signed: a date ahead of today is a typing error (2027 for 2026).
         today = timezone.localdate()
         if self.signed_on and self.signed_on > today:
-            errors["signed_on"] = f"签署日期（{self.signed_on:%Y-%m-%d}）不能晚于今天（{today:%Y-%m-%d}）：协议书签署后才能登记。"
+            errors["signed_on"] = gettext("签署日期（%(signed_on)s）不能晚于今天（%(today)s）：协议书签署后才能登记。") % {
+                "signed_on": f"{self.signed_on:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"}
         if errors:
             raise ValidationError(errors)
 
@@ -190,26 +193,26 @@ class Agreement(AuditedModel):
 class Assignment(AuditedModel):
     """An item assigned to a receiving body (a town, or a county under 扩权强县) in a mode."""
 
-    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.PROTECT, related_name="assignments")
-    division = models.ForeignKey(Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="assignments")
-    mode = models.CharField("方式", max_length=16, choices=Mode.choices)
-    receiving_unit = models.CharField("承接机构", max_length=100, default="便民服务中心")
+    item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="assignments")
+    division = models.ForeignKey(Division, verbose_name=_("承接主体"), on_delete=models.PROTECT, related_name="assignments")
+    mode = models.CharField(_("方式"), max_length=16, choices=Mode.choices)
+    receiving_unit = models.CharField(_("承接机构"), max_length=100, default="便民服务中心")
     agreement = models.ForeignKey(
-        Agreement, verbose_name="协议书", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
+        Agreement, verbose_name=_("协议书"), on_delete=models.PROTECT, null=True, blank=True, related_name="assignments"
     )
-    assigned_on = models.DateField("交办日期")
+    assigned_on = models.DateField(_("交办日期"))
     takeover_status = models.CharField(
-        "承接状态", max_length=16, choices=TakeOverStatus.choices, default=TakeOverStatus.ASSIGNED, editable=False
+        _("承接状态"), max_length=16, choices=TakeOverStatus.choices, default=TakeOverStatus.ASSIGNED, editable=False
     )
-    taken_over_on = models.DateField("承接日期", null=True, blank=True, editable=False)
-    revoked_on = models.DateField("收回日期", null=True, blank=True, editable=False)
+    taken_over_on = models.DateField(_("承接日期"), null=True, blank=True, editable=False)
+    revoked_on = models.DateField(_("收回日期"), null=True, blank=True, editable=False)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "事项承接"
-        verbose_name_plural = "事项承接"
+        verbose_name = _("事项承接")
+        verbose_name_plural = _("事项承接")
         ordering = ["item__code", "division__path"]
         constraints = [
             models.UniqueConstraint(
@@ -228,12 +231,12 @@ class Assignment(AuditedModel):
         if self.item_id and self.division_id:
             granting = self.item.department.division
             if not self.division.is_within(granting) or self.division_id == granting.id:
-                errors["division"] = "承接主体必须是下放部门所属区划的下级区划。"
+                errors["division"] = _("承接主体必须是下放部门所属区划的下级区划。")
             elif self.item.spans_several_towns and self.division.level == Level.TOWN:
-                errors["item"] = "该事项涉及多个镇，不得下放给单个镇。"
+                errors["item"] = _("该事项涉及多个镇，不得下放给单个镇。")
         if self.agreement_id and self.item_id and self.division_id:
             if self.agreement.division_id != self.division_id or self.agreement.department_id != self.item.department_id:
-                errors["agreement"] = "协议书的签署双方必须是该事项的下放部门和承接主体。"
+                errors["agreement"] = _("协议书的签署双方必须是该事项的下放部门和承接主体。")
         if errors:
             raise ValidationError(errors)
 
@@ -248,20 +251,20 @@ class Assignment(AuditedModel):
 class Training(AuditedModel):
     """A training session (放权/接权/专题培训) for a receiving body."""
 
-    division = models.ForeignKey(Division, verbose_name="参训单位", on_delete=models.PROTECT, related_name="trainings")
-    department = models.ForeignKey(Department, verbose_name="培训部门", on_delete=models.PROTECT, related_name="trainings")
-    kind = models.CharField("培训类型", max_length=16, choices=TrainingKind.choices)
-    title = models.CharField("培训主题", max_length=200)
-    held_on = models.DateField("培训日期")
-    attendees = models.PositiveIntegerField("参训人数", default=0)
-    items = models.ManyToManyField(Item, verbose_name="涉及事项", blank=True, related_name="trainings")
+    division = models.ForeignKey(Division, verbose_name=_("参训单位"), on_delete=models.PROTECT, related_name="trainings")
+    department = models.ForeignKey(Department, verbose_name=_("培训部门"), on_delete=models.PROTECT, related_name="trainings")
+    kind = models.CharField(_("培训类型"), max_length=16, choices=TrainingKind.choices)
+    title = models.CharField(_("培训主题"), max_length=200)
+    held_on = models.DateField(_("培训日期"))
+    attendees = models.PositiveIntegerField(_("参训人数"), default=0)
+    items = models.ManyToManyField(Item, verbose_name=_("涉及事项"), blank=True, related_name="trainings")
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "培训记录"
-        verbose_name_plural = "培训记录"
+        verbose_name = _("培训记录")
+        verbose_name_plural = _("培训记录")
         ordering = ["-held_on"]
         triggers = [protect_deletes()]
 
@@ -280,35 +283,35 @@ class ExerciseRecord(AuditedModel):
 
     # Not indexed alone: the (division, -id) and (item, -id) indexes below serve every lookup.
     division = models.ForeignKey(
-        Division, verbose_name="承接主体", on_delete=models.PROTECT, related_name="exercise_records", db_index=False
+        Division, verbose_name=_("承接主体"), on_delete=models.PROTECT, related_name="exercise_records", db_index=False
     )
     item = models.ForeignKey(
-        Item, verbose_name="事项", on_delete=models.PROTECT, related_name="exercise_records", db_index=False
+        Item, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="exercise_records", db_index=False
     )
-    applicant = models.CharField("申请人", max_length=200)
-    received_on = models.DateField("受理日期")
-    decided_on = models.DateField("办结（决定）日期")
-    outcome = models.CharField("办理结果", max_length=16, choices=Outcome.choices)
-    decision_number = models.CharField("决定文号", max_length=64)
+    applicant = models.CharField(_("申请人"), max_length=200)
+    received_on = models.DateField(_("受理日期"))
+    decided_on = models.DateField(_("办结（决定）日期"))
+    outcome = models.CharField(_("办理结果"), max_length=16, choices=Outcome.choices)
+    decision_number = models.CharField(_("决定文号"), max_length=64)
     officer = models.ForeignKey(
-        Officer, verbose_name="承办人", on_delete=models.PROTECT, null=True, blank=True, related_name="exercise_records"
+        Officer, verbose_name=_("承办人"), on_delete=models.PROTECT, null=True, blank=True, related_name="exercise_records"
     )
-    filing_due_on = models.DateField("备案期限", editable=False)
+    filing_due_on = models.DateField(_("备案期限"), editable=False)
     # The due date counted through a year whose holidays were not entered yet (weekends only,
     # DOMAIN.md §0): shown as 暂定, recomputed by services.record_due_recompute when it is.
     # db_default: the COPY import path and raw inserts that predate the column stay valid.
-    filing_due_provisional = models.BooleanField("备案期限为暂定", default=False, db_default=False, editable=False)
-    filed_on = models.DateField("备案日期", null=True, blank=True)
+    filing_due_provisional = models.BooleanField(_("备案期限为暂定"), default=False, db_default=False, editable=False)
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.CLERK, Role.OFFICE)
     unique_messages = {  # core.messages: the clerk's words for the unique key
-        ("division", "decision_number"): "本单位（{division}）已登记决定文号为“{decision_number}”的办件。",
+        ("division", "decision_number"): _("本单位（{division}）已登记决定文号为“{decision_number}”的办件。"),
     }
 
     class Meta:
-        verbose_name = "办件记录"
-        verbose_name_plural = "办件记录"
+        verbose_name = _("办件记录")
+        verbose_name_plural = _("办件记录")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["division", "-id"], name="record_division_id"),
@@ -382,24 +385,24 @@ class FilingDueRecomputed(models.Model):
     """
 
     record = models.ForeignKey(
-        ExerciseRecord, verbose_name="办件记录", on_delete=models.PROTECT, related_name="due_recomputations"
+        ExerciseRecord, verbose_name=_("办件记录"), on_delete=models.PROTECT, related_name="due_recomputations"
     )
-    year = models.PositiveSmallIntegerField("录入的年度")
-    old_due_on = models.DateField("原备案期限（暂定）")
-    new_due_on = models.DateField("重算后的备案期限")
-    still_provisional = models.BooleanField("仍为暂定", default=False,
-                                            help_text="期间还经过另一个尚未录入的年度")
-    at = models.DateTimeField("重算时间", auto_now_add=True)
+    year = models.PositiveSmallIntegerField(_("录入的年度"))
+    old_due_on = models.DateField(_("原备案期限（暂定）"))
+    new_due_on = models.DateField(_("重算后的备案期限"))
+    still_provisional = models.BooleanField(_("仍为暂定"), default=False,
+                                            help_text=_("期间还经过另一个尚未录入的年度"))
+    at = models.DateTimeField(_("重算时间"), auto_now_add=True)
     actor = models.ForeignKey(
-        "auth.User", verbose_name="录入人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "auth.User", verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     jurisdiction_field = "record__division"
     jurisdiction_writers = ()  # written by the recompute service only
 
     class Meta:
-        verbose_name = "备案期限重算记录"
-        verbose_name_plural = "备案期限重算记录"
+        verbose_name = _("备案期限重算记录")
+        verbose_name_plural = _("备案期限重算记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["-at", "-id"], name="due_recomputed_at")]
         triggers = [protect_deletes()]
@@ -418,42 +421,42 @@ class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in
     """
 
     class Kind(models.TextChoices):
-        ITEM = "item", "下放事项"
-        ASSIGNMENT = "assignment", "事项承接"
-        EXERCISE_RECORD = "exercise_record", "办件记录"
+        ITEM = "item", _("下放事项")
+        ASSIGNMENT = "assignment", _("事项承接")
+        EXERCISE_RECORD = "exercise_record", _("办件记录")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待校验"
-        VALIDATING = "validating", "校验中"
-        INVALID = "invalid", "校验未通过"
-        VALID = "valid", "校验通过，待确认导入"
-        QUEUED = "queued", "待导入"
-        IMPORTING = "importing", "导入中"
-        DONE = "done", "已导入"
-        FAILED = "failed", "导入失败"
+        PENDING = "pending", _("待校验")
+        VALIDATING = "validating", _("校验中")
+        INVALID = "invalid", _("校验未通过")
+        VALID = "valid", _("校验通过，待确认导入")
+        QUEUED = "queued", _("待导入")
+        IMPORTING = "importing", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("导入失败")
 
-    kind = models.CharField("导入内容", max_length=16, choices=Kind.choices)
-    file = models.FileField("导入文件", upload_to="imports/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=255)
-    file_format = models.CharField("文件格式", max_length=8)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
-    run_in_background = models.BooleanField("后台执行", default=False)
-    total_rows = models.PositiveIntegerField("总行数", default=0)
-    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
-    created_count = models.PositiveIntegerField("新增", default=0)
-    updated_count = models.PositiveIntegerField("更新", default=0)
-    unchanged_count = models.PositiveIntegerField("未变化", default=0)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    errors = models.JSONField("错误清单", default=list, blank=True, help_text="[[行号, 列名, 说明], …]")
-    message = models.TextField("说明", blank=True)
-    seconds = models.FloatField("耗时（秒）", null=True, blank=True)
-    started_by = models.ForeignKey("auth.User", verbose_name="导入人", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    kind = models.CharField(_("导入内容"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    file_format = models.CharField(_("文件格式"), max_length=8)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    run_in_background = models.BooleanField(_("后台执行"), default=False)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变化"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误清单"), default=list, blank=True, help_text=_("[[行号, 列名, 说明], …]"))
+    message = models.TextField(_("说明"), blank=True)
+    seconds = models.FloatField(_("耗时（秒）"), null=True, blank=True)
+    started_by = models.ForeignKey("auth.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "导入任务"
-        verbose_name_plural = "导入任务"
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["started_by", "-created_at"], name="importjob_user_created")]
         triggers = [protect_deletes()]

@@ -222,7 +222,7 @@ def agreement_context(*, assignment: Assignment) -> dict:
     town = assignment.division
     covered = agreement_assignments(assignment=assignment)
     modes = [Mode(m) for m in dict.fromkeys(a.mode for a in covered)]
-    mode_names = "、".join(m.label for m in modes)
+    mode_names = "、".join(str(m.label) for m in modes)
     party_a, party_b = department_name(department), government_of(town)
     return {
         "issuer": party_a,

@@ -137,7 +137,7 @@ def item_update(*, item: Item, actor, **fields) -> Item:
 def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.date, actor, reason: str) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status not in allowed_from:
-        allowed = "、".join(ItemStatus(s).label for s in sorted(allowed_from))
+        allowed = "、".join(str(ItemStatus(s).label) for s in sorted(allowed_from))
         raise ConflictError(
             f"事项“{item.name}”当前状态为{item.get_status_display()}，只有{allowed}的事项才能改为{ItemStatus(to).label}。",
             code="invalid_transition",

@@ -5,6 +5,7 @@ institutions, establishment and secondments."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.history import protect_deletes, track
 from core.models import AuditedModel
@@ -16,17 +17,17 @@ from regions.models import Department, Division
 class Officer(AuditedModel):
     """A person who handles cases (经办人/承办人) in a town or department."""
 
-    division = models.ForeignKey(Division, verbose_name="所在区划", on_delete=models.PROTECT, related_name="officers")
-    name = models.CharField("姓名", max_length=32)
-    staff_number = models.CharField("工号", max_length=32, unique=True)
-    is_active = models.BooleanField("在岗", default=True)
+    division = models.ForeignKey(Division, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="officers")
+    name = models.CharField(_("姓名"), max_length=32)
+    staff_number = models.CharField(_("工号"), max_length=32, unique=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "执法人员"
-        verbose_name_plural = "执法人员"
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
         ordering = ["division__path", "name"]
         triggers = [protect_deletes()]
 
@@ -41,21 +42,21 @@ class EnforcementCertificate(AuditedModel):
     Valid on a date d when valid_from <= d <= valid_until and it was not revoked on or before d.
     """
 
-    officer = models.ForeignKey(Officer, verbose_name="持证人", on_delete=models.PROTECT, related_name="certificates")
+    officer = models.ForeignKey(Officer, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
     department = models.ForeignKey(
-        Department, verbose_name="发证（委托）部门", on_delete=models.PROTECT, related_name="certificates"
+        Department, verbose_name=_("发证（委托）部门"), on_delete=models.PROTECT, related_name="certificates"
     )
-    number = models.CharField("证号", max_length=64, unique=True)
-    valid_from = models.DateField("有效期起")
-    valid_until = models.DateField("有效期止")
-    revoked_on = models.DateField("吊销/注销日期", null=True, blank=True)
+    number = models.CharField(_("证号"), max_length=64, unique=True)
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期止"))
+    revoked_on = models.DateField(_("吊销/注销日期"), null=True, blank=True)
 
     jurisdiction_field = "officer__division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "行政执法证"
-        verbose_name_plural = "行政执法证"
+        verbose_name = _("行政执法证")
+        verbose_name_plural = _("行政执法证")
         ordering = ["-valid_until"]
         indexes = [models.Index(fields=["officer", "department", "valid_until"], name="cert_lookup")]
         constraints = [
@@ -68,7 +69,7 @@ class EnforcementCertificate(AuditedModel):
 
     def clean(self):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValidationError({"valid_until": "有效期止不能早于有效期起。"})
+            raise ValidationError({"valid_until": _("有效期止不能早于有效期起。")})
 
     def is_valid_on(self, day) -> bool:
         if self.revoked_on is not None and self.revoked_on <= day:

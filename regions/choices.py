@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "市"
-    COUNTY = "county", "县（县级市、区）"
-    TOWN = "town", "镇（乡、街道）"
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县（县级市、区）")
+    TOWN = "town", _("镇（乡、街道）")
 
 
 # Higher levels have smaller ranks; a division's parent always ranks lower.
@@ -21,14 +22,14 @@ ALLOWED_PARENTS = {
 
 
 class Role(models.TextChoices):
-    OFFICE = "office", "领导小组办公室"
-    CLERK = "clerk", "试点镇经办人"
-    SUPERIOR = "superior", "上级部门"
-    AUDITOR = "auditor", "审计"
+    OFFICE = "office", _("领导小组办公室")
+    CLERK = "clerk", _("试点镇经办人")
+    SUPERIOR = "superior", _("上级部门")
+    AUDITOR = "auditor", _("审计")
 
 
 # How the clerk role reads for a town that holds no (active) pilot designation.
-NON_PILOT_CLERK_LABEL = "镇经办人"
+NON_PILOT_CLERK_LABEL = _("镇经办人")
 
 
 # The levels a membership of each role may be bound to.
@@ -41,5 +42,5 @@ ROLE_LEVELS = {
 
 
 class PilotKind(models.TextChoices):
-    TOWN = "town", "扩权强镇试点镇"
-    COUNTY = "county", "扩权强县试点县"
+    TOWN = "town", _("扩权强镇试点镇")
+    COUNTY = "county", _("扩权强县试点县")

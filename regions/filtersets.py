@@ -9,6 +9,7 @@ model that cannot be scoped is a programming error (TypeError), never an unscope
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from django_filters.filters import QuerySetRequestMixin
 
 from core.filtering import StrictFilterSet
@@ -43,7 +44,7 @@ class ScopedFilterSet(StrictFilterSet):
 
 
 class DivisionFilterSet(ScopedFilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label="名称")
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("名称"))
 
     class Meta:
         model = Division
@@ -51,7 +52,7 @@ class DivisionFilterSet(ScopedFilterSet):
 
 
 class DepartmentFilterSet(ScopedFilterSet):
-    name = django_filters.CharFilter(lookup_expr="icontains", label="名称")
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("名称"))
 
     class Meta:
         model = Department

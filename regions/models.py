@@ -5,13 +5,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.history import protect_deletes, track
 from core.models import AuditedModel
 
 from .choices import ALLOWED_PARENTS, ROLE_LEVELS, Level, PilotKind, Role
 
-division_code_validator = RegexValidator(r"^\d{6}(\d{3})?$", "区划代码应为 6 位（县级及以上）或 9 位（乡镇级）数字。")
+division_code_validator = RegexValidator(r"^\d{6}(\d{3})?$", _("区划代码应为 6 位（县级及以上）或 9 位（乡镇级）数字。"))
 
 
 @track()
@@ -22,20 +24,20 @@ class Division(AuditedModel):
     jurisdiction's subtree is one indexed prefix match.
     """
 
-    code = models.CharField("区划代码", max_length=12, unique=True, validators=[division_code_validator])
-    name = models.CharField("名称", max_length=64)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    code = models.CharField(_("区划代码"), max_length=12, unique=True, validators=[division_code_validator])
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self", verbose_name=_("上级区划"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    path = models.CharField("路径", max_length=255, unique=True, editable=False)
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
 
     jurisdiction_field = ""  # a division is scoped by its own path
     jurisdiction_writers: tuple[str, ...] = ()  # only administrators edit the hierarchy
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["path"]
         indexes = [models.Index(fields=["path"], name="division_path_like", opclasses=["varchar_pattern_ops"])]
         constraints = [
@@ -53,12 +55,12 @@ class Division(AuditedModel):
         if self.parent_id and self.level:
             if self.parent.level not in ALLOWED_PARENTS[self.level]:
                 raise ValidationError(
-                    {"parent": f"{self.get_level_display()}不能隶属于{self.parent.get_level_display()}。"}
+                    {"parent": gettext("%(level)s不能隶属于%(parent)s。") % {"level": self.get_level_display(), "parent": self.parent.get_level_display()}}
                 )
         if self.pk:
             old = Division.objects.filter(pk=self.pk).values("parent_id", "code").first()
             if old and (old["parent_id"] != self.parent_id or old["code"] != self.code):
-                raise ValidationError("区划的代码和上级一经设立不可更改；请新设区划。")
+                raise ValidationError(_("区划的代码和上级一经设立不可更改；请新设区划。"))
 
     def save(self, *args, **kwargs):
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
@@ -81,17 +83,17 @@ class Division(AuditedModel):
 class Department(AuditedModel):
     """A department (部门) of a division's government: 发改委, 财政局, 国土局 …"""
 
-    division = models.ForeignKey(Division, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
-    code = models.CharField("部门代码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=64)
-    is_active = models.BooleanField("在用", default=True)
+    division = models.ForeignKey(Division, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments")
+    code = models.CharField(_("部门代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    is_active = models.BooleanField(_("在用"), default=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
 
     class Meta:
-        verbose_name = "部门"
-        verbose_name_plural = "部门"
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
         ordering = ["division__path", "code"]
         constraints = [
             models.UniqueConstraint(fields=["division", "name"], name="department_name_unique_in_division"),
@@ -106,20 +108,20 @@ class Department(AuditedModel):
 class PilotDesignation(AuditedModel):
     """A town (扩权强镇) or county (扩权强县) designated as a pilot, in a batch, by a body."""
 
-    division = models.ForeignKey(Division, verbose_name="试点区划", on_delete=models.PROTECT, related_name="pilot_designations")
-    kind = models.CharField("试点类型", max_length=16, choices=PilotKind.choices)
-    batch = models.CharField("批次", max_length=64, help_text="如：全省首批")
-    designated_on = models.DateField("确定日期")
-    designated_by = models.CharField("确定机关", max_length=128)
-    document_number = models.CharField("文号", max_length=64, blank=True)
-    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    division = models.ForeignKey(Division, verbose_name=_("试点区划"), on_delete=models.PROTECT, related_name="pilot_designations")
+    kind = models.CharField(_("试点类型"), max_length=16, choices=PilotKind.choices)
+    batch = models.CharField(_("批次"), max_length=64, help_text=_("如：全省首批"))
+    designated_on = models.DateField(_("确定日期"))
+    designated_by = models.CharField(_("确定机关"), max_length=128)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers: tuple[str, ...] = ()
 
     class Meta:
-        verbose_name = "试点确定"
-        verbose_name_plural = "试点确定"
+        verbose_name = _("试点确定")
+        verbose_name_plural = _("试点确定")
         ordering = ["-designated_on", "division__path"]
         constraints = [
             models.UniqueConstraint(
@@ -138,7 +140,7 @@ class PilotDesignation(AuditedModel):
     def clean(self):
         expected = {PilotKind.TOWN: Level.TOWN, PilotKind.COUNTY: Level.COUNTY}.get(self.kind)
         if self.division_id and expected and self.division.level != expected:
-            raise ValidationError({"division": f"{self.get_kind_display()}只能是{Level(expected).label}级区划。"})
+            raise ValidationError({"division": gettext("%(kind)s只能是%(level)s级区划。") % {"kind": self.get_kind_display(), "level": Level(expected).label}})
 
 
 @track()
@@ -149,20 +151,20 @@ class Membership(AuditedModel):
     (see regions.scoping).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.PROTECT, related_name="memberships")
-    division = models.ForeignKey(Division, verbose_name="区划", on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="memberships")
+    division = models.ForeignKey(Division, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="memberships")
     department = models.ForeignKey(
-        Department, verbose_name="部门", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
-    is_active = models.BooleanField("有效", default=True)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers: tuple[str, ...] = ()
 
     class Meta:
-        verbose_name = "用户角色"
-        verbose_name_plural = "用户角色"
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "division", "role"], condition=Q(is_active=True), name="membership_unique_active"
@@ -175,7 +177,7 @@ class Membership(AuditedModel):
 
     def clean(self):
         if self.division_id and self.role and self.division.level not in ROLE_LEVELS[self.role]:
-            allowed = "、".join(Level(level).label for level in sorted(ROLE_LEVELS[self.role]))
-            raise ValidationError({"division": f"{self.get_role_display()}只能隶属于：{allowed}。"})
+            allowed = "、".join(str(Level(level).label) for level in sorted(ROLE_LEVELS[self.role]))
+            raise ValidationError({"division": gettext("%(role)s只能隶属于：%(allowed)s。") % {"role": self.get_role_display(), "allowed": allowed}})
         if self.department_id and self.division_id and self.department.division_id != self.division_id:
-            raise ValidationError({"department": "部门必须属于所选区划。"})
+            raise ValidationError({"department": _("部门必须属于所选区划。")})

@@ -175,7 +175,8 @@ def test_item_filing_rule_sentence_in_english(personas, client_for):
     assert re.search(r'data-testid="filing-rule">作出决定后\S+内报县城管局备案</dd>', zh)
     switch_language(client, "en", url)
     en = client.get(url).content.decode()
-    assert re.search(r'data-testid="filing-rule">File with 县城管局 within \S+ of the decision</dd>', en)
+    # The unit of the rule (DeadlineRule.__str__, 1个月) is English too.
+    assert re.search(r'data-testid="filing-rule">File with 县城管局 within \d+ (months?|days?|working days?) of the decision</dd>', en)
 
 
 @pytest.mark.django_db

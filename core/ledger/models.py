@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
+from django.utils.translation import gettext_lazy as _
 
 from .registry import Invariant, Unit
 
@@ -54,18 +55,18 @@ class Account(models.Model):
     ``code`` is the app's name for it ("quota", "fund:startup"); unique per ledger and owner.
     """
 
-    ledger = models.CharField("台账", max_length=32)
-    kind = models.CharField("账户类型", max_length=32)
-    code = models.CharField("账户代码", max_length=64)
-    name = models.CharField("账户名称", max_length=128)
-    unit = models.CharField("单位", max_length=8, choices=Unit.choices)
-    invariant = models.CharField("余额规则", max_length=16, choices=Invariant.choices)
+    ledger = models.CharField(_("台账"), max_length=32)
+    kind = models.CharField(_("账户类型"), max_length=32)
+    code = models.CharField(_("账户代码"), max_length=64)
+    name = models.CharField(_("账户名称"), max_length=128)
+    unit = models.CharField(_("单位"), max_length=8, choices=Unit.choices)
+    invariant = models.CharField(_("余额规则"), max_length=16, choices=Invariant.choices)
     owner = models.ForeignKey(
-        settings.LEDGER_OWNER_MODEL, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+        settings.LEDGER_OWNER_MODEL, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("开立时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("开立时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="开立人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("开立人"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+", db_index=False,
     )
 
@@ -75,8 +76,8 @@ class Account(models.Model):
     jurisdiction_writers = ("office",)
 
     class Meta:
-        verbose_name = "台账账户"
-        verbose_name_plural = "台账账户"
+        verbose_name = _("台账账户")
+        verbose_name_plural = _("台账账户")
         ordering = ["ledger", "owner_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["ledger", "owner", "code"], name="ledger_account_unique_code"),
@@ -98,15 +99,15 @@ class Balance(models.Model):
 
     account = models.OneToOneField(Account, on_delete=models.PROTECT, primary_key=True, related_name="balance")
     invariant = models.CharField(max_length=16, choices=Invariant.choices)
-    posted = models.DecimalField("余额", default=Decimal(0), **AMOUNT)
-    pending_debits = models.DecimalField("预留支出", default=Decimal(0), **AMOUNT)
-    pending_credits = models.DecimalField("预留收入", default=Decimal(0), **AMOUNT)
+    posted = models.DecimalField(_("余额"), default=Decimal(0), **AMOUNT)
+    pending_debits = models.DecimalField(_("预留支出"), default=Decimal(0), **AMOUNT)
+    pending_credits = models.DecimalField(_("预留收入"), default=Decimal(0), **AMOUNT)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
-        verbose_name = "账户余额"
-        verbose_name_plural = "账户余额"
+        verbose_name = _("账户余额")
+        verbose_name_plural = _("账户余额")
         constraints = [
             models.CheckConstraint(name="ledger_balance_pending_debits_gte_0", condition=Q(pending_debits__gte=0)),
             models.CheckConstraint(name="ledger_balance_pending_credits_gte_0", condition=Q(pending_credits__gte=0)),
@@ -138,11 +139,11 @@ class Balance(models.Model):
 
 
 class PostingType(models.TextChoices):
-    NORMAL = "normal", "记账"
-    PENDING = "pending", "预留"
-    POST = "post", "预留转正式"
-    VOID = "void", "撤销预留"
-    EXPIRE = "expire", "预留过期"
+    NORMAL = "normal", _("记账")
+    PENDING = "pending", _("预留")
+    POST = "post", _("预留转正式")
+    VOID = "void", _("撤销预留")
+    EXPIRE = "expire", _("预留过期")
 
 
 RESOLUTION_TYPES = (PostingType.POST, PostingType.VOID, PostingType.EXPIRE)
@@ -155,30 +156,30 @@ class Posting(models.Model):
     transfer id): a retry with the same key returns this posting and writes nothing.
     """
 
-    ledger = models.CharField("台账", max_length=32)
-    type = models.CharField("类型", max_length=8, choices=PostingType.choices, default=PostingType.NORMAL)
-    kind = models.CharField("业务类型", max_length=32)
-    idempotency_key = models.CharField("幂等键", max_length=128)
-    booked_on = models.DateField("记账日期")
-    memo = models.TextField("摘要", blank=True)
-    expires_on = models.DateField("预留到期日", null=True, blank=True)
+    ledger = models.CharField(_("台账"), max_length=32)
+    type = models.CharField(_("类型"), max_length=8, choices=PostingType.choices, default=PostingType.NORMAL)
+    kind = models.CharField(_("业务类型"), max_length=32)
+    idempotency_key = models.CharField(_("幂等键"), max_length=128)
+    booked_on = models.DateField(_("记账日期"))
+    memo = models.TextField(_("摘要"), blank=True)
+    expires_on = models.DateField(_("预留到期日"), null=True, blank=True)
     resolves = models.OneToOneField(
-        "self", verbose_name="了结的预留", on_delete=models.PROTECT, null=True, blank=True,
+        "self", verbose_name=_("了结的预留"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="resolution",
     )
     reverses = models.OneToOneField(
-        "self", verbose_name="冲销的凭证", on_delete=models.PROTECT, null=True, blank=True,
+        "self", verbose_name=_("冲销的凭证"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="reversal",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记账人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("记账人"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+", db_index=False,
     )
-    created_at = models.DateTimeField("记账时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "记账凭证"
-        verbose_name_plural = "记账凭证"
+        verbose_name = _("记账凭证")
+        verbose_name_plural = _("记账凭证")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["ledger", "idempotency_key"], name="ledger_posting_idempotency"),
@@ -205,9 +206,9 @@ class Posting(models.Model):
 
 
 class Phase(models.TextChoices):
-    POSTED = "posted", "正式"
-    PENDING = "pending", "预留"
-    RELEASE = "release", "释放预留"
+    POSTED = "posted", _("正式")
+    PENDING = "pending", _("预留")
+    RELEASE = "release", _("释放预留")
 
 
 class Entry(models.Model):
@@ -219,22 +220,22 @@ class Entry(models.Model):
     pending entry it releases (same sign) and takes it out of the pending totals.
     """
 
-    posting = models.ForeignKey(Posting, verbose_name="凭证", on_delete=models.PROTECT, related_name="entries")
+    posting = models.ForeignKey(Posting, verbose_name=_("凭证"), on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(
-        Account, verbose_name="账户", on_delete=models.PROTECT, related_name="entries", db_index=False
+        Account, verbose_name=_("账户"), on_delete=models.PROTECT, related_name="entries", db_index=False
     )
-    phase = models.CharField("性质", max_length=8, choices=Phase.choices)
-    unit = models.CharField("单位", max_length=8, choices=Unit.choices)
-    amount = models.DecimalField("金额", **AMOUNT)
-    booked_on = models.DateField("记账日期")
-    seq = models.PositiveBigIntegerField("序号")
+    phase = models.CharField(_("性质"), max_length=8, choices=Phase.choices)
+    unit = models.CharField(_("单位"), max_length=8, choices=Unit.choices)
+    amount = models.DecimalField(_("金额"), **AMOUNT)
+    booked_on = models.DateField(_("记账日期"))
+    seq = models.PositiveBigIntegerField(_("序号"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField("记账时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "分录"
-        verbose_name_plural = "分录"
+        verbose_name = _("分录")
+        verbose_name_plural = _("分录")
         ordering = ["account_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["account", "seq"], name="ledger_entry_account_seq"),
@@ -254,14 +255,14 @@ class Period(models.Model):
     A row exists only for a closed month; closing is final (ERPNext's period closing).
     """
 
-    ledger = models.CharField("台账", max_length=32)
+    ledger = models.CharField(_("台账"), max_length=32)
     owner = models.ForeignKey(
-        settings.LEDGER_OWNER_MODEL, verbose_name="所属区划", on_delete=models.PROTECT, related_name="+"
+        settings.LEDGER_OWNER_MODEL, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
-    month = models.DateField("月份")
-    closed_at = models.DateTimeField("结账时间", auto_now_add=True)
+    month = models.DateField(_("月份"))
+    closed_at = models.DateTimeField(_("结账时间"), auto_now_add=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="结账人", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL, verbose_name=_("结账人"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+", db_index=False,
     )
 
@@ -269,8 +270,8 @@ class Period(models.Model):
     jurisdiction_writers = ("office",)
 
     class Meta:
-        verbose_name = "已结账月份"
-        verbose_name_plural = "已结账月份"
+        verbose_name = _("已结账月份")
+        verbose_name_plural = _("已结账月份")
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(fields=["ledger", "owner", "month"], name="ledger_period_unique"),
@@ -285,19 +286,19 @@ class Period(models.Model):
 class VerificationRun(models.Model):
     """A run of the chain verification (``ledger_verify``, the daily task): what the badge shows."""
 
-    ledger = models.CharField("台账", max_length=32, blank=True)  # "" = every ledger
-    started_at = models.DateTimeField("开始时间")
-    seconds = models.FloatField("用时（秒）")
-    accounts_checked = models.PositiveIntegerField("账户数")
-    entries_checked = models.PositiveBigIntegerField("分录数")
-    ok = models.BooleanField("通过")
-    first_bad_entry_id = models.BigIntegerField("首个未通过的分录", null=True, blank=True)
-    first_bad_account_id = models.BigIntegerField("其所在账户", null=True, blank=True)
-    reason = models.TextField("原因", blank=True)
+    ledger = models.CharField(_("台账"), max_length=32, blank=True)  # "" = every ledger
+    started_at = models.DateTimeField(_("开始时间"))
+    seconds = models.FloatField(_("用时（秒）"))
+    accounts_checked = models.PositiveIntegerField(_("账户数"))
+    entries_checked = models.PositiveBigIntegerField(_("分录数"))
+    ok = models.BooleanField(_("通过"))
+    first_bad_entry_id = models.BigIntegerField(_("首个未通过的分录"), null=True, blank=True)
+    first_bad_account_id = models.BigIntegerField(_("其所在账户"), null=True, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
 
     class Meta:
-        verbose_name = "台账校验"
-        verbose_name_plural = "台账校验"
+        verbose_name = _("台账校验")
+        verbose_name_plural = _("台账校验")
         ordering = ["-started_at", "-id"]
         triggers = _immutable()
 
