@@ -20,6 +20,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext
 
 
 def _pct(label) -> str:
@@ -27,13 +28,18 @@ def _pct(label) -> str:
     return str(label).replace("%", "%%")
 
 
+def _with_label(message: str, label) -> str:
+    """Put the label into a translated message whose other placeholders Django fills later."""
+    return message.replace("%(label)s", _pct(label))
+
+
 def max_length_message(label) -> str:
     """With Django's MaxLengthValidator params: 申请人最多200个字，现有230个字。"""
-    return f"{_pct(label)}最多%(limit_value)d个字，现有%(show_value)d个字。"
+    return _with_label(gettext("%(label)s最多%(limit_value)d个字，现有%(show_value)d个字。"), label)
 
 
 def required_message(label) -> str:
-    return f"请填写{_pct(label)}。"
+    return _with_label(gettext("请填写%(label)s。"), label)
 
 
 # --- models --------------------------------------------------------------------------------
@@ -41,7 +47,7 @@ _MODEL_FIELD_MESSAGES = {
     "max_length": max_length_message,
     "blank": required_message,
     "null": required_message,
-    "invalid_choice": lambda label: f"{_pct(label)}不能填写“%(value)s”，请从可选的值中选择。",
+    "invalid_choice": lambda label: _with_label(gettext("%(label)s不能填写“%(value)s”，请从可选的值中选择。"), label),
 }
 
 
@@ -83,8 +89,10 @@ class PlainMessagesModelMixin:
         if template is not None:
             return ValidationError(template.format(**shown), code=code)
         meta = model_class._meta
-        labels = "、".join(str(meta.get_field(name).verbose_name) for name in fields)
-        return ValidationError(f"已有{labels}为“{'、'.join(shown.values())}”的{meta.verbose_name}。", code=code)
+        comma = gettext("、")
+        labels = comma.join(str(meta.get_field(name).verbose_name) for name in fields)
+        return ValidationError(gettext("已有%(labels)s为“%(values)s”的%(model)s。") % {
+            "labels": labels, "values": comma.join(shown.values()), "model": meta.verbose_name}, code=code)
 
 
 # --- forms ---------------------------------------------------------------------------------
@@ -100,11 +108,11 @@ def plain_form_field(field: forms.Field, name: str) -> None:
     stock = _stock_messages(type(field))
     replace = {"required": required_message(label)}
     if isinstance(field, (forms.ModelChoiceField, forms.ChoiceField)):
-        replace["invalid_choice"] = f"{_pct(label)}：所选的值不在可选范围内。"
+        replace["invalid_choice"] = _with_label(gettext("%(label)s：所选的值不在可选范围内。"), label)
     if isinstance(field, forms.DateField):
-        replace["invalid"] = f"{_pct(label)}不是有效的日期，请按 2026-01-31 的格式填写。"
+        replace["invalid"] = _with_label(gettext("%(label)s不是有效的日期，请按 2026-01-31 的格式填写。"), label)
     elif isinstance(field, forms.IntegerField):
-        replace["invalid"] = f"{_pct(label)}请填写整数。"
+        replace["invalid"] = _with_label(gettext("%(label)s请填写整数。"), label)
     for code, message in replace.items():
         if code not in field.error_messages or field.error_messages[code] == stock.get(code):
             field.error_messages[code] = message

@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core import services
 from core.calendar_access import calendar_entry_refusal, may_enter_calendar
@@ -49,7 +50,8 @@ def parse_day_lines(text: str) -> tuple[list[tuple[int, services.DayInput]], lis
             continue
         parts = [part.strip() for part in re.split(r"[,，]", line, maxsplit=2)]
         if len(parts) != 3:
-            errors.append(f"第 {number} 行“{line}”：应写作“日期,holiday 或 workday,名称”，如 2027-10-01,holiday,国庆节。")
+            errors.append(gettext("第 %(number)s 行“%(line)s”：应写作“日期,holiday 或 workday,名称”，如 2027-10-01,holiday,国庆节。")
+                          % {"number": number, "line": line})
             continue
         text_date, text_kind, name = parts
         try:
@@ -57,31 +59,33 @@ def parse_day_lines(text: str) -> tuple[list[tuple[int, services.DayInput]], lis
                 raise ValueError
             day = date.fromisoformat(text_date)
         except ValueError:
-            errors.append(f"第 {number} 行：日期“{text_date}”无效，应为 YYYY-MM-DD，如 2027-10-01。")
+            errors.append(gettext("第 %(number)s 行：日期“%(date)s”无效，应为 YYYY-MM-DD，如 2027-10-01。")
+                          % {"number": number, "date": text_date})
             continue
         kind = KIND_WORDS.get(text_kind.lower())
         if kind is None:
-            errors.append(f"第 {number} 行：类型“{text_kind}”无效，应为 holiday（放假）或 workday（调休上班）。")
+            errors.append(gettext("第 %(number)s 行：类型“%(kind)s”无效，应为 holiday（放假）或 workday（调休上班）。")
+                          % {"number": number, "kind": text_kind})
             continue
         if not name:
-            errors.append(f"第 {number} 行：缺少名称（如“国庆节”）。")
+            errors.append(gettext("第 %(number)s 行：缺少名称（如“国庆节”）。") % {"number": number})
             continue
         days.append((number, (day, kind.value, name)))
     return days, errors
 
 
 class CalendarManualForm(forms.Form):
-    year = forms.IntegerField(label="年份", min_value=CALENDAR_MIN_YEAR, max_value=CALENDAR_MAX_YEAR)
+    year = forms.IntegerField(label=gettext_lazy("年份"), min_value=CALENDAR_MIN_YEAR, max_value=CALENDAR_MAX_YEAR)
     notice = forms.CharField(
-        label="放假通知（文号）", required=False, max_length=500,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如 国办发明电〔2026〕X号"}),
+        label=gettext_lazy("放假通知（文号）"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("如 国办发明电〔2026〕X号")}),
     )
     days = forms.CharField(
-        label="放假日和调休上班日",
+        label=gettext_lazy("放假日和调休上班日"),
         widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 18,
                                      "placeholder": "2027-01-01,holiday,元旦\n2027-10-09,workday,国庆节调休上班"}),
-        help_text="每行一天：日期,holiday 或 workday,名称。放假的每一天（含周末）都可列出；"
-                  "调休上班日（workday）只能是星期六或星期日。整年一次录入，有任何一行错误则全部不保存。",
+        help_text=gettext_lazy("每行一天：日期,holiday 或 workday,名称。放假的每一天（含周末）都可列出；"
+                               "调休上班日（workday）只能是星期六或星期日。整年一次录入，有任何一行错误则全部不保存。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +102,7 @@ class CalendarManualForm(forms.Form):
         for message in errors:
             self.add_error("days", message)
         if not errors and not parsed:
-            self.add_error("days", "请至少录入一天。")
+            self.add_error("days", gettext("请至少录入一天。"))
         self.lines = [number for number, _ in parsed]
         cleaned["day_list"] = [day for _, day in parsed]
         return cleaned
@@ -160,10 +164,12 @@ def year_param(value: str | None) -> int | None:
 def saved_message(calendar_year, days) -> str:
     """"已保存…": the days saved and, from core.provisional, how many provisional due dates moved."""
     holidays = sum(1 for _, kind, _ in days if kind == CalendarDayKind.HOLIDAY)
-    text = f"已保存{calendar_year.year}年的节假日安排：放假 {holidays} 天，调休上班 {len(days) - holidays} 天。"
+    text = gettext("已保存%(year)s年的节假日安排：放假 %(holidays)s 天，调休上班 %(workdays)s 天。") % {
+        "year": calendar_year.year, "holidays": holidays, "workdays": len(days) - holidays}
     recomputed = getattr(calendar_year, "recomputed", None)
     if recomputed is not None:
-        text += f"已按新日历重新计算暂定期限 {recomputed} 个。" if recomputed else "没有需要重新计算的暂定期限。"
+        text += (gettext("已按新日历重新计算暂定期限 %(count)s 个。") % {"count": recomputed} if recomputed
+                 else gettext("没有需要重新计算的暂定期限。"))
     return text
 
 
@@ -187,7 +193,8 @@ def calendar_manual(request):
                 per_day = exc.extra.get("errors")
                 if per_day:
                     for problem in per_day:
-                        form.add_error("days", f"第 {form.lines[problem['index']]} 行：{problem['message']}")
+                        form.add_error("days", gettext("第 %(number)s 行：%(message)s") % {
+                            "number": form.lines[problem["index"]], "message": problem["message"]})
                 else:
                     form.add_error(None, exc.message)
             else:

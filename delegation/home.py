@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import home
 
@@ -33,7 +34,7 @@ def delegation_card(user) -> home.Card:
     links = [
         home.Link(_("下放事项目录"), reverse("delegation:item-list")),
         home.Link(_("承接矩阵"), reverse("delegation:assignment-matrix")),
-        home.Link(_("协议书"), reverse("delegation:agreement-list")),
+        home.Link(pgettext("navigation", "协议书"), reverse("delegation:agreement-list")),
         home.Link(_("办件备案"), records),
         home.Link(_("逾期未备案"), reverse("delegation:overdue-list")),
         home.Link(_("培训记录"), reverse("delegation:training-list")),

@@ -9,6 +9,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
@@ -49,8 +50,8 @@ def batch_create(*, division: Division, code: str, name: str, effective_on: date
                  document_number: str = "", actor=None) -> Batch:
     """Open a batch (批次): draft items are published into it, then the batch itself is published."""
     if Batch.objects.filter(code=code).exists():
-        raise ConflictError(f"批次编号“{code}”已被使用，请换一个编号。", code="batch_code_taken",
-                            extra={"code": ["该批次编号已被使用。"]})
+        raise ConflictError(_("批次编号“%(code)s”已被使用，请换一个编号。") % {"code": code}, code="batch_code_taken",
+                            extra={"code": [_("该批次编号已被使用。")]})
     with actor_context(actor):
         return _save(Batch(division=division, code=code, name=name, effective_on=effective_on,
                            document_number=document_number), actor)
@@ -61,7 +62,7 @@ def _require_open(batch: Batch) -> None:
         raise ConflictError(
             f"{batch.name}已于{batch.published_on:%Y-%m-%d}公布（自{batch.effective_on:%Y-%m-%d}起施行），"
             "不能再加入新事项。请选择尚未公布的批次，或新建批次。",
-            code="batch_closed", extra={"batch": ["该批次已公布，不能再加入新事项。"]},
+            code="batch_closed", extra={"batch": [_("该批次已公布，不能再加入新事项。")]},
         )
 
 
@@ -86,17 +87,17 @@ def batch_publish(*, batch: Batch, actor, published_on: datetime.date | None = N
     with actor_context(actor, reason=f"公布{batch.name}"):
         batch_add_items(batch=batch, items=items, actor=actor)
         if not batch.items.exists():
-            raise ApplicationError(f"{batch.name}中还没有事项，不能公布。请先将草稿事项公布到该批次。",
+            raise ApplicationError(_("%(batch)s中还没有事项，不能公布。请先将草稿事项公布到该批次。") % {"batch": batch.name},
                                    code="batch_empty")
         published_on = published_on or today
         errors = {}
         if published_on > today:
-            errors["published_on"] = ["公布日期不能晚于今天。"]
+            errors["published_on"] = [_("公布日期不能晚于今天。")]
         elif published_on > batch.effective_on:
-            errors["published_on"] = [f"公布日期不能晚于施行日期（{batch.effective_on:%Y-%m-%d}）。"]
+            errors["published_on"] = [_("公布日期不能晚于施行日期（%(date)s）。") % {"date": f"{batch.effective_on:%Y-%m-%d}"}]
         document_number = (document_number or "").strip() or batch.document_number
         if not document_number:
-            errors["document_number"] = ["公布批次须填写文号，如 绩政〔2026〕12号。"]
+            errors["document_number"] = [_("公布批次须填写文号，如 绩政〔2026〕12号。")]
         if errors:
             raise ApplicationError("；".join(m for ms in errors.values() for m in ms), code="invalid_batch",
                                    extra=errors)
@@ -122,12 +123,12 @@ def item_update(*, item: Item, actor, **fields) -> Item:
     # the locked row, and never write its status or batch back from an old copy.
     item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status == ItemStatus.WITHDRAWN:
-        raise ConflictError("已收回的事项不能修改。", code="item_withdrawn")
+        raise ConflictError(_("已收回的事项不能修改。"), code="item_withdrawn")
     unknown = set(fields) - ITEM_FIELDS
     if unknown:
         raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
     if item.status != ItemStatus.DRAFT and "code" in fields and fields["code"] != item.code:
-        raise ConflictError("已公布事项的编码不能修改。", code="code_frozen")
+        raise ConflictError(_("已公布事项的编码不能修改。"), code="code_frozen")
     with actor_context(actor):
         for name, value in fields.items():
             setattr(item, name, value)
@@ -139,7 +140,8 @@ def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.dat
     if item.status not in allowed_from:
         allowed = "、".join(str(ItemStatus(s).label) for s in sorted(allowed_from))
         raise ConflictError(
-            f"事项“{item.name}”当前状态为{item.get_status_display()}，只有{allowed}的事项才能改为{ItemStatus(to).label}。",
+            _("事项“%(item)s”当前状态为%(status)s，只有%(allowed)s的事项才能改为%(to)s。") % {
+                "item": item.name, "status": item.get_status_display(), "allowed": allowed, "to": ItemStatus(to).label},
             code="invalid_transition",
         )
     # The log is read in effective-date order (ExerciseRules.status_on): a step dated before the
@@ -148,7 +150,7 @@ def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.dat
     if previous is not None and on < previous:
         raise ApplicationError(
             f"生效日期（{on:%Y-%m-%d}）不能早于该事项上一次状态变更的生效日期（{previous:%Y-%m-%d}）。",
-            code="effective_before_previous", extra={"on": ["生效日期不能早于上一次状态变更。"]},
+            code="effective_before_previous", extra={"on": [_("生效日期不能早于上一次状态变更。")]},
         )
     ItemStatusChange.objects.create(
         item=item, from_status=item.status, to_status=to, effective_on=on, reason=reason,
@@ -163,7 +165,7 @@ def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.dat
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError("请填写理由。", code="reason_required", extra={"reason": ["请填写理由。"]})
+        raise ApplicationError(_("请填写理由。"), code="reason_required", extra={"reason": [_("请填写理由。")]})
     return reason
 
 
@@ -188,7 +190,7 @@ def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
     _require_open(batch)
     with actor_context(actor, reason=reason or f"随{batch.name}公布"):
         if not locked.department.division.is_within(batch.division):
-            raise ApplicationError("事项的下放部门不在该批次公布机关的管辖范围内。", code="batch_scope")
+            raise ApplicationError(_("事项的下放部门不在该批次公布机关的管辖范围内。"), code="batch_scope")
         locked.batch = batch
         locked.save(update_fields=["batch"])
         # A batch that already took effect is entered after the fact: date the publication no
@@ -264,7 +266,8 @@ def agreement_create(*, actor=None, **fields) -> Agreement:
 def _require_pilot(division: Division) -> None:
     kind = PilotKind.TOWN if division.level == Level.TOWN else PilotKind.COUNTY
     if not division.pilot_designations.filter(kind=kind, revoked_on__isnull=True).exists():
-        raise ApplicationError(f"{division.name}不是扩权强镇（县）试点，不能承接下放事项。", code="not_pilot")
+        raise ApplicationError(_("%(division)s不是扩权强镇（县）试点，不能承接下放事项。") % {"division": division.name},
+                               code="not_pilot")
 
 
 @transaction.atomic
@@ -277,10 +280,12 @@ def assignment_create(
     # active assignment on a withdrawn item.
     item = Item.objects.select_for_update().get(pk=item.pk)
     if item.status not in {ItemStatus.PUBLISHED, ItemStatus.IN_FORCE}:
-        raise ConflictError(f"事项“{item.name}”状态为{item.get_status_display()}，不能交办。", code="item_not_published")
+        raise ConflictError(_("事项“%(item)s”状态为%(status)s，不能交办。") % {"item": item.name, "status": item.get_status_display()},
+                            code="item_not_published")
     _require_pilot(division)
     if Assignment.objects.filter(item=item, division=division).exclude(takeover_status=TakeOverStatus.REVOKED).exists():
-        raise ConflictError(f"{division.name}已承接事项“{item.name}”。", code="already_assigned")
+        raise ConflictError(_("%(division)s已承接事项“%(item)s”。") % {"division": division.name, "item": item.name},
+                            code="already_assigned")
     with actor_context(actor):
         return _save(
             Assignment(item=item, division=division, mode=mode, receiving_unit=receiving_unit,
@@ -325,12 +330,13 @@ def assignment_take_over(*, assignment: Assignment, on: datetime.date | None = N
     """The receiving body takes the power over (承接): needs a signed agreement."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.takeover_status != TakeOverStatus.ASSIGNED:
-        raise ConflictError(f"当前承接状态为{assignment.get_takeover_status_display()}，不能再次承接。", code="invalid_transition")
+        raise ConflictError(_("当前承接状态为%(status)s，不能再次承接。") % {"status": assignment.get_takeover_status_display()},
+                            code="invalid_transition")
     if assignment.agreement_id is None:
-        raise ConflictError("尚未签署协议书，不能承接。", code="agreement_required")
+        raise ConflictError(_("尚未签署协议书，不能承接。"), code="agreement_required")
     on = on or timezone.localdate()
     if on < assignment.agreement.signed_on:
-        raise ApplicationError("承接日期不能早于协议签署日期。", code="takeover_before_agreement")
+        raise ApplicationError(_("承接日期不能早于协议签署日期。"), code="takeover_before_agreement")
     with actor_context(actor):
         assignment.takeover_status = TakeOverStatus.TAKEN_OVER
         assignment.taken_over_on = on
@@ -351,7 +357,7 @@ def assignment_revoke(*, assignment: Assignment, actor, reason: str, on: datetim
     reason = _require_reason(reason)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.takeover_status == TakeOverStatus.REVOKED:
-        raise ConflictError("该承接已收回。", code="invalid_transition")
+        raise ConflictError(_("该承接已收回。"), code="invalid_transition")
     with actor_context(actor, reason=reason):
         return _revoke(assignment, on=on or timezone.localdate(), actor=actor)
 
@@ -388,7 +394,7 @@ def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | No
     """Mark a record as filed (备案) with the department on ``filed_on``."""
     record = ExerciseRecord.objects.select_for_update().get(pk=record.pk)
     if record.filed_on is not None:
-        raise ConflictError(f"该办件已于{record.filed_on:%Y-%m-%d}备案。", code="already_filed")
+        raise ConflictError(_("该办件已于%(date)s备案。") % {"date": f"{record.filed_on:%Y-%m-%d}"}, code="already_filed")
     with actor_context(actor):
         record.filed_on = filed_on or timezone.localdate()
         return _save(record, actor)

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -154,10 +155,10 @@ class ItemFormView(LoginRequiredMixin, View):
             try:
                 if item is None:
                     item = services.item_create(actor=request.user, **fields)
-                    messages.success(request, f"已新建事项（草稿）：{item}")
+                    messages.success(request, gettext("已新建事项（草稿）：%(item)s") % {"item": item})
                 else:
                     item = services.item_update(item=item, actor=request.user, **fields)
-                    messages.success(request, f"已保存：{item}")
+                    messages.success(request, gettext("已保存：%(item)s") % {"item": item})
                 return HttpResponseRedirect(reverse("delegation:item-detail", args=[item.pk]))
             except DOMAIN_ERRORS as exc:
                 apply_error(form, exc)
@@ -181,7 +182,7 @@ class ItemActionView(LoginRequiredMixin, View):
             try:
                 if self.action == "publish":
                     item = services.item_publish(item=item, batch=data["batch"], actor=user, reason=data["reason"])
-                    messages.success(request, f"已公布：{item}（{item.get_status_display()}）")
+                    messages.success(request, gettext("已公布：%(item)s（%(status)s）") % {"item": item, "status": item.get_status_display()})
                 else:
                     service = {
                         "suspend": services.item_suspend,
@@ -189,7 +190,7 @@ class ItemActionView(LoginRequiredMixin, View):
                         "withdraw": services.item_withdraw,
                     }[self.action]
                     item = service(item=item, actor=user, reason=data["reason"], on=data.get("on"))
-                    messages.success(request, f"事项状态已改为{item.get_status_display()}：{item}")
+                    messages.success(request, gettext("事项状态已改为%(status)s：%(item)s") % {"status": item.get_status_display(), "item": item})
             except DOMAIN_ERRORS as exc:
                 messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("delegation:item-detail", args=[pk]))
@@ -243,7 +244,7 @@ class AssignmentCreateView(ServiceCreateView):
         return services.assignment_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, assignment):
-        return f"已交办：{assignment}（{assignment.get_mode_display()}）"
+        return gettext("已交办：%(assignment)s（%(mode)s）") % {"assignment": assignment, "mode": assignment.get_mode_display()}
 
     def success_url(self, assignment):
         # The matrix posts with next= and returns there; the form page goes on to the new row.
@@ -298,17 +299,17 @@ class AssignmentActionView(LoginRequiredMixin, View):
             try:
                 if self.action == "take-over":
                     assignment = services.assignment_take_over(assignment=assignment, on=data.get("on"), actor=user)
-                    messages.success(request, f"已承接：{assignment}")
+                    messages.success(request, gettext("已承接：%(assignment)s") % {"assignment": assignment})
                 elif self.action == "revoke":
                     assignment = services.assignment_revoke(
                         assignment=assignment, actor=user, reason=data["reason"], on=data.get("on")
                     )
-                    messages.success(request, f"已收回：{assignment}")
+                    messages.success(request, gettext("已收回：%(assignment)s") % {"assignment": assignment})
                 else:
                     assignment = services.assignment_attach_agreement(
                         assignment=assignment, agreement=data["agreement"], actor=user
                     )
-                    messages.success(request, f"已关联协议书：{data['agreement']}")
+                    messages.success(request, gettext("已关联协议书：%(agreement)s") % {"agreement": data["agreement"]})
             except DOMAIN_ERRORS as exc:
                 messages.error(request, error_text(exc))
         return redirect_next(request, reverse("delegation:assignment-detail", args=[pk]))
@@ -335,7 +336,7 @@ class AgreementCreateView(ServiceCreateView):
         return services.agreement_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, agreement):
-        return f"已登记协议书：{agreement}"
+        return gettext("已登记协议书：%(agreement)s") % {"agreement": agreement}
 
     def success_url(self, agreement):
         return reverse("delegation:agreement-detail", args=[agreement.pk])
@@ -419,8 +420,9 @@ class RecordCreateView(ServiceCreateView):
         return services.exercise_record_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, record):
-        provisional = "（暂定：该年度节假日安排尚未录入，录入后自动重算）" if record.filing_due_provisional else ""
-        return f"已登记办件：{record.decision_number}，备案期限 {record.filing_due_on:%Y-%m-%d}{provisional}"
+        provisional = gettext("（暂定：该年度节假日安排尚未录入，录入后自动重算）") if record.filing_due_provisional else ""
+        return gettext("已登记办件：%(number)s，备案期限 %(due)s") % {
+            "number": record.decision_number, "due": f"{record.filing_due_on:%Y-%m-%d}"} + provisional
 
     def success_url(self, record):
         return reverse("delegation:record-detail", args=[record.pk])
@@ -469,7 +471,7 @@ class RecordFileView(LoginRequiredMixin, View):
                 messages.error(request, error_text(exc))
             else:
                 state = FilingState(record.filing_state(timezone.localdate()).value)
-                messages.success(request, f"已备案：{record.decision_number}（{state.label}）")
+                messages.success(request, gettext("已备案：%(number)s（%(state)s）") % {"number": record.decision_number, "state": state.label})
         return redirect_next(request, reverse("delegation:record-detail", args=[pk]))
 
 
@@ -542,7 +544,7 @@ class TrainingCreateView(ServiceCreateView):
         return services.training_record(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, training):
-        return f"已登记培训：{training}"
+        return gettext("已登记培训：%(training)s") % {"training": training}
 
     def success_url(self, training):
         return reverse("delegation:training-list")

@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -61,12 +62,12 @@ def pk_url(name: str):
 
 def require_change(user, obj) -> None:
     if not scoping.can(user, scoping.CHANGE, obj):
-        raise PermissionDenied("您没有修改该记录的权限。")
+        raise PermissionDenied(gettext("您没有修改该记录的权限。"))
 
 
 def require_model_write(user, model) -> None:
     if not scoping.may_write_model(user, model):
-        raise PermissionDenied("您没有登记该类记录的权限。")
+        raise PermissionDenied(gettext("您没有登记该类记录的权限。"))
 
 
 def next_url(request) -> str:

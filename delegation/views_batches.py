@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -71,7 +72,8 @@ class BatchCreateView(ServiceCreateView):
         return services.batch_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, batch):
-        return f"已新建批次：{batch}（施行日期 {batch.effective_on:%Y-%m-%d}），可将草稿事项公布到该批次。"
+        return gettext("已新建批次：%(batch)s（施行日期 %(date)s），可将草稿事项公布到该批次。") % {
+            "batch": batch, "date": f"{batch.effective_on:%Y-%m-%d}"}
 
     def success_url(self, batch):
         return reverse("delegation:batch-detail", args=[batch.pk])
@@ -128,13 +130,16 @@ class BatchActionView(LoginRequiredMixin, View):
                 if self.action == "add-items":
                     items = services.batch_add_items(batch=batch, items=list(data["items"]), actor=user,
                                                      reason=data["reason"])
-                    messages.success(request, f"已将 {len(items)} 个事项公布到{batch.name}，"
-                                              f"自{batch.effective_on:%Y-%m-%d}起施行。")
+                    messages.success(request, ngettext(
+                        "已将 %(count)d 个事项公布到%(batch)s，自%(date)s起施行。",
+                        "已将 %(count)d 个事项公布到%(batch)s，自%(date)s起施行。", len(items),
+                    ) % {"count": len(items), "batch": batch.name, "date": f"{batch.effective_on:%Y-%m-%d}"})
                 else:
                     batch = services.batch_publish(batch=batch, actor=user, published_on=data["published_on"],
                                                    document_number=data["document_number"])
-                    messages.success(request, f"已公布{batch.name}（{batch.document_number}，"
-                                              f"{batch.published_on:%Y-%m-%d}），自{batch.effective_on:%Y-%m-%d}起施行。")
+                    messages.success(request, gettext("已公布%(batch)s（%(number)s，%(published)s），自%(date)s起施行。") % {
+                        "batch": batch.name, "number": batch.document_number,
+                        "published": f"{batch.published_on:%Y-%m-%d}", "date": f"{batch.effective_on:%Y-%m-%d}"})
             except DOMAIN_ERRORS as exc:
                 messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("delegation:batch-detail", args=[pk]))

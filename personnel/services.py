@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
@@ -46,10 +47,11 @@ def certificate_revoke(*, certificate: EnforcementCertificate, on: datetime.date
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError("请填写理由。", code="reason_required", extra={"reason": ["请填写理由。"]})
+        raise ApplicationError(_("请填写理由。"), code="reason_required", extra={"reason": [_("请填写理由。")]})
     certificate = EnforcementCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_on is not None:
-        raise ConflictError(f"该行政执法证已于{certificate.revoked_on:%Y-%m-%d}吊销/注销。", code="already_revoked")
+        raise ConflictError(_("该行政执法证已于%(date)s吊销/注销。") % {"date": f"{certificate.revoked_on:%Y-%m-%d}"},
+                            code="already_revoked")
     with actor_context(actor, reason=reason):
         certificate.revoked_on = on
         certificate.stamp(actor)

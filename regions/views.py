@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView, UpdateView
 
 from core.history import history_table
@@ -91,7 +92,7 @@ class DepartmentUpdateView(LoginRequiredMixin, ScopedQuerysetMixin, ChangePermis
         self.object = services.department_update(
             department=self.get_object(), actor=self.request.user, **form.cleaned_data
         )
-        messages.success(self.request, f"已保存：{self.object}")
+        messages.success(self.request, gettext("已保存：%(item)s") % {"item": self.object})
         from django.http import HttpResponseRedirect
 
         return HttpResponseRedirect(self.get_success_url())

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -37,7 +38,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "message": "提交的数据有误。", "fields": response.data}
+        body = {"code": "invalid", "message": gettext("提交的数据有误。"), "fields": response.data}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         body = {"code": _first_code(exc.detail) if hasattr(exc, "detail") else "error", "message": str(detail)}

@@ -436,7 +436,7 @@ def test_items_not_published_or_in_force_cannot_be_assigned(department, town, ac
     with pytest.raises(ConflictError) as refused:
         services.assignment_create(item=item, division=town, mode=Mode.DEVOLVE, actor=actor)
     assert refused.value.code == "item_not_published"
-    assert ItemStatus(status).label in refused.value.message
+    assert str(ItemStatus(status).label) in refused.value.message
 
 
 def test_a_stale_copy_of_a_withdrawn_item_cannot_be_assigned(department, town, actor):
