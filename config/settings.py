@@ -226,6 +226,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "core.tasks.clear_sessions_task", "schedule": crontab(hour=3, minute=0)},
+    "calendar-sync": {"task": "core.tasks.calendar_sync_task", "schedule": crontab(hour=0, minute=5)},
     "bring-items-into-force": {
         "task": "delegation.tasks.bring_items_into_force_task", "schedule": crontab(hour=0, minute=10),
     },

@@ -20,3 +20,10 @@ def health_check_task() -> dict:
         cursor.execute("SHOW server_version")
         (version,) = cursor.fetchone()
     return {"postgres": version, "users": get_user_model().objects.count(), "database": connection.settings_dict["NAME"]}
+
+
+@shared_task
+def calendar_sync_task() -> None:
+    """Nightly: load holiday years a newer chinese-calendar knows and settle provisional due dates
+    (also sweeps a record registered while its year was being entered; idempotent)."""
+    management.call_command("calendar_sync")

@@ -90,6 +90,9 @@ class Command(BaseCommand):
 
         self.step("数据库迁移 …")
         call_command("migrate", interactive=False, verbosity=0)
+        # Holiday years a newer chinese-calendar knows: load them and settle provisional due dates.
+        with open(os.devnull, "w") as devnull:
+            call_command("calendar_sync", stdout=devnull)
         if not no_demo:
             self.step("演示数据 …")
             available = get_commands()
