@@ -14,6 +14,7 @@ import uuid
 import pghistory
 import pgtrigger
 from django.db import connection
+from django.utils.translation import gettext
 from pghistory.models import Events
 
 
@@ -128,7 +129,7 @@ def _describe_value(field, value, related: dict) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, m.BooleanField):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(field, m.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core import deadlines, provisional
 from core.errors import ApplicationError, ConflictError
@@ -79,25 +80,28 @@ def calendar_days_check(*, year: int, days: Sequence[DayInput]) -> list[tuple[in
         try:
             day, kind, name = entry
         except (TypeError, ValueError):
-            problems.append((index, "每一天应包含日期、类型和名称三项。"))
+            problems.append((index, gettext("每一天应包含日期、类型和名称三项。")))
             continue
         if isinstance(day, datetime) or not isinstance(day, date):
-            problems.append((index, f"“{day}”不是日期。"))
+            problems.append((index, gettext("“%(day)s”不是日期。") % {"day": day}))
             continue
         label = f"{day:%Y-%m-%d}"
         if day.year != year:
-            problems.append((index, f"{label} 不在{year}年内。"))
+            problems.append((index, gettext("%(date)s 不在%(year)s年内。") % {"date": label, "year": year}))
         if kind not in CalendarDayKind.values:
-            problems.append((index, f"{label} 的类型“{kind}”无效，应为 holiday（放假）或 workday（调休上班）。"))
+            problems.append((index, gettext("%(date)s 的类型“%(kind)s”无效，应为 holiday（放假）或 workday（调休上班）。")
+                              % {"date": label, "kind": kind}))
         elif kind == CalendarDayKind.WORKDAY and day.isoweekday() < 6:
-            problems.append((index, f"{label} 是星期{'一二三四五'[day.weekday()]}，调休上班日只能是星期六或星期日。"))
+            weekday = (gettext("星期一"), gettext("星期二"), gettext("星期三"), gettext("星期四"), gettext("星期五"))[day.weekday()]
+            problems.append((index, gettext("%(date)s 是%(weekday)s，调休上班日只能是星期六或星期日。")
+                             % {"date": label, "weekday": weekday}))
         name = (name or "").strip() if isinstance(name, str) else ""
         if not name:
-            problems.append((index, f"{label} 缺少名称（如“国庆节”）。"))
+            problems.append((index, gettext("%(date)s 缺少名称（如“国庆节”）。") % {"date": label}))
         elif len(name) > NAME_MAX_LENGTH:
-            problems.append((index, f"{label} 的名称超过 {NAME_MAX_LENGTH} 个字。"))
+            problems.append((index, gettext("%(date)s 的名称超过 %(max)s 个字。") % {"date": label, "max": NAME_MAX_LENGTH}))
         if day in seen:
-            problems.append((index, f"{label} 重复出现（第 {seen[day] + 1} 项已有该日期）。"))
+            problems.append((index, gettext("%(date)s 重复出现（第 %(first)s 项已有该日期）。") % {"date": label, "first": seen[day] + 1}))
         else:
             seen[day] = index
     return problems
@@ -106,7 +110,8 @@ def calendar_days_check(*, year: int, days: Sequence[DayInput]) -> list[tuple[in
 def _check_year_number(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not CALENDAR_MIN_YEAR <= year <= CALENDAR_MAX_YEAR:
         raise ApplicationError(
-            f"年份“{year}”无效，应在 {CALENDAR_MIN_YEAR} 至 {CALENDAR_MAX_YEAR} 之间。", code="calendar_year_invalid"
+            gettext("年份“%(year)s”无效，应在 %(min)s 至 %(max)s 之间。") % {
+                "year": year, "min": CALENDAR_MIN_YEAR, "max": CALENDAR_MAX_YEAR}, code="calendar_year_invalid",
         )
 
 
@@ -191,24 +196,27 @@ def calendar_year_set_manual(*, year: int, days: Sequence[DayInput], notice: str
     _check_year_number(year)
     if year in package_years():
         raise ConflictError(
-            f"chinese-calendar 软件包已收录{year}年的节假日安排，请使用“从软件包导入”，不要人工录入。",
+            gettext("chinese-calendar 软件包已收录%(year)s年的节假日安排，请使用“从软件包导入”，不要人工录入。") % {"year": year},
             code="calendar_year_in_package",
             extra={"year": year},
         )
     existing_source = CalendarYear.objects.filter(year=year).values_list("source", flat=True).first()
     if existing_source == CalendarSource.PACKAGE:
         raise ConflictError(
-            f"{year}年的日历已从软件包导入，不能再人工修改。", code="calendar_year_in_package", extra={"year": year}
+            gettext("%(year)s年的日历已从软件包导入，不能再人工修改。") % {"year": year}, code="calendar_year_in_package",
+            extra={"year": year},
         )
     days = list(days)
     if not days:
         raise ApplicationError(
-            f"请录入{year}年的放假日和调休上班日（每年至少有元旦、春节等法定节假日）。", code="calendar_days_empty"
+            gettext("请录入%(year)s年的放假日和调休上班日（每年至少有元旦、春节等法定节假日）。") % {"year": year},
+            code="calendar_days_empty",
         )
     problems = calendar_days_check(year=year, days=days)
     if problems:
         raise ApplicationError(
-            f"{year}年日历有 {len(problems)} 处错误，未保存任何一天：" + "；".join(message for _, message in problems),
+            gettext("%(year)s年日历有 %(count)s 处错误，未保存任何一天：") % {"year": year, "count": len(problems)}
+            + gettext("；").join(message for _, message in problems),
             code="calendar_days_invalid",
             extra={"errors": [{"index": index, "message": message} for index, message in problems]},
         )

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.deadlines import DeadlineRule, Due
 from personnel.models import EnforcementCertificate, Officer
@@ -22,7 +23,7 @@ from .choices import ItemStatus, Mode
 
 
 def _fmt(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
 
 
 class ExerciseRules:
@@ -164,13 +165,13 @@ class ExerciseRules:
         errors: dict[str, list[str]] = defaultdict(list)
         decided = record.decided_on
         if record.received_on and decided and decided < record.received_on:
-            errors["decided_on"].append("办结日期不能早于受理日期。")
+            errors["decided_on"].append(_("办结日期不能早于受理日期。"))
         if decided and decided > today:
-            errors["decided_on"].append("办结日期不能晚于今天。")
+            errors["decided_on"].append(_("办结日期不能晚于今天。"))
         if record.filed_on and decided and record.filed_on < decided:
-            errors["filed_on"].append("备案日期不能早于办结日期。")
+            errors["filed_on"].append(_("备案日期不能早于办结日期。"))
         if record.filed_on and record.filed_on > today:
-            errors["filed_on"].append("备案日期不能晚于今天。")
+            errors["filed_on"].append(_("备案日期不能晚于今天。"))
         if record.item_id and record.division_id and decided:
             item = self.item(record.item_id)
             active = [
@@ -178,21 +179,24 @@ class ExerciseRules:
                 if a["taken_over_on"] and a["taken_over_on"] <= decided and (a["revoked_on"] is None or a["revoked_on"] > decided)
             ]
             if not active:
-                errors["item"].append(f"本单位在{_fmt(decided)}未承接事项“{item['name']}”，不能登记该事项的办件。")
+                errors["item"].append(_("本单位在%(date)s未承接事项“%(item)s”，不能登记该事项的办件。") % {
+                    "date": _fmt(decided), "item": item["name"]})
             status = self.status_on(record.item_id, decided)
             if status != ItemStatus.IN_FORCE:
                 errors["item"].append(
-                    f"事项“{item['name']}”在{_fmt(decided)}不在施行期内（{ItemStatus(status).label}）。"
+                    _("事项“%(item)s”在%(date)s不在施行期内（%(status)s）。") % {
+                        "item": item["name"], "date": _fmt(decided), "status": ItemStatus(status).label}
                 )
             if active and active[0]["mode"] == Mode.ENTRUST:
                 if not record.officer_id:
-                    errors["officer"].append("委托事项须填写持有行政执法证的承办人。")
+                    errors["officer"].append(_("委托事项须填写持有行政执法证的承办人。"))
                 elif not self.certificate_valid(record.officer_id, item["department_id"], decided):
                     errors["officer"].append(
-                        f"委托事项的承办人须在决定日（{_fmt(decided)}）持有{item['department__name']}核发的有效行政执法证。"
+                        _("委托事项的承办人须在决定日（%(date)s）持有%(department)s核发的有效行政执法证。") % {
+                            "date": _fmt(decided), "department": item["department__name"]}
                     )
         if record.officer_id and record.division_id:
             if self.officer_division(record.officer_id) != record.division_id:
-                errors["officer"].append("承办人不属于本单位。")
+                errors["officer"].append(_("承办人不属于本单位。"))
         if errors:
             raise ValidationError({k: v for k, v in errors.items()})

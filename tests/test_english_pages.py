@@ -136,3 +136,24 @@ def test_language_menu_names_each_language_in_itself(site, client_for):
         assert re.search(r'<option value="zh-hans"( selected)?>简体中文</option>', page)
         assert re.search(r'<option value="en"( selected)?>English</option>', page)
         assert "英语" not in page
+
+
+def test_units_choices_and_messages_follow_the_language():
+    """What Python builds — units, choice labels, field messages — is English under English."""
+    from django.utils import translation
+
+    from core.deadlines import DeadlineRule
+    from core.messages import max_length_message, required_message
+    from delegation.choices import Category, FilingState
+
+    rules = [DeadlineRule.parse(code) for code in ("1M", "3M", "1D", "30D", "20WD")]
+    assert [str(r) for r in rules] == ["1个月", "3个月", "1日", "30日", "20个工作日"]
+    with translation.override("en"):
+        assert [str(r) for r in rules] == ["1 month", "3 months", "1 day", "30 days", "20 working days"]
+        assert str(Category.LICENSING.label) == "Administrative licensing"
+        assert str(FilingState.OVERDUE.label) == "Overdue, not filed"
+        assert required_message("Applicant") == "Fill in Applicant."
+        assert max_length_message("Applicant") % {"limit_value": 200, "show_value": 230} == (
+            "Applicant: at most 200 characters (it has 230).")
+    assert str(Category.LICENSING.label) == "行政许可"
+    assert required_message("申请人") == "请填写申请人。"
