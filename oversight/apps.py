@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OversightConfig(AppConfig):
     name = "oversight"
-    verbose_name = "督查考核"
+    verbose_name = _("督查考核")

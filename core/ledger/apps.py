@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
@@ -6,4 +7,4 @@ class LedgerConfig(AppConfig):
 
     name = "core.ledger"
     label = "ledger"
-    verbose_name = "台账"
+    verbose_name = _("台账")
