@@ -19,6 +19,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import ApplicationError
@@ -35,10 +37,11 @@ CONTENT_TYPES = {
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="导入内容", choices=())
+    kind = forms.ChoiceField(label=gettext_lazy("导入内容"), choices=())
     file = forms.FileField(
-        label="文件", help_text=f"Excel 工作簿（.xlsx）或 CSV（UTF-8），不超过 {importing.MAX_UPLOAD_BYTES // 1048576} MB",
-        error_messages={"required": "请选择要导入的文件。", "empty": "文件是空的。"},
+        label=gettext_lazy("文件"),
+        help_text=format_lazy(gettext_lazy("Excel 工作簿（.xlsx）或 CSV（UTF-8），不超过 {mb} MB"), mb=importing.MAX_UPLOAD_BYTES // 1048576),
+        error_messages={"required": gettext_lazy("请选择要导入的文件。"), "empty": gettext_lazy("文件是空的。")},
     )
 
     def __init__(self, *args, kinds=(), **kwargs):

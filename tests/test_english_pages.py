@@ -27,6 +27,7 @@ PROJECT_APPS = ("core", "regions", "personnel", "delegation", "finance", "landus
 # Not pages of this UI: files, the API and its docs, logging out, switching language, Django admin
 # internals, static files.
 SKIP = re.compile(r"^/(api|static|media|i18n|accounts/logout|__)|\.(pdf|xlsx|csv|json|svg|png)$|/(export|download)/?|/pdf/?$")
+FORM = re.compile(r"/(new|import|manual|notice)/$")
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"#]*)')
 
 
@@ -83,7 +84,8 @@ def english_client(client_for, user):
 
 
 def crawl(client) -> dict[str, str]:
-    """Home, every page it links to, and the first not yet visited link of each (a detail page)."""
+    """Home, every page it links to, the first not yet visited link of each (a detail page), and
+    the forms they link to."""
     pages: dict[str, str] = {}
 
     def get(path):
@@ -102,6 +104,13 @@ def crawl(client) -> dict[str, str]:
             if link not in pages and re.search(r"\d", link):
                 get(link)
                 break
+    # The forms the lists offer (new item, new record, import, holiday entry …).
+    for path in first_level:
+        for link in links(pages.get(path, "")):
+            if link not in pages and FORM.search(link):
+                response = client.get(link)
+                if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+                    pages[link] = response.content.decode()
     return pages
 
 
