@@ -5,6 +5,7 @@ institutions, establishment and secondments."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.history import protect_deletes, track
@@ -32,7 +33,7 @@ class Officer(AuditedModel):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.name}（{self.staff_number}）"
+        return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.staff_number}
 
 
 @track()

@@ -135,7 +135,7 @@ class PilotDesignation(AuditedModel):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.division.name}（{self.batch}）"
+        return gettext("%(division)s（%(batch)s）") % {"division": self.division.name, "batch": self.batch}
 
     def clean(self):
         expected = {PilotKind.TOWN: Level.TOWN, PilotKind.COUNTY: Level.COUNTY}.get(self.kind)

@@ -20,7 +20,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+# Han characters, and the ideographic and full-width punctuation (。，（）) of a Chinese sentence.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e]+")
 PERSONAS = ("office", "clerk_linxi", "auditor", "superior", "admin")
 PROJECT_APPS = ("core", "regions", "personnel", "delegation", "finance", "landuse", "oversight",
                 "notifications", "ledger")
