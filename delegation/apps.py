@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DelegationConfig(AppConfig):
     name = "delegation"
-    verbose_name = "事权下放"
+    verbose_name = _("事权下放")
 
     def ready(self):
         # core cannot import delegation: the calendar services reach the recompute through this.
