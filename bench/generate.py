@@ -37,7 +37,9 @@ import os
 import random
 import sys
 import time
+from bisect import bisect
 from collections import Counter, defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -233,7 +235,7 @@ def build(args, conn, results):
             "batch": the_batch, "in_force": in_force, "weight": rng.paretovariate(1.2),
         })
 
-    n_province_items = max(1, round(135 * scale))
+    n_province_items = max(1, round(135 * min(scale, 1)))  # 150 items a pilot town from --scale 1 up
     for s in range(n_province_items):
         in_force = s % 20 != 19  # one in twenty is published in the 2027 batch, not yet in force
         item(province, f"SHENG-{s + 1:04d}", s, b_province if in_force else b_future, in_force)
@@ -337,88 +339,95 @@ def build(args, conn, results):
 
     # -- exercise records ------------------------------------------------------------------------
     n_records = round(1_000_000 * scale)
-    with timed("generate exercise records (Python)", results, rows=n_records) as box:
-        rules = {text: DeadlineRule.parse(text) for text, _ in FILING_RULES}
-        days, due = [], {}
-        day = START
-        while day <= today:
-            try:
-                if is_working_day(day):
-                    due[day] = {text: rule.due(day) for text, rule in rules.items()}
-                    days.append(day)
-            except CalendarUnknownYear:
-                pass  # the calendar does not know the year the due date falls in: no decisions that day
-            day += dt.timedelta(days=1)
-        town_weights = [rng.uniform(0.6, 1.4) for _ in pilots]
-        per_town = Counter(rng.choices(range(len(pilots)), town_weights, k=n_records))
-        applicants = [f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(GIVEN)}" for _ in range(3000)] + [
-            f"{rng.choice(SYLLABLES)}{rng.choice(SYLLABLES)}{rng.choice(COMPANY_WORDS)}有限公司" for _ in range(1500)
-        ]
-        raw = []  # (day index, town id, item, applicant)
-        n_days = len(days)
-        for index, count in per_town.items():
-            t = pilots[index]
-            its = active[t[0]]
-            chosen = rng.choices(its, [it["weight"] for it in its], k=count)
-            for it in chosen:
-                raw.append((int(rng.random() * n_days), t[0], it))
-        raw.sort(key=lambda r: r[0])
+    rules = {text: DeadlineRule.parse(text) for text, _ in FILING_RULES}
+    days, due = [], {}
+    day = START
+    while day <= today:
+        try:
+            if is_working_day(day):
+                due[day] = {text: rule.due(day) for text, rule in rules.items()}
+                days.append(day)
+        except CalendarUnknownYear:
+            pass  # the calendar does not know the year the due date falls in: no decisions that day
+        day += dt.timedelta(days=1)
+    town_cum = list(accumulate(rng.uniform(0.6, 1.4) for _ in pilots))
+    item_choices = {t[0]: (active[t[0]], list(accumulate(it["weight"] for it in active[t[0]]))) for t in pilots}
+    applicants = [f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(GIVEN)}" for _ in range(3000)] + [
+        f"{rng.choice(SYLLABLES)}{rng.choice(SYLLABLES)}{rng.choice(COMPANY_WORDS)}有限公司" for _ in range(1500)
+    ]
+    n_days = len(days)
+    per_day = Counter()  # decisions a working day, uniform over the days; drawn in chunks to bound memory
+    for start in range(0, n_records, 1_000_000):
+        per_day.update(int(rng.random() * n_days) for _ in range(min(1_000_000, n_records - start)))
+    per_town = Counter()  # pilot index -> records
+    states = Counter()
+
+    def records():
+        """The rows in id order = decision-date order, generated while COPY consumes them: at --scale 10
+        (10M rows) a list of them would take several GB."""
         today_ordinal = today.toordinal()
         seq = Counter()
-        town_code = {t[0]: t[1] for t in pilots}
-        midnight = {d: dt.datetime(d.year, d.month, d.day, 1, 0, tzinfo=UTC) for d in days}
-        states = Counter()
-        records = []
-        for rid, (day_index, town_id, it) in enumerate(raw, start=1):
+        rid = 0
+        random, randint, choice = rng.random, rng.randint, rng.choice
+        total_weight = town_cum[-1]
+        for day_index in range(n_days):
             decided = days[day_index]
-            received = decided - dt.timedelta(days=rng.randint(0, 15))
-            due_on = due[decided][it["filing_deadline"]]
-            r = rng.random()
-            if due_on.toordinal() < today_ordinal:
-                if r < 0.72:
-                    filed = decided + dt.timedelta(days=int(rng.random() * ((due_on - decided).days + 1)))
+            due_of, year, decided_ordinal = due[decided], decided.year, decided.toordinal()
+            midnight = dt.datetime(decided.year, decided.month, decided.day, 1, 0, tzinfo=UTC)
+            for _ in range(per_day[day_index]):
+                pilot = bisect(town_cum, random() * total_weight)
+                per_town[pilot] += 1
+                town_id, town_code = pilots[pilot][0], pilots[pilot][1]
+                its, cum = item_choices[town_id]
+                it = its[bisect(cum, random() * cum[-1])]
+                received = decided - dt.timedelta(days=randint(0, 15))
+                due_on = due_of[it["filing_deadline"]]
+                r = random()
+                if due_on.toordinal() < today_ordinal:
+                    if r < 0.72:
+                        filed = decided + dt.timedelta(days=int(random() * ((due_on - decided).days + 1)))
+                        states["on_time"] += 1
+                    elif r < 0.85:
+                        filed = min(due_on + dt.timedelta(days=randint(1, 60)), today)
+                        states["late"] += 1
+                    else:
+                        filed = None
+                        states["overdue"] += 1
+                elif r < 0.4:
+                    filed = decided + dt.timedelta(days=int(random() * (today_ordinal - decided_ordinal + 1)))
                     states["on_time"] += 1
-                elif r < 0.85:
-                    filed = min(due_on + dt.timedelta(days=rng.randint(1, 60)), today)
-                    states["late"] += 1
                 else:
                     filed = None
-                    states["overdue"] += 1
-            elif r < 0.4:
-                filed = decided + dt.timedelta(days=int(rng.random() * (today_ordinal - decided.toordinal() + 1)))
-                states["on_time"] += 1
-            else:
-                filed = None
-                states["pending"] += 1
-            if it["category"] == "penalty":
-                outcome = "penalised" if r < 0.85 else "other"
-            else:
-                outcome = "approved" if r < 0.88 else ("refused" if r < 0.95 else "other")
-            if it["mode"] == "entrust":
-                officer = rng.choice(cert_holders[(town_id, it["department_id"])])
-            else:
-                officer = rng.choice(officers_of[town_id]) if r < 0.6 else None
-            seq[(town_id, decided.year)] += 1
-            number = f"{town_code[town_id][-5:]}审〔{decided.year}〕{seq[(town_id, decided.year)]}号"
-            created = midnight[decided] + dt.timedelta(seconds=rng.randint(0, 9 * 3600))
-            records.append((rid, town_id, it["id"], rng.choice(applicants), received, decided, outcome, number, officer,
-                            due_on, filed, created, created))
-        box["rows"] = len(records)
-    print(f"  filing states: {dict(states)}", flush=True)
+                    states["pending"] += 1
+                if it["category"] == "penalty":
+                    outcome = "penalised" if r < 0.85 else "other"
+                else:
+                    outcome = "approved" if r < 0.88 else ("refused" if r < 0.95 else "other")
+                if it["mode"] == "entrust":
+                    officer = choice(cert_holders[(town_id, it["department_id"])])
+                else:
+                    officer = choice(officers_of[town_id]) if r < 0.6 else None
+                seq[(town_id, year)] += 1
+                number = f"{town_code[-5:]}审〔{year}〕{seq[(town_id, year)]}号"
+                created = midnight + dt.timedelta(seconds=randint(0, 9 * 3600))
+                rid += 1
+                yield (rid, town_id, it["id"], choice(applicants), received, decided, outcome, number, officer,
+                       due_on, filed, created, created)
 
     table = ExerciseRecord._meta.db_table
     record_columns = ["id", "division", "item", "applicant", "received_on", "decided_on", "outcome",
                       "decision_number", "officer", "filing_due_on", "filed_on", "created_at", "updated_at"]
     if args.with_indexes:  # for comparison: COPY into the table with every index and foreign key in place
-        loader.copy(ExerciseRecord, record_columns, records, label=f"COPY {table} (indexes and FKs in place)")
+        loader.copy(ExerciseRecord, record_columns, records(),
+                    label=f"generate + COPY {table} (indexes and FKs in place)")
     else:
         indexes, constraints = secondary_ddl(conn, table)
         with timed(f"drop {len(indexes)} indexes + {len(constraints)} unique/FK constraints", results):
             drop_secondary(conn, table, indexes, constraints)
-        loader.copy(ExerciseRecord, record_columns, records, label=f"COPY {table} (no secondary indexes)")
+        loader.copy(ExerciseRecord, record_columns, records(), label=f"generate + COPY {table} (no secondary indexes)")
         with timed("rebuild indexes and constraints", results):
             rebuild_secondary(conn, table, indexes, constraints, results)
-    del records, raw
+    print(f"  filing states: {dict(states)}", flush=True)
 
     # -- personas ------------------------------------------------------------------------------
     counts = per_town
@@ -500,7 +509,7 @@ def main(argv=None):
     summary["timings"] = results
     summary["total_seconds"] = round(total, 2)
     summary["load_average_after"] = load_average()
-    (OUT / "dataset.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    (OUT / f"dataset_{database_name()}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     shown = {k: v for k, v in summary.items() if k not in {"timings", "tokens"}}
     print(json.dumps(shown, ensure_ascii=False, indent=2))
 

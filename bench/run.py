@@ -44,12 +44,13 @@ from bench.common import (
     PROVINCE_SUPERIOR,
     ROOT,
     database_name,
+    load_average,
     setup_django,
 )
 from bench.parts.http import HttpPart
 from bench.parts.imports import ImportPart
 from bench.parts.lists import ListsPart
-from bench.parts.measuring import table
+from bench.parts.measuring import QueryTimer, RenderTimer, table
 from bench.parts.page500 import Page500Part
 
 
@@ -62,7 +63,6 @@ class Bench(ImportPart, ListsPart, Page500Part, HttpPart):
 
         self.args = args
         self.results: dict = {}
-        self.summary: list = []  # (figure, value, target, verdict)
         User = get_user_model()
         self.users = {u.username: u for u in User.objects.filter(username__in=[ADMIN, CLERK, OFFICE, PROVINCE_AUDITOR,
                                                                                     PROVINCE_SUPERIOR])}
@@ -71,9 +71,49 @@ class Bench(ImportPart, ListsPart, Page500Part, HttpPart):
             raise SystemExit(f"users {sorted(missing)} missing: run bench/generate.py first")
         self.tokens = dict(Token.objects.filter(user__in=self.users.values()).values_list("user__username", "key"))
         (OUT / "explain").mkdir(parents=True, exist_ok=True)
+        self.query_timer = QueryTimer()
+        self.render_timer = RenderTimer(self.query_timer)
+        self.render_timer.install()
+        self.figures: list[dict] = []  # the goals table, in the order measured
 
-    def verdict(self, figure, value, target, ok, unit=""):
-        self.summary.append((figure, f"{value}{unit}", target, "met" if ok else "MISSED"))
+    @staticmethod
+    def loadavg() -> str:
+        return load_average()
+
+    def goal(self, figure, measured, unit, *, anchor, anchor_value, ratio, goal, met, spread="-", note=""):
+        """One row of the goals table: the figure (median of the rounds), the anchor it is read
+        against in the same run, their ratio, the goal and whether it is met."""
+        row = {"figure": figure, "measured": round(measured, 2), "unit": unit, "anchor": anchor,
+               "anchor_value": None if anchor_value is None else round(anchor_value, 2),
+               "ratio": None if ratio is None else round(ratio, 3), "goal": goal, "met": bool(met),
+               "spread": spread, "note": note, "load_average": load_average()}
+        self.figures.append(row)
+        return row
+
+
+def goals_table(figures) -> list[tuple]:
+    rows = []
+    for f in figures:
+        anchor = f["anchor"] if f["anchor_value"] is None else f"{f['anchor']} {f['anchor_value']:g}"
+        rows.append((f["figure"], f"{f['measured']:g} {f['unit']} ({f['spread']})", anchor,
+                     "-" if f["ratio"] is None else f"{f['ratio']:.2f}", f["goal"], "met" if f["met"] else "MISSED"))
+    return rows
+
+
+def machine_snapshot() -> list[str]:
+    """The busiest processes when the run starts and ends: the machine is shared."""
+    out = subprocess.run(["ps", "-eo", "pcpu,rss,etime,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    return [line[:140] for line in out.splitlines()[:9]]
+
+
+def code_version() -> str:
+    marker = ROOT / ".bench_commit"  # written when the code under test is an exported copy (git archive)
+    if marker.exists():
+        return marker.read_text().strip()
+    run = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cI %s"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout
+    return run.stdout.strip()[:120] + (" + uncommitted changes in the tree" if dirty.strip() else "")
 
 
 def uptime() -> str:
@@ -103,7 +143,12 @@ def main(argv=None):
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the import CSV (default 100,000)")
     parser.add_argument("--diagnosis-rows", type=int, default=20_000,
                         help="rows of the trigger-state comparison writes (default 20,000; they grow superlinearly)")
-    parser.add_argument("--wrk-duration", type=int, default=15, help="seconds per wrk run (default 15)")
+    parser.add_argument("--wrk-duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--port", type=int, default=8106, help="part d: gunicorn's port (default 8106)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times each figure is taken, interleaved with its anchor (default 3): median and spread")
+    parser.add_argument("--trigger-states", action="store_true",
+                        help="part a: also the plain writes in every history-trigger state (slow; diagnosis)")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     setup_django()
@@ -112,19 +157,25 @@ def main(argv=None):
     started = dt.datetime.now(dt.UTC)
     before = uptime()
     bench.results["machine"] = {"started": started.isoformat(), "uptime_before": before, "cpus": os.cpu_count(),
-                                "database": database_name()}
+                                "database": database_name(), "code": code_version(),
+                                "busiest_processes_before": machine_snapshot()}
     bench.results["dataset"] = dataset_counts()
     print(f"database {database_name()}: {bench.results['dataset']}")
+    print(f"code: {bench.results['machine']['code']}")
     print(f"machine: {os.cpu_count()} CPUs; {before}", flush=True)
     for part in parts:
         getattr(bench, f"part_{part}")()
     bench.results["machine"]["uptime_after"] = uptime()
-    bench.results["summary"] = [dict(zip(("figure", "value", "target", "verdict"), row, strict=True))
-                                for row in bench.summary]
+    bench.results["machine"]["busiest_processes_after"] = machine_snapshot()
+    bench.results["figures"] = bench.figures
     path = OUT / args.results
     path.write_text(json.dumps(bench.results, ensure_ascii=False, indent=2, default=str))
-    print(f"\nsummary ({bench.results['machine']['uptime_after']})")
-    table(bench.summary, ("figure", "value", "target", "verdict"))
+    print(f"\ngoals ({args.rounds} rounds each: median, spread in brackets; "
+          f"{bench.results['machine']['uptime_after']})")
+    table(goals_table(bench.figures), ("figure", "measured", "anchor", "ratio", "goal", "met?"))
+    for f in bench.figures:
+        if f["note"]:
+            print(f"  {f['figure']}: {f['note']}")
     print(f"\nwritten {path.relative_to(ROOT)}")
 
 

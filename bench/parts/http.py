@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import signal
-import socket
+import statistics
 import subprocess
 import time
 import urllib.request
@@ -14,19 +14,19 @@ from pathlib import Path
 
 from bench.common import CLERK, DEFAULT_DATABASE_URL, OUT, ROOT, load_average
 from bench.parts.lists import API_URL
+from bench.parts.measuring import spread
 
-TARGET_RPS = 300.0
+GOAL_RATIO = 0.3  # list endpoint req/s over hello-world req/s, same run
 
 
 class HttpPart:
     def part_d(self):
-        print(f"\nd. HTTP: gunicorn (2 sync workers) + wrk -t2 -c8 -d{self.args.wrk_duration}s on 127.0.0.1", flush=True)
+        print(f"\nd. HTTP: gunicorn (2 sync workers) + wrk -t2 -c8 -d{self.args.wrk_duration}s on 127.0.0.1:"
+              f"{self.args.port}, /healthz and the list endpoint in turn, {self.args.rounds} rounds", flush=True)
         wrk = shutil.which("wrk") or "/usr/bin/wrk"
         if not Path(wrk).exists():
             raise SystemExit("wrk is missing: apt-get install -y wrk")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = self.args.port
         env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}
         env.update(DATABASE_URL=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
                    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production"),
@@ -60,35 +60,51 @@ class HttpPart:
                 cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                             "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
                 backends = [row[0] for row in cur.fetchall()]
-            figures = {}
-            for label, path, headers in (
-                ("hello world /healthz", "/healthz", []),
-                ("clerk list endpoint (API, 50 rows)", API_URL, ["-H", f"Authorization: Token {token}"]),
-            ):
-                app_before, db_before = self.cpu_seconds(workers), self.cpu_seconds(backends)
-                loadavg = load_average()
-                run = subprocess.run(
-                    [wrk, "-t2", "-c8", f"-d{self.args.wrk_duration}s", "--latency", *headers, f"{base}{path}"],
-                    capture_output=True, text=True, timeout=self.args.wrk_duration + 60, check=True,
-                )
-                out = run.stdout
-                (OUT / f"wrk_{'healthz' if path == '/healthz' else 'clerk_list'}.txt").write_text(out)
-                figures[label] = f = self.parse_wrk(out)
-                n = max(f.get("requests", 0), 1)
-                # CPU per request: what the box would sustain if gunicorn and PostgreSQL had it alone.
-                f["app_cpu_ms_per_request"] = round((self.cpu_seconds(workers) - app_before) * 1000 / n, 2)
-                f["db_cpu_ms_per_request"] = round((self.cpu_seconds(backends) - db_before) * 1000 / n, 2)
-                f["load_average_before"] = loadavg
-                print(f"  {label:<40} {f['requests_per_s']:>8.1f} req/s  latency p50 {f.get('p50')}  p99 {f.get('p99')}"
-                      f"  non-2xx {f['non_2xx']}  errors {f['errors'] or '-'}  CPU/request: app "
-                      f"{f['app_cpu_ms_per_request']} ms + PostgreSQL {f['db_cpu_ms_per_request']} ms  "
-                      f"(load average before: {loadavg})", flush=True)
-            self.results["http"] = {"port": port, "load_average_after": load_average(), **figures}
-            rps = figures["clerk list endpoint (API, 50 rows)"]["requests_per_s"]
-            self.verdict("HTTP clerk list endpoint (gunicorn 2 sync, wrk -c8)", f"{rps:.0f}", f">= {TARGET_RPS:.0f} req/s",
-                         rps >= TARGET_RPS and not figures["clerk list endpoint (API, 50 rows)"]["non_2xx"], " req/s")
-            self.summary.append(("HTTP hello world /healthz, same run",
-                                 f"{figures['hello world /healthz']['requests_per_s']:.0f} req/s", "(ceiling)", "-"))
+            targets = (
+                ("hello world /healthz", "/healthz", [], "healthz"),
+                ("clerk list endpoint (API, 50 rows)", API_URL, ["-H", f"Authorization: Token {token}"], "clerk_list"),
+            )
+            runs = {label: [] for label, *_ in targets}
+            ratios = []
+            for r in range(self.args.rounds):
+                rates = {}
+                for label, path, headers, slug in targets:
+                    app_before, db_before = self.cpu_seconds(workers), self.cpu_seconds(backends)
+                    loadavg = load_average()
+                    run = subprocess.run(
+                        [wrk, "-t2", "-c8", f"-d{self.args.wrk_duration}s", "--latency", *headers, f"{base}{path}"],
+                        capture_output=True, text=True, timeout=self.args.wrk_duration + 60, check=True,
+                    )
+                    out = run.stdout
+                    (OUT / f"wrk_{slug}_{r + 1}.txt").write_text(out)
+                    f = self.parse_wrk(out)
+                    n = max(f.get("requests", 0), 1)
+                    # CPU per request: what the box would sustain if gunicorn and PostgreSQL had it alone.
+                    f["app_cpu_ms_per_request"] = round((self.cpu_seconds(workers) - app_before) * 1000 / n, 2)
+                    f["db_cpu_ms_per_request"] = round((self.cpu_seconds(backends) - db_before) * 1000 / n, 2)
+                    f["load_average_before"] = loadavg
+                    runs[label].append(f)
+                    rates[label] = f["requests_per_s"]
+                    print(f"  round {r + 1} {label:<36} {f['requests_per_s']:>8.1f} req/s  latency p50 {f.get('p50')}"
+                          f"  p99 {f.get('p99')}  non-2xx {f['non_2xx']}  errors {f['errors'] or '-'}  CPU/request: "
+                          f"app {f['app_cpu_ms_per_request']} ms + PostgreSQL {f['db_cpu_ms_per_request']} ms  "
+                          f"(load average before: {loadavg})", flush=True)
+                hello, listed = (rates[label] for label, *_ in targets)
+                ratios.append(round(listed / hello, 3) if hello else 0.0)
+            self.results["http"] = {"port": port, "load_average_after": load_average(), "rounds": runs,
+                                    "ratios": ratios}
+            hello_rps = [f["requests_per_s"] for f in runs["hello world /healthz"]]
+            list_rps = [f["requests_per_s"] for f in runs["clerk list endpoint (API, 50 rows)"]]
+            errors = sum(f["non_2xx"] for f in runs["clerk list endpoint (API, 50 rows)"])
+            ratio = statistics.median(ratios)
+            app_cpu = round(statistics.median(f["app_cpu_ms_per_request"] for f in runs["clerk list endpoint (API, 50 rows)"]), 2)
+            hello_cpu = round(statistics.median(f["app_cpu_ms_per_request"] for f in runs["hello world /healthz"]), 2)
+            self.goal("HTTP clerk list endpoint req/s (gunicorn 2 sync, wrk -t2 -c8)", statistics.median(list_rps),
+                      "req/s", anchor="hello world /healthz req/s", anchor_value=statistics.median(hello_rps),
+                      ratio=ratio, goal=f"ratio >= {GOAL_RATIO}", met=ratio >= GOAL_RATIO and not errors,
+                      spread=f"ratio {spread(ratios)}",
+                      note=f"app CPU a request {app_cpu} ms (hello world {hello_cpu} ms); non-2xx {errors}; "
+                           f"req/s list {spread(list_rps)}, hello {spread(hello_rps)}")
         finally:
             os.killpg(gunicorn.pid, signal.SIGTERM)
             try:

@@ -61,3 +61,47 @@ def table(rows, headers):
     for r in rows:
         print(line.format(*(str(c) for c in r)))
 
+
+
+def spread(values) -> str:
+    """min–max of the rounds, as printed beside a median."""
+    if not values:
+        return "-"
+    low, high = min(values), max(values)
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
+
+class RenderTimer:
+    """Time spent in Django template rendering (outermost ``Template.render`` only) and the SQL
+    run while rendering (lazy querysets, context processors), so that template time can be
+    reported without its queries. Installed for the whole run; costs two clock reads a render."""
+
+    def __init__(self, queries: QueryTimer):
+        self.queries = queries
+        self.depth = 0
+        self.reset()
+
+    def reset(self):
+        self.seconds = 0.0
+        self.sql_seconds = 0.0
+
+    def install(self):
+        from django.template.backends import django as backend
+
+        original = backend.Template.render
+        timer = self
+
+        def render(template, context=None, request=None):
+            if timer.depth:  # a widget or an include rendered inside the page: already timed
+                return original(template, context, request)
+            timer.depth += 1
+            sql_before = timer.queries.seconds
+            start = time.perf_counter()
+            try:
+                return original(template, context, request)
+            finally:
+                timer.seconds += time.perf_counter() - start
+                timer.sql_seconds += timer.queries.seconds - sql_before
+                timer.depth -= 1
+
+        backend.Template.render = render
