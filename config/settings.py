@@ -161,11 +161,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # not routed: stored files are served by core/files.py after a check
 MEDIA_ROOT = Path(os.environ.get("KUOQUAN_MEDIA_ROOT", BASE_DIR / "var" / "media"))
-# Uploads (agreement scans) served by Django itself: with DEBUG, and by `kq.py run`, which sets
-# KUOQUAN_SERVE_MEDIA=1. Not access-controlled yet; a real deployment serves them otherwise.
-SERVE_MEDIA = DEBUG or os.environ.get("KUOQUAN_SERVE_MEDIA") == "1"
+# Who sends a checked file's bytes (core/files.py): "" Django itself; "nginx" X-Accel-Redirect to
+# KQ_FILES_ACCEL_PREFIX (an `internal` location aliasing MEDIA_ROOT); "apache" X-Sendfile.
+KQ_FILES_ACCEL = os.environ.get("KQ_FILES_ACCEL", "")
+KQ_FILES_ACCEL_PREFIX = os.environ.get("KQ_FILES_ACCEL_PREFIX", "/protected-files/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

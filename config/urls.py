@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -26,15 +24,16 @@ urlpatterns = [
     path("", include("core.urls")),
     path("regions/", include("regions.urls")),
     path("delegation/import/", include("delegation.urls_import")),
+    path("import/", include("core.importing.urls")),
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
     path("ledger/", include("core.ledger.urls")),
     path("notifications/", include("core.notifications.urls")),
+    # Stored files, after the owning app's check (core/files.py); nothing serves MEDIA_ROOT itself.
+    path("files/", include("core.urls_files")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
-if settings.SERVE_MEDIA:  # uploads through Django: DEBUG and `kq.py run` only (see settings)
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

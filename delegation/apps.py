@@ -29,3 +29,18 @@ class DelegationConfig(AppConfig):
         from .home import delegation_card
 
         home.register(home.Area.DELEGATION, delegation_card)
+
+        # Stored files are served only after a check (core/files.py): a scan to whoever may read
+        # its agreement, an uploaded import file to whoever uploaded it.
+        from core import files
+        from regions import scoping
+
+        from .models import Agreement
+
+        files.register(Agreement, "scan", queryset=lambda user: scoping.scope(Agreement.objects.all(), user))
+        # (import files are core.importing's ImportJob, registered by core.importing itself)
+
+        # Import and export of items, assignments and exercise records (core.importing).
+        from . import importing
+
+        importing.register()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import files
 from core.deadlines import DeadlineRule, validate_deadline_rule
 from core.history import protect_deletes, track
 from core.models import AuditedModel
@@ -162,7 +163,8 @@ class Agreement(AuditedModel):
     department_signatory = models.CharField(_("部门签署人"), max_length=64)
     receiver_signatory = models.CharField(_("承接方签署人"), max_length=64)
     signed_on = models.DateField(_("签署日期"))
-    scan = models.FileField(_("协议扫描件"), upload_to="agreements/%Y/", blank=True)
+    # Served only through core/files.py (registered in apps.py), stored under an unguessable name.
+    scan = files.FileField(_("协议扫描件"), upload_to=files.UploadTo("agreements/%Y/"), blank=True)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
@@ -436,7 +438,7 @@ class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in
         FAILED = "failed", _("导入失败")
 
     kind = models.CharField(_("导入内容"), max_length=16, choices=Kind.choices)
-    file = models.FileField(_("导入文件"), upload_to="imports/%Y/%m/")
+    file = files.FileField(_("导入文件"), upload_to=files.UploadTo("imports/%Y/%m/"))
     original_name = models.CharField(_("原文件名"), max_length=255)
     file_format = models.CharField(_("文件格式"), max_length=8)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -111,8 +111,6 @@ class Command(BaseCommand):
         # The settings may have started the embedded PostgreSQL and exported DATABASE_URL; with it
         # set and DEBUG off they insist on a key. kq.py exports one kept in var/secret_key.
         env.setdefault("DJANGO_SECRET_KEY", settings.SECRET_KEY)
-        # Agreement scans are linked as /media/…; served by Django as before (not protected yet).
-        env.setdefault("KUOQUAN_SERVE_MEDIA", "1")
         env.setdefault("PYTHONUNBUFFERED", "1")
         return env
 
