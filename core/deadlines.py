@@ -39,6 +39,7 @@ from typing import Literal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,7 @@ __all__ = [
     "clear_cache",
     "deadline_rule_validator",
     "deadline_status",
+    "deadline_status_q",
     "invalidate_year",
     "is_working_day",
     "next_working_day",
@@ -542,7 +544,29 @@ class DeadlineStatus(models.TextChoices):
 
 
 def deadline_status(due: date, filed_on: date | None, today: date) -> DeadlineStatus:
-    """on_time / late once filed; pending / overdue while not filed (overdue once today > due)."""
+    """on_time / late once filed; pending / overdue while not filed (overdue once today > due).
+
+    ``deadline_status_q`` is the same rule as a query condition: change both together.
+    """
     if filed_on is not None:
         return DeadlineStatus.ON_TIME if filed_on <= due else DeadlineStatus.LATE
     return DeadlineStatus.OVERDUE if today > due else DeadlineStatus.PENDING
+
+
+def deadline_status_q(status: str, today: date, *, due: str, done: str) -> Q:
+    """The rows whose ``deadline_status(row.<due>, row.<done>, today)`` is ``status``, as a
+    condition for ``filter()`` and ``Count(filter=...)``; ``due`` and ``done`` name the date
+    fields (``"filing_due_on"``, ``"filed_on"``). An unknown status is no condition at all.
+
+    Unfiled rows are tested as ``<done> IS NULL`` first, so partial indexes on unfiled rows
+    (``WHERE filed_on IS NULL``) serve the pending and overdue conditions.
+    """
+    if status == DeadlineStatus.PENDING:
+        return Q(**{f"{done}__isnull": True, f"{due}__gte": today})
+    if status == DeadlineStatus.OVERDUE:
+        return Q(**{f"{done}__isnull": True, f"{due}__lt": today})
+    if status == DeadlineStatus.ON_TIME:
+        return Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})
+    if status == DeadlineStatus.LATE:
+        return Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
+    return Q()

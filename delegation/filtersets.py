@@ -10,16 +10,16 @@ of a silently unfiltered list.
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
 from regions import scoping
 from regions.filtersets import ScopedFilterSet
 from regions.models import Department, Division
 
 from .choices import BatchState, Category, FilingState, ItemStatus, Mode, Outcome, TakeOverStatus
-from .forms import QuickSelect
 from .models import Assignment, Batch, ExerciseRecord, Item, Training
 
 
@@ -113,7 +113,7 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
         fields = ["division", "division_q", "item", "item_q", "outcome", "filing_state", "decided_on", "due_provisional"]
 
     def filter_filing_state(self, queryset, name, value):
-        return queryset.filter(filing_state_q(value))
+        return queryset.filter(ExerciseRecord.filing_state_q(value, timezone.localdate()))
 
     def filter_due_provisional(self, queryset, name, value):
         if value not in ("yes", "no"):
@@ -165,20 +165,6 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
             if name not in shown and form[name].value() not in (None, "")
         ]
         return [form[name] for name in shown], [form[name] for name in hidden]
-
-
-def filing_state_q(state: str, today=None) -> Q:
-    """The rows whose filing state (core.deadlines.deadline_status) is ``state`` on ``today``."""
-    today = today or timezone.localdate()
-    if state == FilingState.PENDING:
-        return Q(filed_on__isnull=True, filing_due_on__gte=today)
-    if state == FilingState.OVERDUE:
-        return Q(filed_on__isnull=True, filing_due_on__lt=today)
-    if state == FilingState.ON_TIME:
-        return Q(filed_on__isnull=False, filed_on__lte=F("filing_due_on"))
-    if state == FilingState.LATE:
-        return Q(filed_on__isnull=False, filed_on__gt=F("filing_due_on"))
-    return Q()
 
 
 class TrainingFilterSet(ScopedFilterSet):

@@ -45,6 +45,7 @@ from regions import scoping
 from regions.models import Division
 
 from . import record_corrections, selectors
+from .filtersets import AssignmentFilterSet, ExerciseRecordFilterSet, ItemFilterSet
 from .models import Assignment, ExerciseRecord, ImportJob, Item
 from .resources import (
     AssignmentResource,
@@ -686,16 +687,21 @@ RECORD_EXPORT_FIELDS = ("applicant", "received_on", "decided_on", "outcome", "de
 
 
 def export_queryset(kind: str, user, *, filters=None, request=None):
-    """What the user may see of ``kind``, narrowed by the list page's filters (the same FilterSet)."""
+    """What the user may see of ``kind``, narrowed by the list page's filters (the same FilterSet;
+    invalid filters give no rows, core.filtering, never the unfiltered set)."""
+
+    def narrowed(qs, filterset_class):
+        return filterset_class(filters, queryset=qs, request=request).qs if filters else qs
+
     if kind == ImportJob.Kind.ITEM:
-        return selectors.item_list(user=user, filters=filters, request=request).order_by("code")
+        return narrowed(selectors.item_list(user=user), ItemFilterSet).order_by("code")
     if kind == ImportJob.Kind.ASSIGNMENT:
-        return selectors.assignment_list(user=user, filters=filters, request=request).order_by(
+        return narrowed(selectors.assignment_list(user=user), AssignmentFilterSet).order_by(
             "item__code", "division__code", "id")
     # Only the columns the file shows: a 100,000-row export spends most of its time building
     # the related rows the list pages join in (their timestamps above all).
     return (
-        selectors.exercise_record_list(user=user, filters=filters, request=request)
+        narrowed(selectors.exercise_record_list(user=user), ExerciseRecordFilterSet)
         .select_related(None).select_related("division", "item", "officer")
         .only("division__code", "item__code", "officer__staff_number", *RECORD_EXPORT_FIELDS)
         .order_by("id")

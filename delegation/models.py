@@ -11,7 +11,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import files
-from core.deadlines import DeadlineRule, validate_deadline_rule
+from core.deadlines import (
+    DeadlineRule,
+    DeadlineStatus,
+    deadline_status,
+    deadline_status_q,
+    validate_deadline_rule,
+)
 from core.history import protect_deletes, track
 from core.models import AuditedModel
 from personnel.models import Officer
@@ -371,10 +377,15 @@ class ExerciseRecord(AuditedModel):
     def clean(self):
         self.rules().check(self)
 
-    def filing_state(self, today):
-        from core.deadlines import deadline_status
-
+    def filing_state(self, today) -> DeadlineStatus:
+        """On time / late / overdue / pending as of ``today`` (core.deadlines.deadline_status)."""
         return deadline_status(self.filing_due_on, self.filed_on, today)
+
+    @staticmethod
+    def filing_state_q(state: str, today) -> Q:
+        """The records whose ``filing_state(today)`` is ``state``, as a query condition: every
+        list filter, count and chart of filing states uses this one."""
+        return deadline_status_q(state, today, due="filing_due_on", done="filed_on")
 
 
 @track()

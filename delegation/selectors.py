@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from regions import scoping
 from regions.choices import Level, PilotKind
-from regions.models import Division
+from regions.models import Division, PilotDesignation
 
-from .choices import ItemStatus, TakeOverStatus
+from .choices import FilingState, ItemStatus, TakeOverStatus
 from .models import (
     Agreement,
     Assignment,
@@ -32,25 +33,14 @@ from .models import (
 )
 
 
-def _filtered(qs: QuerySet, filterset_class, filters, request=None) -> QuerySet:
-    """Apply ``filterset_class`` to ``qs`` when ``filters`` are given; invalid filters give no rows
-    (core.filtering.StrictFilterSet), never the unfiltered set."""
-    if not filters:
-        return qs
-    return filterset_class(filters, queryset=qs, request=request).qs
-
-
 # --- items -----------------------------------------------------------------------------------
-def item_list(*, user, filters=None, request=None) -> QuerySet:
+def item_list(*, user) -> QuerySet:
     """Items the user may see: published catalogues in and above their jurisdiction; drafts only
     for the bodies that write the catalogue (the office)."""
-    from .filtersets import ItemFilterSet
-
     visible = scoping.scope(Item.objects.all(), user)
     drafts_writable = scoping.scope(Item.objects.filter(status=ItemStatus.DRAFT), user, scoping.CHANGE)
     qs = visible.filter(~Q(status=ItemStatus.DRAFT) | Q(id__in=drafts_writable.values("id")))
-    qs = qs.select_related("department__division", "batch")
-    return _filtered(qs, ItemFilterSet, filters, request)
+    return qs.select_related("department__division", "batch")
 
 
 def item_get(*, user, pk) -> Item:
@@ -108,13 +98,10 @@ def batch_items(*, user, batch: Batch) -> QuerySet:
 
 
 # --- assignments and agreements --------------------------------------------------------------
-def assignment_list(*, user, filters=None, request=None) -> QuerySet:
-    from .filtersets import AssignmentFilterSet
-
-    qs = scoping.scope(Assignment.objects.all(), user).select_related(
+def assignment_list(*, user) -> QuerySet:
+    return scoping.scope(Assignment.objects.all(), user).select_related(
         "item__department__division", "division", "agreement"
     )
-    return _filtered(qs, AssignmentFilterSet, filters, request)
 
 
 def assignment_get(*, user, pk) -> Assignment:
@@ -131,10 +118,6 @@ def agreement_get(*, user, pk) -> Agreement:
 
 def pilot_towns(*, user) -> QuerySet:
     """Towns in the user's scope, pilot towns annotated (``is_pilot``), in path order."""
-    from django.db.models import Exists, OuterRef
-
-    from regions.models import PilotDesignation
-
     pilot = PilotDesignation.objects.filter(division=OuterRef("pk"), kind=PilotKind.TOWN, revoked_on__isnull=True)
     return scoping.towns_visible(user).annotate(is_pilot=Exists(pilot)).order_by("path")
 
@@ -157,17 +140,18 @@ class Matrix:
     rows: list[MatrixRow]
 
 
-def assignment_matrix(*, user, filters=None, request=None) -> Matrix:
+def assignment_matrix(*, user, items: QuerySet | None = None) -> Matrix:
     """Items (published / in force) × towns in scope, each cell the town and its active assignment.
 
+    ``items`` narrows the rows: ``item_list(user=user)`` as the view's ItemFilterSet filtered
+    it (the view applies the FilterSet, not the selector); it is kept within ``item_list``.
     Three queries whatever the size: towns, items, assignments.
     """
     towns = list(pilot_towns(user=user))
-    items = list(
-        item_list(user=user, filters=filters, request=request)
-        .filter(status__in=[ItemStatus.PUBLISHED, ItemStatus.IN_FORCE])
-        .order_by("code")
-    )
+    visible = item_list(user=user)
+    if items is not None:
+        visible = visible.filter(pk__in=items.values("pk"))
+    items = list(visible.filter(status__in=[ItemStatus.PUBLISHED, ItemStatus.IN_FORCE]).order_by("code"))
     town_ids = [t.id for t in towns]
     active = {}
     if items and towns:
@@ -182,13 +166,10 @@ def assignment_matrix(*, user, filters=None, request=None) -> Matrix:
 
 
 # --- exercise records ------------------------------------------------------------------------
-def exercise_record_list(*, user, filters=None, request=None) -> QuerySet:
-    from .filtersets import ExerciseRecordFilterSet
-
-    qs = scoping.scope(ExerciseRecord.objects.all(), user).select_related(
+def exercise_record_list(*, user) -> QuerySet:
+    return scoping.scope(ExerciseRecord.objects.all(), user).select_related(
         "division", "item__department__division", "officer"
     )
-    return _filtered(qs, ExerciseRecordFilterSet, filters, request)
 
 
 # What the HTML list shows of a record (templates/delegation/record_list.html): the record's own
@@ -218,7 +199,7 @@ def exercise_record_get(*, user, pk) -> ExerciseRecord:
 def overdue_record_list(*, user, today: datetime.date | None = None) -> QuerySet:
     """Unfiled records whose filing due date has passed, oldest due first (uses record_unfiled_due)."""
     today = today or timezone.localdate()
-    return exercise_record_list(user=user).filter(filed_on__isnull=True, filing_due_on__lt=today).order_by(
+    return exercise_record_list(user=user).filter(ExerciseRecord.filing_state_q(FilingState.OVERDUE, today)).order_by(
         "filing_due_on", "division__path", "id"
     )
 
@@ -288,13 +269,10 @@ def writable_towns(*, user, model=ExerciseRecord) -> QuerySet:
 
 
 # --- training --------------------------------------------------------------------------------
-def training_list(*, user, filters=None, request=None) -> QuerySet:
-    from .filtersets import TrainingFilterSet
-
-    qs = scoping.scope(Training.objects.all(), user).select_related("division", "department__division").prefetch_related(
+def training_list(*, user) -> QuerySet:
+    return scoping.scope(Training.objects.all(), user).select_related("division", "department__division").prefetch_related(
         Prefetch("items", queryset=Item.objects.only("id", "code", "name").order_by("code"))
     )
-    return _filtered(qs, TrainingFilterSet, filters, request)
 
 
 # --- charts and the home page ----------------------------------------------------------------
@@ -311,10 +289,6 @@ def division_in_scope(*, user, pk) -> Division:
 def takeover_by_town(*, user, within: Division | None = None) -> list[dict]:
     """Per pilot town in scope (path order): ``assigned`` (assignments not revoked) and
     ``taken_over`` of them. Towns without any assignment are listed with zeros. One query."""
-    from django.db.models import Count, Exists, OuterRef
-
-    from regions.models import PilotDesignation
-
     pilot = PilotDesignation.objects.filter(division=OuterRef("pk"), kind=PilotKind.TOWN, revoked_on__isnull=True)
     towns = scoping.towns_visible(user).filter(Exists(pilot))
     if within is not None:
@@ -345,11 +319,6 @@ def filing_by_month(*, user, within: Division | None = None, today: datetime.dat
     included), per decision month: how many were filed ``on_time``, ``late``, are ``overdue``
     (unfiled past the due date) or ``pending`` (unfiled, not yet due), as of ``today``.
     Every month is listed, with zeros where nothing was decided. One query."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
-    from .filtersets import filing_state_q
-
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
     qs = scoping.scope(ExerciseRecord.objects.all(), user).filter(decided_on__gte=starts[0], decided_on__lte=today)
@@ -358,14 +327,14 @@ def filing_by_month(*, user, within: Division | None = None, today: datetime.dat
             qs = qs.filter(division_id=within.id)
         else:
             qs = qs.filter(division__path__startswith=within.path)
-    states = ("on_time", "late", "overdue", "pending")
+    states = (FilingState.ON_TIME, FilingState.LATE, FilingState.OVERDUE, FilingState.PENDING)
     counted = {
         row["month"]: row
         for row in qs.annotate(month=TruncMonth("decided_on")).values("month").annotate(
-            **{state: Count("id", filter=filing_state_q(state, today)) for state in states}
+            **{state.value: Count("id", filter=ExerciseRecord.filing_state_q(state, today)) for state in states}
         ).order_by()
     }
-    return [{"month": start, **{s: counted.get(start, {}).get(s, 0) for s in states}} for start in starts]
+    return [{"month": start, **{s.value: counted.get(start, {}).get(s.value, 0) for s in states}} for start in starts]
 
 
 @dataclass(frozen=True)
@@ -384,8 +353,6 @@ class HomeFigures:
 
 def home_figures(*, user, today: datetime.date | None = None) -> HomeFigures:
     """The delegation card of the home page: five queries, each capped where it could be large."""
-    from django.db.models import Count
-
     today = today or timezone.localdate()
     assignments = scoping.scope(Assignment.objects.all(), user).aggregate(
         assigned=Count("id", filter=Q(takeover_status__in=[TakeOverStatus.ASSIGNED, TakeOverStatus.TAKEN_OVER])),

@@ -202,10 +202,10 @@ class AssignmentMatrixView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        filterset = ItemFilterSet(self.request.GET or None, queryset=Item.objects.none(), request=self.request)
+        filterset = ItemFilterSet(self.request.GET or None, queryset=selectors.item_list(user=user), request=self.request)
         # Only the narrowing filters make sense here; the status is fixed to published / in force.
         filterset.form.fields.pop("status", None)
-        matrix = selectors.assignment_matrix(user=user, filters=self.request.GET or None, request=self.request)
+        matrix = selectors.assignment_matrix(user=user, items=filterset.qs if self.request.GET else None)
         for row in matrix.rows:
             for cell in row.cells:
                 if cell.assignment is not None:
