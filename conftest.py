@@ -32,6 +32,30 @@ def personas(demo):
     return users
 
 
+@pytest.fixture(scope="session")
+def load_personas():
+    """load_personas() → (users by persona name, divisions by code): the demo hierarchy and its
+    logins plus ``nobody``, created if missing. For core.testing.cases, which loads them once per
+    case class inside its own transaction (core imports no app, so it asks for this fixture)."""
+
+    def load():
+        from django.contrib.auth import get_user_model
+
+        from regions.demo import load_demo_regions
+        from regions.models import Division
+
+        load_demo_regions()
+        User = get_user_model()
+        users = {u.username: u for u in User.objects.filter(
+            username__in=["office", "clerk_linxi", "clerk_other", "superior", "auditor", "admin"])}
+        users["nobody"] = User.objects.filter(username="nobody").first() or User.objects.create_user(
+            "nobody", password="kuoquan-demo-x1")
+        users["anonymous"] = None
+        return users, {d.code: d for d in Division.objects.all()}
+
+    return load
+
+
 @pytest.fixture
 def client_for(client):
     """client_for(user) → a Django test client logged in as ``user``."""

@@ -11,7 +11,8 @@ or record has been through the same rules, status log and history as one made in
     ExerciseRecordFactory(assignment=assignment)    # a record of that town under that item
     EnforcementCertificateFactory(officer=o, department=d, revoked_on=date(...))
 
-Without arguments each factory builds its own hierarchy (province → city → county → pilot town)
+The hierarchy comes from regions/tests/factories.py, officers and certificates from
+personnel/tests/factories.py. Without arguments each factory builds its own hierarchy (province → city → county → pilot town)
 with codes that cannot collide with the demo's (they start with 6–9), so tests may mix the two.
 """
 
@@ -25,104 +26,16 @@ from factory.django import DjangoModelFactory
 
 from delegation import services
 from delegation.choices import Category, ItemStatus, Mode, Outcome
-from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item
-from personnel import services as personnel_services
-from personnel.models import EnforcementCertificate, Officer
-from regions import services as region_services
-from regions.choices import Level, PilotKind
-from regions.models import Department, Division
+from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
+from regions.models import Division
+from regions.tests.factories import CountyFactory, DepartmentFactory, TownFactory
 
 D = datetime.date
 
 # The date every factory-made catalogue takes effect, assignment is taken over and agreement signed
 # from: far enough in the past that records can be decided on any later date the calendar knows.
 EFFECTIVE_ON = D(2010, 1, 1)
-PILOT_SINCE = D(2009, 6, 1)
 SUSPENDED_ON = WITHDRAWN_ON = D(2020, 1, 1)
-
-
-# --- regions ---------------------------------------------------------------------------------
-class DivisionFactory(DjangoModelFactory):
-    """A division made through regions.services; pass ``level`` and ``parent`` or use a subclass."""
-
-    class Meta:
-        model = Division
-
-    name = factory.Sequence(lambda n: f"测试区划{n}")
-    level = Level.PROVINCE
-    parent = None
-    code = factory.Sequence(lambda n: f"9{n:05d}")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return region_services.division_create(**kwargs)
-
-
-class ProvinceFactory(DivisionFactory):
-    name = factory.Sequence(lambda n: f"测试省{n}")
-    level = Level.PROVINCE
-    code = factory.Sequence(lambda n: f"9{n:05d}")
-
-
-class CityFactory(DivisionFactory):
-    name = factory.Sequence(lambda n: f"测试市{n}")
-    level = Level.CITY
-    parent = factory.SubFactory(ProvinceFactory)
-    code = factory.Sequence(lambda n: f"8{n:05d}")
-
-
-class CountyFactory(DivisionFactory):
-    name = factory.Sequence(lambda n: f"测试县{n}")
-    level = Level.COUNTY
-    parent = factory.SubFactory(CityFactory)
-    code = factory.Sequence(lambda n: f"7{n:05d}")
-
-    @classmethod
-    def _create(cls, model_class, *args, pilot=False, **kwargs):
-        """``pilot=True`` designates it a 扩权强县 pilot county."""
-        county = region_services.division_create(**kwargs)
-        if pilot:
-            designate_pilot(county)
-        return county
-
-
-class TownFactory(DivisionFactory):
-    """A town, by default a pilot town (扩权强镇试点镇) under a fresh county."""
-
-    name = factory.Sequence(lambda n: f"测试镇{n}")
-    level = Level.TOWN
-    parent = factory.SubFactory(CountyFactory)
-    code = factory.Sequence(lambda n: f"6{n:08d}")
-
-    @classmethod
-    def _create(cls, model_class, *args, pilot=True, **kwargs):
-        town = region_services.division_create(**kwargs)
-        if pilot:
-            designate_pilot(town)
-        return town
-
-
-def designate_pilot(division: Division, *, on: datetime.date = PILOT_SINCE):
-    """Designate ``division`` a pilot town or county (whichever its level is)."""
-    kind = PilotKind.TOWN if division.level == Level.TOWN else PilotKind.COUNTY
-    return region_services.pilot_designate(
-        division=division, kind=kind, batch="测试批次", designated_on=on, designated_by="测试省人民政府"
-    )
-
-
-class DepartmentFactory(DjangoModelFactory):
-    """A department of a county (by default a fresh one)."""
-
-    class Meta:
-        model = Department
-
-    division = factory.SubFactory(CountyFactory)
-    code = factory.Sequence(lambda n: f"T-DEPT-{n:05d}")
-    name = factory.Sequence(lambda n: f"测试局{n}")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        return region_services.department_create(**kwargs)
 
 
 # --- catalogue -------------------------------------------------------------------------------
@@ -235,39 +148,6 @@ class AssignmentFactory(DjangoModelFactory):
         return assignment
 
 
-class OfficerFactory(DjangoModelFactory):
-    class Meta:
-        model = Officer
-
-    division = factory.SubFactory(TownFactory)
-    name = factory.Sequence(lambda n: f"承办人{n}")
-    staff_number = factory.Sequence(lambda n: f"T-OFF-{n:05d}")
-
-    @classmethod
-    def _create(cls, model_class, *args, actor=None, **kwargs):
-        return personnel_services.officer_create(actor=actor, **kwargs)
-
-
-class EnforcementCertificateFactory(DjangoModelFactory):
-    """A certificate valid 2010-01-01 … 2030-12-31 unless told otherwise; ``revoked_on=`` revokes it."""
-
-    class Meta:
-        model = EnforcementCertificate
-
-    officer = factory.SubFactory(OfficerFactory)
-    department = factory.SubFactory(DepartmentFactory)
-    number = factory.Sequence(lambda n: f"测执证-{n:06d}")
-    valid_from = D(2010, 1, 1)
-    valid_until = D(2030, 12, 31)
-
-    @classmethod
-    def _create(cls, model_class, *args, revoked_on=None, actor=None, **kwargs):
-        cert = personnel_services.certificate_issue(actor=actor, **kwargs)
-        if revoked_on is not None:
-            cert = personnel_services.certificate_revoke(certificate=cert, on=revoked_on, actor=actor, reason="测试吊销")
-        return cert
-
-
 class ExerciseRecordFactory(DjangoModelFactory):
     """A record of ``assignment``'s town under its item (a fresh assignment when neither it nor
     ``division``/``item`` is given), created through ``exercise_record_create``."""
@@ -292,3 +172,21 @@ class ExerciseRecordFactory(DjangoModelFactory):
             kwargs["division"] = kwargs["division"] or assignment.division
             kwargs["item"] = kwargs["item"] or assignment.item
         return services.exercise_record_create(actor=actor, **kwargs)
+
+
+class TrainingFactory(DjangoModelFactory):
+    """A topic training of a town held by a department of its county (the town's parent)."""
+
+    class Meta:
+        model = Training
+
+    division = factory.SubFactory(TownFactory)
+    department = factory.LazyAttribute(lambda o: DepartmentFactory(division=o.division.parent))
+    kind = "topic"
+    title = factory.Sequence(lambda n: f"测试培训{n}")
+    held_on = D(2026, 1, 5)
+    attendees = 10
+
+    @classmethod
+    def _create(cls, model_class, *args, actor=None, **kwargs):
+        return services.training_record(actor=actor, **kwargs)

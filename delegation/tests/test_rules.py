@@ -20,17 +20,10 @@ from delegation import services
 from delegation.choices import ItemStatus, Mode, Outcome
 from delegation.models import ExerciseRecord
 from delegation.rules import ExerciseRules
+from personnel.tests.factories import EnforcementCertificateFactory, OfficerFactory
+from regions.tests.factories import CountyFactory, DepartmentFactory, TownFactory
 
-from .factories import (
-    AssignmentFactory,
-    CountyFactory,
-    DepartmentFactory,
-    EnforcementCertificateFactory,
-    ExerciseRecordFactory,
-    ItemFactory,
-    OfficerFactory,
-    TownFactory,
-)
+from .factories import AssignmentFactory, ExerciseRecordFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
 

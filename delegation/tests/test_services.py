@@ -23,16 +23,14 @@ from delegation.choices import FilingState, ItemStatus, Mode, TakeOverStatus
 from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange
 from delegation.rules import ExerciseRules
 from regions.models import Department
+from regions.tests.factories import CountyFactory, DepartmentFactory, TownFactory
 
 from .factories import (
     AgreementFactory,
     AssignmentFactory,
     BatchFactory,
-    CountyFactory,
-    DepartmentFactory,
     ExerciseRecordFactory,
     ItemFactory,
-    TownFactory,
     future_batch,
 )
 

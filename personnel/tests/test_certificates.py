@@ -1,5 +1,7 @@
 """Enforcement certificates (行政执法证): issue, validity on a day, revocation, and one answer to
-"may this officer act for that department on that day" wherever it is asked."""
+"may this officer act for that department on that day" wherever personnel asks it (the model,
+the selectors). delegation/tests/test_certificate_rules.py checks that the exercise rules give
+the same answer."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from django.db import DatabaseError, transaction
 
 from core.errors import ApplicationError, ConflictError
 from core.history import history_for
-from delegation.rules import ExerciseRules
-from delegation.tests.factories import DepartmentFactory, EnforcementCertificateFactory, OfficerFactory
 from personnel import selectors, services
 from personnel.models import EnforcementCertificate, Officer
+from personnel.tests.factories import EnforcementCertificateFactory, OfficerFactory
+from regions.tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +31,13 @@ def actor(django_user_model):
 
 
 def verdicts(cert: EnforcementCertificate, day: datetime.date) -> dict[str, bool]:
-    """The four places that answer the question, which must agree."""
+    """The three places of personnel that answer the question, which must agree."""
     cert = EnforcementCertificate.objects.get(pk=cert.pk)
     return {
         "model": cert.is_valid_on(day),
         "selector": selectors.certificates_valid_on(day=day).filter(pk=cert.pk).exists(),
         "holder": selectors.certificate_holder_valid_on(officer_id=cert.officer_id, department_id=cert.department_id,
                                                         day=day),
-        "rules": ExerciseRules().certificate_valid(cert.officer_id, cert.department_id, day),
     }
 
 
@@ -45,7 +46,7 @@ def verdicts(cert: EnforcementCertificate, day: datetime.date) -> dict[str, bool
 ])
 def test_validity_runs_from_the_first_to_the_last_day_inclusive(day, valid):
     cert = EnforcementCertificateFactory(valid_from=FROM, valid_until=UNTIL)
-    assert verdicts(cert, day) == dict.fromkeys(("model", "selector", "holder", "rules"), valid)
+    assert verdicts(cert, day) == dict.fromkeys(("model", "selector", "holder"), valid)
 
 
 @pytest.mark.parametrize(("day", "valid"), [
@@ -54,7 +55,7 @@ def test_validity_runs_from_the_first_to_the_last_day_inclusive(day, valid):
 def test_a_revoked_certificate_is_invalid_from_the_revocation_day(day, valid, actor):
     cert = EnforcementCertificateFactory(valid_from=FROM, valid_until=UNTIL)
     services.certificate_revoke(certificate=cert, on=D(2025, 7, 1), actor=actor, reason="违法执法，吊销")
-    assert verdicts(cert, day) == dict.fromkeys(("model", "selector", "holder", "rules"), valid)
+    assert verdicts(cert, day) == dict.fromkeys(("model", "selector", "holder"), valid)
 
 
 def test_a_certificate_counts_for_its_own_officer_and_department_only():
@@ -64,7 +65,6 @@ def test_a_certificate_counts_for_its_own_officer_and_department_only():
     day = D(2025, 3, 10)
     for officer_id, department_id in ((other_officer.pk, cert.department_id), (cert.officer_id, other_department.pk)):
         assert not selectors.certificate_holder_valid_on(officer_id=officer_id, department_id=department_id, day=day)
-        assert not ExerciseRules().certificate_valid(officer_id, department_id, day)
     assert selectors.certificate_holder_valid_on(officer_id=cert.officer_id, department_id=cert.department_id, day=day)
 
 
@@ -76,7 +76,6 @@ def test_an_officer_with_several_certificates_is_valid_if_any_one_is():
                                   valid_until=D(2024, 12, 31), revoked_on=D(2022, 5, 1))
     for day, valid in ((D(2019, 12, 31), True), (D(2021, 1, 4), True), (D(2022, 5, 1), False), (D(2025, 1, 1), False)):
         assert selectors.certificate_holder_valid_on(officer_id=officer.pk, department_id=department.pk, day=day) is valid
-        assert ExerciseRules().certificate_valid(officer.pk, department.pk, day) is valid
 
 
 def test_issue_refuses_an_end_before_the_start_and_a_duplicate_number(actor):
