@@ -7,6 +7,13 @@ class DelegationConfig(AppConfig):
     verbose_name = _("事权下放")
 
     def ready(self):
+        # The exercise-record rules read other models, so the model is handed its checker
+        # instead of importing it (models → rules would be a circle; see delegation/rules.py).
+        from .models import ExerciseRecord
+        from .rules import ExerciseRules
+
+        ExerciseRecord.rules_class = ExerciseRules
+
         # core cannot import delegation: the calendar services reach the recompute through this.
         from core import provisional
 

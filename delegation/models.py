@@ -3,7 +3,7 @@ bodies, agreements, training, and the exercise records towns file."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -351,12 +351,17 @@ class ExerciseRecord(AuditedModel):
     def __str__(self):
         return f"{self.decision_number} {self.applicant}"
 
+    # The checker of the rules above (delegation.rules.ExerciseRules). It reads other models, so
+    # it sits above this module and is handed to it (DelegationConfig.ready): models never
+    # import rules (the layer contract in pyproject.toml).
+    rules_class = None
+
     def rules(self):
         """The rule checker for this record; an import sets a shared, preloaded one."""
-        from .rules import ExerciseRules
-
         if getattr(self, "_rules", None) is None:
-            self._rules = ExerciseRules()
+            if self.rules_class is None:
+                raise ImproperlyConfigured("ExerciseRecord.rules_class is set in DelegationConfig.ready()")
+            self._rules = self.rules_class()
         return self._rules
 
     @classmethod

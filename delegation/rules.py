@@ -3,6 +3,10 @@
 ``ExerciseRecord.full_clean()`` runs these for every way in (UI, API, import, admin). One
 ``ExerciseRules`` object caches what it has looked up, so a form pays a few queries and an
 import of 100,000 rows preloads everything in a handful (``ExerciseRules.preload``).
+
+The checker reads items, assignments, status changes and certificates, so it sits above the
+models (layers: rules → models); the model does not import it but is handed it:
+``DelegationConfig.ready`` sets ``ExerciseRecord.rules_class = ExerciseRules``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from core.deadlines import DeadlineRule, Due
 from personnel.models import EnforcementCertificate, Officer
 
 from .choices import ItemStatus, Mode
+from .models import Assignment, Item, ItemStatusChange
 
 
 def _fmt(day: datetime.date) -> str:
@@ -57,24 +62,18 @@ class ExerciseRules:
         return rules
 
     def _load_items(self, item_ids):
-        from .models import Item
-
         for row in Item.objects.filter(id__in=item_ids).values(
             "id", "name", "department_id", "department__name", "filing_deadline", "status", "batch__effective_on"
         ):
             self._items[row["id"]] = row
 
     def _load_assignments(self, condition: Q):
-        from .models import Assignment
-
         for row in Assignment.objects.filter(condition).values(
             "item_id", "division_id", "mode", "taken_over_on", "revoked_on"
         ):
             self._assignments.setdefault((row["item_id"], row["division_id"]), []).append(row)
 
     def _load_status(self, item_ids):
-        from .models import ItemStatusChange
-
         loaded = defaultdict(list)
         for row in ItemStatusChange.objects.filter(item_id__in=item_ids).order_by("effective_on", "id").values_list(
             "item_id", "effective_on", "to_status"
