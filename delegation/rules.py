@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.deadlines import DeadlineRule, Due
-from personnel.models import EnforcementCertificate, Officer
+from personnel.models import EnforcementCertificate, Officer, certificate_valid_on
 
 from .choices import ItemStatus, Mode
 from .models import Assignment, Item, ItemStatusChange
@@ -128,9 +128,7 @@ class ExerciseRules:
                 return False  # preloaded: no certificate
             self._certs[key] = []
             self._load_certs(Q(officer_id=officer_id, department_id=department_id))
-        return any(
-            start <= day <= end and (revoked is None or revoked > day) for start, end, revoked in self._certs[key]
-        )
+        return any(certificate_valid_on(start, end, revoked, day) for start, end, revoked in self._certs[key])
 
     def filing_rule(self, text: str) -> DeadlineRule:
         if text not in self._rules:

@@ -2,6 +2,8 @@
 certificates (行政执法证, DOMAIN.md §2/§4). The personnel issue extends this app with
 institutions, establishment and secondments."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -36,11 +38,24 @@ class Officer(AuditedModel):
         return gettext("%(name)s（%(number)s）") % {"name": self.name, "number": self.staff_number}
 
 
+def certificate_valid_on(valid_from: datetime.date, valid_until: datetime.date, revoked_on: datetime.date | None,
+                         day: datetime.date) -> bool:
+    """Is a certificate with these dates valid on ``day``? Within valid_from … valid_until (both
+    included) and not revoked on or before ``day`` (a revocation takes effect on its date).
+
+    The one statement of the rule: ``EnforcementCertificate.is_valid_on`` calls it on a row,
+    delegation.rules on the dates it preloaded; ``EnforcementCertificate.valid_on_q`` is the
+    same rule as a query condition (change both together).
+    """
+    return valid_from <= day <= valid_until and (revoked_on is None or revoked_on > day)
+
+
 @track()
 class EnforcementCertificate(AuditedModel):
     """An enforcement certificate issued to an officer for one department's powers (持证上岗).
 
-    Valid on a date d when valid_from <= d <= valid_until and it was not revoked on or before d.
+    Valid on a date d when valid_from <= d <= valid_until and it was not revoked on or before d
+    (``certificate_valid_on``).
     """
 
     officer = models.ForeignKey(Officer, verbose_name=_("持证人"), on_delete=models.PROTECT, related_name="certificates")
@@ -72,7 +87,10 @@ class EnforcementCertificate(AuditedModel):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("有效期止不能早于有效期起。")})
 
-    def is_valid_on(self, day) -> bool:
-        if self.revoked_on is not None and self.revoked_on <= day:
-            return False
-        return self.valid_from <= day <= self.valid_until
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return certificate_valid_on(self.valid_from, self.valid_until, self.revoked_on, day)
+
+    @staticmethod
+    def valid_on_q(day: datetime.date) -> Q:
+        """The certificates valid on ``day`` (``certificate_valid_on``), as a query condition."""
+        return Q(valid_from__lte=day, valid_until__gte=day) & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))

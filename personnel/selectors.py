@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from regions import scoping
 
@@ -15,9 +15,7 @@ def officer_list(*, user) -> QuerySet:
 
 def certificates_valid_on(*, day: datetime.date) -> QuerySet:
     """Certificates valid on ``day`` (not expired, not yet revoked)."""
-    return EnforcementCertificate.objects.filter(valid_from__lte=day, valid_until__gte=day).filter(
-        Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
-    )
+    return EnforcementCertificate.objects.filter(EnforcementCertificate.valid_on_q(day))
 
 
 def certificate_holder_valid_on(*, officer_id: int, department_id: int, day: datetime.date) -> bool:
