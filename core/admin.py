@@ -1,6 +1,14 @@
+"""The holiday calendar in the admin: to look at only.
+
+Every change to a year goes through core.services (calendar_year_import_from_package,
+calendar_year_set_manual), which checks the whole year, records who made the change, tells
+core.deadlines to forget the year and recomputes provisional due dates. An edit in the admin
+would do none of that, so years and days are read-only here; the office enters or corrects a
+year on the calendar pages (/calendar/).
+"""
+
 from django.contrib import admin
 
-from core import deadlines
 from core.models import CalendarDay, CalendarYear
 
 
@@ -11,8 +19,14 @@ class NoDeleteAdmin(admin.ModelAdmin):
         return False
 
 
-# --- The statutory holiday calendar ----------------------------------------------------------
-# Changes here bypass core.services, so each save tells core.deadlines to forget the year.
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """View permission only: for what only a service may write."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -26,36 +40,22 @@ class CalendarDayInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(NoDeleteAdmin):
+class CalendarYearAdmin(ReadOnlyAdmin):
     list_display = ["year", "source", "notice", "updated_at", "updated_by"]
     list_filter = ["source"]
     search_fields = ["year", "notice"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     inlines = [CalendarDayInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The year number and its source are fixed once entered; re-enter through the services.
-        return [*self.readonly_fields, *(["year", "source"] if obj else [])]
-
-    def save_model(self, request, obj, form, change):
-        obj.stamp(request.user)
-        super().save_model(request, obj, form, change)
-        deadlines.invalidate_year(obj.year)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(NoDeleteAdmin):
+class CalendarDayAdmin(ReadOnlyAdmin):
     list_display = ["date", "kind", "name", "year"]
     list_filter = ["kind", "year"]
     search_fields = ["name"]
     date_hierarchy = "date"
     list_select_related = ["year"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-
-    def save_model(self, request, obj, form, change):
-        obj.stamp(request.user)
-        super().save_model(request, obj, form, change)
-        for day in {obj.date, form.initial.get("date")} - {None}:
-            deadlines.invalidate_year(day.year)

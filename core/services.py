@@ -1,4 +1,9 @@
-"""Writes to the statutory holiday calendar (DOMAIN.md §0), read by core.deadlines.
+"""The write steps every app's services share, and the writes to the statutory holiday
+calendar (DOMAIN.md §0), read by core.deadlines.
+
+Every service of every app ends its write in ``save_validated`` (author columns, full_clean,
+save, attributed in the history) and asks for a reason with ``require_reason``: the rules of
+a row are the model's, whichever service writes it.
 
 A year comes either from the chinese-calendar package or, when the package does not know
 it yet, from the State Council notice entered by the office. Each service is atomic,
@@ -10,8 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from core import deadlines, provisional
@@ -20,6 +26,7 @@ from core.history import actor_context
 from core.models import (
     CALENDAR_MAX_YEAR,
     CALENDAR_MIN_YEAR,
+    AuditedModel,
     CalendarDay,
     CalendarDayKind,
     CalendarSource,
@@ -37,6 +44,32 @@ HOLIDAY_NAMES = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
+
+
+# --- steps of every service ------------------------------------------------------------------
+M = TypeVar("M", bound=AuditedModel)
+
+
+def require_reason(reason: str | None) -> str:
+    """``reason`` stripped; refused (``reason_required``, on the form's ``reason`` field) when
+    empty. Suspensions, revocations, withdrawals … say why: the reason goes into the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(gettext("请填写理由。"), code="reason_required", extra={"reason": [gettext("请填写理由。")]})
+    return reason
+
+
+def save_validated(obj: M, actor, **clean_kwargs) -> M:
+    """The last step of a write: set the author columns (``AuditedModel.stamp``), validate
+    (``full_clean(**clean_kwargs)``: field rules, ``clean()``, unique and check constraints)
+    and save, inside ``actor_context(actor)`` so the history trigger records who did it. Within
+    a service's own ``actor_context`` (with a reason) the change is credited to that block."""
+    with actor_context(actor):
+        obj.stamp(actor)
+        obj.full_clean(**clean_kwargs)
+        obj.save()
+    return obj
+
 
 NAME_MAX_LENGTH = CalendarDay._meta.get_field("name").max_length
 
@@ -115,14 +148,35 @@ def _check_year_number(year: int) -> None:
         )
 
 
-def _year_for_update(year: int, *, source: str, notice: str, actor) -> CalendarYear:
+def _year_for_update(year: int, *, source: str, notice: str, actor, join_race: bool = False) -> CalendarYear:
+    """The year's row, locked for this transaction, with its source and notice set.
+
+    A year nobody has entered yet has no row to lock, so two people entering it at once both
+    insert: the unique key on ``year`` lets one through and the other waits, then fails. The
+    loser of that race is refused with a clear message (its days were checked against a year
+    it believed empty), or with ``join_race`` (the package import: the same data either way)
+    takes the winner's row and goes on, writing nothing that is already there.
+    """
     calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
     if calendar_year is None:
-        calendar_year = CalendarYear(year=year)
+        calendar_year = CalendarYear(year=year, source=source, notice=notice)
+        calendar_year.stamp(actor)
+        calendar_year.full_clean(validate_unique=False)  # the unique key decides, under concurrency too
+        try:
+            with transaction.atomic():  # a savepoint: the outer transaction survives the unique violation
+                calendar_year.save(force_insert=True)
+            return calendar_year
+        except IntegrityError:
+            if not join_race:
+                raise ConflictError(
+                    gettext("%(year)s年的日历刚刚已由他人录入，本次录入未保存。请打开该年份核对，如需更正再修改。")
+                    % {"year": year}, code="calendar_year_entered_concurrently", extra={"year": year},
+                ) from None
+            calendar_year = CalendarYear.objects.select_for_update().get(year=year)
     calendar_year.source = source
     calendar_year.notice = notice
     calendar_year.stamp(actor)
-    calendar_year.full_clean()
+    calendar_year.full_clean(validate_unique=False)
     calendar_year.save()
     return calendar_year
 
@@ -142,10 +196,8 @@ def _replace_days(calendar_year: CalendarYear, days: Iterable[DayInput], actor) 
         if row is None:
             row = CalendarDay(year=calendar_year, date=day)
         row.kind, row.name = kind, name
-        row.stamp(actor)
         # Duplicates and the weekend rule were checked for the whole year up front.
-        row.full_clean(validate_unique=False, validate_constraints=False)
-        row.save()
+        save_validated(row, actor, validate_unique=False, validate_constraints=False)
     if existing:
         CalendarDay.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
 
@@ -178,7 +230,8 @@ def calendar_year_import_from_package(*, year: int, actor=None) -> CalendarYear:
     with actor_context(actor, reason="calendar_year_import_from_package"):
         current = CalendarYear.objects.filter(year=year).values_list("notice", flat=True).first()
         notice = current or f"chinese-calendar 软件包 {chinese_calendar.__version__} 版"
-        calendar_year = _year_for_update(year, source=CalendarSource.PACKAGE, notice=notice, actor=actor)
+        calendar_year = _year_for_update(year, source=CalendarSource.PACKAGE, notice=notice, actor=actor,
+                                         join_race=True)
         _replace_days(calendar_year, days, actor)
     deadlines.invalidate_year(year)
     # Provisional due dates that counted through this year (weekends only) become exact.
