@@ -27,11 +27,14 @@ class Notification(models.Model):
     subject_key = models.CharField(_("通知对象"), max_length=128, help_text="<app>.<model>:<pk>")
     day = models.DateField(_("日期"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    # The title as written (in the site's language), for mail and for a kind no longer registered;
-    # pages render the kind's translated title from ``params``.
+    # What is shown: the registered message ``message`` filled with ``params``, in the reader's
+    # language (registry.Message). ``title``/``body`` keep the text as written at creation, in
+    # the site's language: for the admin's search, and shown only when the message is not (or
+    # no longer) registered, or for a row written before messages had codes (message "").
+    message = models.CharField(_("消息代码"), max_length=64, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    params = models.JSONField(_("参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("通知时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
@@ -52,12 +55,23 @@ class Notification(models.Model):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    def _message(self) -> registry.Message | None:
+        return registry.message(self.message) if self.message else None
 
     @property
     def display_title(self) -> str:
-        kind = registry.kind(self.kind)
-        return (kind.render(self.params) if kind else "") or self.title
+        """The title in the active language (the stored text when the message cannot render)."""
+        message = self._message()
+        return (message.render_title(self.params) if message else "") or self.title
+
+    @property
+    def display_body(self) -> str:
+        message = self._message()
+        if message is None or not message.body:
+            return self.body
+        return message.render_body(self.params) or self.body
 
     @property
     def kind_label(self) -> str:

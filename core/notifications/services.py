@@ -48,11 +48,21 @@ def email_enabled() -> bool:
     )
 
 
-def _title(draft: registry.Draft) -> str:
-    kind = registry.kind(draft.kind)
+def _as_written(draft: registry.Draft) -> tuple[str, str]:
+    """Title and body in the site's language, stored beside the code as the fallback text."""
+    message = registry.message(draft.message_code)  # checked by notifications_create
     with translation.override(settings.LANGUAGE_CODE):
-        text = kind.render(draft.params) if kind else ""
-    return (text or draft.kind)[:200]
+        return (message.render_title(draft.params) or draft.kind)[:200], message.render_body(draft.params)
+
+
+def mail_language(user) -> str:
+    """The language a user's mail is written in.
+
+    Users have no language preference (the language menu sets a cookie for the browser,
+    not the account), so this is the site's ``LANGUAGE_CODE``; a preference, once users
+    have one, is read here.
+    """
+    return settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -72,21 +82,23 @@ def notifications_create(*, drafts: Iterable[registry.Draft], actor=None) -> lis
         seen.add(key)
         if registry.kind(draft.kind) is None:
             raise ApplicationError(f"未登记的通知类型“{draft.kind}”。", code="notification_unknown_kind")
+        if registry.message(draft.message_code) is None:
+            raise ApplicationError(f"未登记的通知消息“{draft.message_code}”。", code="notification_unknown_message")
         rows.append(draft)
     if not rows:
         return []
     table = Notification._meta.db_table
     now = timezone.now()
     created: list[int] = []
-    columns = "addressee_id, kind, subject_key, day, url, title, body, params, created_at"
+    columns = "addressee_id, kind, subject_key, day, url, message, title, body, params, created_at"
     with actor_context(actor, reason="notifications_create"), connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s)"] * len(chunk))
             params: list = []
             for d in chunk:
-                params += [d.addressee_id, d.kind, d.subject_key[:128], d.day, d.url[:300], _title(d), d.body,
-                           json.dumps(d.params, cls=DjangoJSONEncoder, ensure_ascii=False), now]
+                params += [d.addressee_id, d.kind, d.subject_key[:128], d.day, d.url[:300], d.message_code[:64],
+                           *_as_written(d), json.dumps(d.params, cls=DjangoJSONEncoder, ensure_ascii=False), now]
             # The table name comes from the model; every value is a parameter.
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values} "
@@ -145,8 +157,8 @@ def _mail_body(notices: list[Notification]) -> str:
     lines = [_("您好！扩权强镇管理平台有以下新通知："), ""]
     for notice in notices:
         lines.append(f"· {notice.display_title}")
-        if notice.body:
-            lines.append(f"  {notice.body}")
+        if notice.display_body:
+            lines.append(f"  {notice.display_body}")
         if notice.url:
             lines.append(f"  {site}{notice.url}")
     lines += ["", _("全部通知：%(url)s") % {"url": f"{site}/notifications/"}, "",
@@ -157,7 +169,8 @@ def _mail_body(notices: list[Notification]) -> str:
 def notifications_email(*, ids: Iterable[int] | None = None) -> int:
     """Mail the notices not mailed yet (those of ``ids``, or all recent ones); how many mails.
 
-    One mail per addressee with an address, in the site's language. Each mail is sent inside
+    One mail per addressee with an address, in the addressee's language (``mail_language``:
+    the site's, as users have no preference). Each mail is sent inside
     the transaction that sets ``emailed_at`` under a row lock (SKIP LOCKED: a concurrent run
     takes other rows), so a notice is mailed once; a failed send leaves it for the next run.
     """
@@ -179,7 +192,7 @@ def notifications_email(*, ids: Iterable[int] | None = None) -> int:
             if not notices:
                 continue
             if user is not None and user.email and user.is_active:
-                with translation.override(settings.LANGUAGE_CODE):
+                with translation.override(mail_language(user)):
                     subject = ngettext("扩权强镇管理平台：%(count)d条新通知", "扩权强镇管理平台：%(count)d条新通知",
                                        len(notices)) % {"count": len(notices)}
                     body = _mail_body(notices)

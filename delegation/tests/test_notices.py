@@ -124,3 +124,40 @@ def test_a_recompute_tells_the_office_and_the_clerk_at_once(catalogue, personas,
     # The daily job finds the same recompute and writes no second notice of it.
     assert notification_services.notifications_run_daily(day=D(2026, 12, 20))["delegation"] >= 0
     assert Notification.objects.filter(kind=kind).count() == 2
+
+
+def test_a_notice_reads_in_the_readers_language_and_mails_in_the_configured_one(
+        catalogue, personas, client_for, api_for, settings, django_capture_on_commit_callbacks):
+    """Stored as a message code and params: the same notice is Chinese for a zh-hans reader and
+    English for an en one (list, detail, API); the mail is in settings.LANGUAGE_CODE, as users
+    have no language preference."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    clerk = personas["clerk_linxi"]
+    clerk.email = "linxi@example.org"
+    clerk.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.notifications_run_daily(day=TODAY)
+    notice = Notification.objects.filter(addressee=clerk, kind=notices.OVERDUE.code).first()
+    assert notice.message == notices.OVERDUE.code and notice.params["due"] == notice.day.isoformat()
+    number, due = notice.params["number"], notice.params["due"]
+    zh, en = f"{number}（", f"{number} (%s) is overdue for filing (due {due})" % notice.params["applicant"]
+    browser = client_for(clerk)
+    for url in (reverse("notifications:list"), reverse("notifications:detail", args=[notice.pk])):
+        chinese = browser.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        english = browser.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert f"备案已逾期（期限 {due}）" in chinese and zh in chinese and en not in chinese
+        assert en in english and "备案已逾期" not in english and "Filing overdue" in english  # kind label too
+    api = api_for(clerk)
+    assert api.get(f"/api/v1/notifications/{notice.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["title"].endswith(en)
+    assert "备案已逾期" in api.get(f"/api/v1/notifications/{notice.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["title"]
+    # The mail: the site's language (Chinese by default) …
+    assert [m.to for m in mail.outbox] == [["linxi@example.org"]]
+    assert "条新通知" in mail.outbox[0].subject and f"备案已逾期（期限 {due}）" in mail.outbox[0].body
+    # … and English where the site is configured in English, from the same stored rows.
+    settings.LANGUAGE_CODE = "en"
+    Notification.objects.filter(addressee=clerk).update(emailed_at=None)
+    assert notification_services.notifications_email() == 1
+    english_mail = mail.outbox[1]
+    assert english_mail.subject.startswith("Kuoquan Town Empowerment Platform:") and "new notifications" in english_mail.subject
+    assert en in english_mail.body and "Hello" in english_mail.body
+    assert "备案" not in english_mail.body and "通知" not in english_mail.body

@@ -186,3 +186,32 @@ def test_email_url_parser():
     assert parse_email_url("file:///tmp/mails")["EMAIL_FILE_PATH"] == "/tmp/mails"
     with pytest.raises(ValueError, match="unknown scheme"):
         parse_email_url("http://mail.example.org")
+
+
+def test_the_title_is_rendered_from_the_code_and_falls_back_to_the_stored_text(producer, users, settings):
+    """A notice stores the message code and params; the text written at creation (in the site's
+    language) is shown only for a row without a code (before the migration) or an unknown one."""
+    from django.utils import translation
+
+    english = registry.register_message(registry.Message("test.ping.en", "Item %(n)s to do", body="Body %(n)s"))
+    try:
+        services.notifications_create(drafts=[Draft(addressee_id=users["ann"].pk, kind=KIND.code, subject_key="t:9",
+                                                    day=DAY, params={"n": 9}, message=english.code)])
+        notice = Notification.objects.get(subject_key="t:9")
+        assert (notice.message, notice.title, notice.body) == ("test.ping.en", "Item 9 to do", "Body 9")
+        # The registered text changes: every reader sees the new one, the stored text stays as written.
+        registry.register_message(registry.Message(english.code, "Item %(n)s, now", body="Body %(n)s, now"))
+        assert (notice.display_title, notice.display_body, str(notice)) == ("Item 9, now", "Body 9, now", "Item 9, now")
+        Notification.objects.filter(pk=notice.pk).update(message="")  # a row from before messages had codes
+        notice.refresh_from_db()
+        assert (notice.display_title, notice.display_body) == ("Item 9 to do", "Body 9")
+        Notification.objects.filter(pk=notice.pk).update(message="gone.away")
+        notice.refresh_from_db()
+        with translation.override("en"):
+            assert notice.display_title == "Item 9 to do"
+    finally:
+        registry._messages.pop(english.code, None)
+    with pytest.raises(ApplicationError):
+        services.notifications_create(drafts=[Draft(addressee_id=users["ann"].pk, kind=KIND.code, subject_key="t:8",
+                                                    day=DAY, message="nobody.wrote.this")])
+    assert not Notification.objects.filter(subject_key="t:8").exists()
