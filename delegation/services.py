@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
+from core.services import require_reason, save_validated
 from regions.choices import Level, PilotKind
 from regions.models import Division
 
@@ -37,13 +38,6 @@ ITEM_FIELDS = {
 }
 
 
-def _save(obj, actor, **clean_kwargs):
-    obj.stamp(actor)
-    obj.full_clean(**clean_kwargs)
-    obj.save()
-    return obj
-
-
 # --- batches and items -----------------------------------------------------------------------
 @transaction.atomic
 def batch_create(*, division: Division, code: str, name: str, effective_on: datetime.date,
@@ -53,7 +47,7 @@ def batch_create(*, division: Division, code: str, name: str, effective_on: date
         raise ConflictError(_("批次编号“%(code)s”已被使用，请换一个编号。") % {"code": code}, code="batch_code_taken",
                             extra={"code": [_("该批次编号已被使用。")]})
     with actor_context(actor):
-        return _save(Batch(division=division, code=code, name=name, effective_on=effective_on,
+        return save_validated(Batch(division=division, code=code, name=name, effective_on=effective_on,
                            document_number=document_number), actor)
 
 
@@ -103,7 +97,7 @@ def batch_publish(*, batch: Batch, actor, published_on: datetime.date | None = N
                                    extra=errors)
         batch.published_on = published_on
         batch.document_number = document_number
-        return _save(batch, actor)
+        return save_validated(batch, actor)
 
 
 @transaction.atomic
@@ -113,7 +107,7 @@ def item_create(*, actor=None, **fields) -> Item:
     if unknown:
         raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
     with actor_context(actor):
-        return _save(Item(**fields), actor)
+        return save_validated(Item(**fields), actor)
 
 
 @transaction.atomic
@@ -132,7 +126,7 @@ def item_update(*, item: Item, actor, **fields) -> Item:
     with actor_context(actor):
         for name, value in fields.items():
             setattr(item, name, value)
-        return _save(item, actor)
+        return save_validated(item, actor)
 
 
 def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.date, actor, reason: str) -> Item:
@@ -160,13 +154,6 @@ def _transition(item: Item, *, to: str, allowed_from: set[str], on: datetime.dat
     item.stamp(actor)
     item.save(update_fields=["status", "updated_at", "updated_by"])
     return item
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("请填写理由。"), code="reason_required", extra={"reason": [_("请填写理由。")]})
-    return reason
 
 
 @transaction.atomic
@@ -224,7 +211,7 @@ def items_due_in_force(*, today: datetime.date):
 @transaction.atomic
 def item_suspend(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
     """In force → suspended (暂停): records decided from ``on`` are refused."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with actor_context(actor, reason=reason):
         return _transition(item, to=ItemStatus.SUSPENDED, allowed_from={ItemStatus.IN_FORCE},
                            on=on or timezone.localdate(), actor=actor, reason=reason)
@@ -233,7 +220,7 @@ def item_suspend(*, item: Item, actor, reason: str, on: datetime.date | None = N
 @transaction.atomic
 def item_resume(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
     """Suspended → in force again."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with actor_context(actor, reason=reason):
         return _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.SUSPENDED},
                            on=on or timezone.localdate(), actor=actor, reason=reason)
@@ -242,7 +229,7 @@ def item_resume(*, item: Item, actor, reason: str, on: datetime.date | None = No
 @transaction.atomic
 def item_withdraw(*, item: Item, actor, reason: str, on: datetime.date | None = None) -> Item:
     """Withdraw (收回) a published, in-force or suspended item, and end its assignments."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     on = on or timezone.localdate()
     with actor_context(actor, reason=reason):
         item = _transition(
@@ -260,7 +247,7 @@ def item_withdraw(*, item: Item, actor, reason: str, on: datetime.date | None = 
 def agreement_create(*, actor=None, **fields) -> Agreement:
     """Record a signed agreement (协议书) between a granting department and a receiving body."""
     with actor_context(actor):
-        return _save(Agreement(**fields), actor)
+        return save_validated(Agreement(**fields), actor)
 
 
 def _require_pilot(division: Division) -> None:
@@ -287,7 +274,7 @@ def assignment_create(
         raise ConflictError(_("%(division)s已承接事项“%(item)s”。") % {"division": division.name, "item": item.name},
                             code="already_assigned")
     with actor_context(actor):
-        return _save(
+        return save_validated(
             Assignment(item=item, division=division, mode=mode, receiving_unit=receiving_unit,
                        agreement=agreement, assigned_on=assigned_on or timezone.localdate()),
             actor, validate_constraints=False,
@@ -322,7 +309,7 @@ def assignment_attach_agreement(*, assignment: Assignment, agreement: Agreement,
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     with actor_context(actor):
         assignment.agreement = agreement
-        return _save(assignment, actor, validate_constraints=False)
+        return save_validated(assignment, actor, validate_constraints=False)
 
 
 @transaction.atomic
@@ -340,7 +327,7 @@ def assignment_take_over(*, assignment: Assignment, on: datetime.date | None = N
     with actor_context(actor):
         assignment.takeover_status = TakeOverStatus.TAKEN_OVER
         assignment.taken_over_on = on
-        return _save(assignment, actor, validate_constraints=False)
+        return save_validated(assignment, actor, validate_constraints=False)
 
 
 def _revoke(assignment: Assignment, *, on: datetime.date, actor) -> Assignment:
@@ -354,7 +341,7 @@ def _revoke(assignment: Assignment, *, on: datetime.date, actor) -> Assignment:
 @transaction.atomic
 def assignment_revoke(*, assignment: Assignment, actor, reason: str, on: datetime.date | None = None) -> Assignment:
     """Take one assignment back (收回); records decided from ``on`` are refused."""
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.takeover_status == TakeOverStatus.REVOKED:
         raise ConflictError(_("该承接已收回。"), code="invalid_transition")
@@ -367,7 +354,7 @@ def training_record(*, division: Division, department, kind: str, title: str, he
                     attendees: int = 0, items=(), actor=None) -> Training:
     """Record a 放权/接权/专题 training session."""
     with actor_context(actor):
-        training = _save(Training(division=division, department=department, kind=kind, title=title,
+        training = save_validated(Training(division=division, department=department, kind=kind, title=title,
                                   held_on=held_on, attendees=attendees), actor)
         if items:
             training.items.set(items)
@@ -386,7 +373,7 @@ def exercise_record_create(*, actor, **fields) -> ExerciseRecord:
     if unknown:
         raise ApplicationError(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
     with actor_context(actor):
-        return _save(ExerciseRecord(**fields), actor)
+        return save_validated(ExerciseRecord(**fields), actor)
 
 
 @transaction.atomic
@@ -397,7 +384,7 @@ def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | No
         raise ConflictError(_("该办件已于%(date)s备案。") % {"date": f"{record.filed_on:%Y-%m-%d}"}, code="already_filed")
     with actor_context(actor):
         record.filed_on = filed_on or timezone.localdate()
-        return _save(record, actor)
+        return save_validated(record, actor)
 
 
 # What a clerk may correct on a registered record: what was mis-typed about the decision. The
@@ -419,7 +406,7 @@ def exercise_record_correct(*, record: ExerciseRecord, actor, reason: str = "", 
     with actor_context(actor, **({"reason": reason} if reason else {})):
         for name, value in changes.items():
             setattr(record, name, value)
-        return _save(record, actor)
+        return save_validated(record, actor)
 
 
 # --- provisional filing due dates (DOMAIN.md §0) -----------------------------------------------

@@ -5,8 +5,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import ApplicationError, ConflictError
+from core.errors import ConflictError
 from core.history import actor_context
+from core.services import require_reason, save_validated
 from regions.models import Department, Division
 
 from .models import EnforcementCertificate, Officer
@@ -14,12 +15,7 @@ from .models import EnforcementCertificate, Officer
 
 @transaction.atomic
 def officer_create(*, division: Division, name: str, staff_number: str, actor=None) -> Officer:
-    with actor_context(actor):
-        officer = Officer(division=division, name=name, staff_number=staff_number)
-        officer.stamp(actor)
-        officer.full_clean()
-        officer.save()
-        return officer
+    return save_validated(Officer(division=division, name=name, staff_number=staff_number), actor)
 
 
 @transaction.atomic
@@ -28,14 +24,9 @@ def certificate_issue(
     valid_until: datetime.date, actor=None,
 ) -> EnforcementCertificate:
     """Record an enforcement certificate issued by ``department`` to ``officer``."""
-    with actor_context(actor):
-        cert = EnforcementCertificate(
-            officer=officer, department=department, number=number, valid_from=valid_from, valid_until=valid_until
-        )
-        cert.stamp(actor)
-        cert.full_clean()
-        cert.save()
-        return cert
+    return save_validated(EnforcementCertificate(
+        officer=officer, department=department, number=number, valid_from=valid_from, valid_until=valid_until
+    ), actor)
 
 
 @transaction.atomic
@@ -45,16 +36,11 @@ def certificate_revoke(*, certificate: EnforcementCertificate, on: datetime.date
     A revocation is final: moving its date later would make past entrusted decisions valid after the
     fact, so a second revocation is refused. The reason is required and kept in the history.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError(_("请填写理由。"), code="reason_required", extra={"reason": [_("请填写理由。")]})
+    reason = require_reason(reason)
     certificate = EnforcementCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_on is not None:
         raise ConflictError(_("该行政执法证已于%(date)s吊销/注销。") % {"date": f"{certificate.revoked_on:%Y-%m-%d}"},
                             code="already_revoked")
     with actor_context(actor, reason=reason):
         certificate.revoked_on = on
-        certificate.stamp(actor)
-        certificate.full_clean()
-        certificate.save()
-        return certificate
+        return save_validated(certificate, actor)

@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 
 from core.history import actor_context
+from core.services import save_validated
 
 from .models import Department, Division, Membership, PilotDesignation
 
@@ -14,35 +15,21 @@ from .models import Department, Division, Membership, PilotDesignation
 @transaction.atomic
 def division_create(*, code: str, name: str, level: str, parent: Division | None, actor=None) -> Division:
     """Add a division under ``parent`` (a province has none)."""
-    with actor_context(actor):
-        division = Division(code=code, name=name, level=level, parent=parent)
-        division.stamp(actor)
-        division.full_clean()
-        division.save()
-        return division
+    return save_validated(Division(code=code, name=name, level=level, parent=parent), actor)
 
 
 @transaction.atomic
 def department_create(*, division: Division, code: str, name: str, actor=None) -> Department:
-    with actor_context(actor):
-        department = Department(division=division, code=code, name=name)
-        department.stamp(actor)
-        department.full_clean()
-        department.save()
-        return department
+    return save_validated(Department(division=division, code=code, name=name), actor)
 
 
 @transaction.atomic
 def department_update(*, department: Department, actor, **fields) -> Department:
     """Change a department's name or active flag (code and division are fixed)."""
-    with actor_context(actor):
-        for name in ("name", "is_active"):
-            if name in fields:
-                setattr(department, name, fields[name])
-        department.stamp(actor)
-        department.full_clean()
-        department.save()
-        return department
+    for name in ("name", "is_active"):
+        if name in fields:
+            setattr(department, name, fields[name])
+    return save_validated(department, actor)
 
 
 @transaction.atomic
@@ -51,15 +38,10 @@ def pilot_designate(
     document_number: str = "", actor=None,
 ) -> PilotDesignation:
     """Designate a town or county as a pilot (试点确定)."""
-    with actor_context(actor):
-        pilot = PilotDesignation(
-            division=division, kind=kind, batch=batch, designated_on=designated_on,
-            designated_by=designated_by, document_number=document_number,
-        )
-        pilot.stamp(actor)
-        pilot.full_clean()
-        pilot.save()
-        return pilot
+    return save_validated(PilotDesignation(
+        division=division, kind=kind, batch=batch, designated_on=designated_on,
+        designated_by=designated_by, document_number=document_number,
+    ), actor)
 
 
 @transaction.atomic
@@ -69,11 +51,7 @@ def membership_grant(*, user, division: Division, role: str, department: Departm
         existing = Membership.objects.filter(user=user, division=division, role=role, is_active=True).first()
         if existing:
             return existing
-        membership = Membership(user=user, division=division, role=role, department=department)
-        membership.stamp(actor)
-        membership.full_clean()
-        membership.save()
-        return membership
+        return save_validated(Membership(user=user, division=division, role=role, department=department), actor)
 
 
 @transaction.atomic
