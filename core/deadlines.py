@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -48,14 +47,12 @@ from core.errors import ApplicationError
 __all__ = [
     "CalendarUnknownYear",
     "DeadlineRule",
-    "DeadlineRuleField",
     "DeadlineStatus",
     "Due",
     "add_days",
     "add_months",
     "add_working_days",
     "clear_cache",
-    "deadline_rule_validator",
     "deadline_status",
     "deadline_status_q",
     "invalidate_year",
@@ -374,7 +371,7 @@ MAX_COUNT = 9999
 class DeadlineRule:
     """A time limit such as 1个月, 20个工作日 or 30日, and the due date it gives.
 
-    Stored as "1M", "20WD", "30D" (see DeadlineRuleField); ``str()`` is the Chinese form.
+    Stored as "1M", "20WD", "30D"; ``str()`` is the Chinese form.
     """
 
     unit: Unit
@@ -456,81 +453,6 @@ def validate_deadline_rule(value) -> None:
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
 
-
-deadline_rule_validator = validate_deadline_rule  # the name other apps import
-
-
-class DeadlineRuleFormField(forms.CharField):
-    """Shows and accepts the stored form ("1M"); the Chinese form is accepted as well."""
-
-    def prepare_value(self, value):
-        return value.to_string() if isinstance(value, DeadlineRule) else value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            return DeadlineRule.parse(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
-
-    def run_validators(self, value):
-        # The length validators measure the stored string, not the rule object.
-        super().run_validators(value.to_string() if isinstance(value, DeadlineRule) else value)
-
-
-class DeadlineRuleField(models.CharField):
-    """A model field holding a DeadlineRule, stored as its short string ("1M", "20WD")."""
-
-    description = _("期限规则")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 8)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        if kwargs.get("max_length") == 8:
-            del kwargs["max_length"]
-        if isinstance(kwargs.get("default"), DeadlineRule):
-            kwargs["default"] = kwargs["default"].to_string()
-        return name, path, args, kwargs
-
-    def from_db_value(self, value, expression, connection):
-        if value in (None, ""):
-            return None
-        return DeadlineRule.parse(value)
-
-    def to_python(self, value):
-        if value in (None, "") or isinstance(value, DeadlineRule):
-            return value or None
-        try:
-            return DeadlineRule.parse(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid_deadline_rule") from exc
-
-    def run_validators(self, value):
-        super().run_validators(value.to_string() if isinstance(value, DeadlineRule) else value)
-
-    def get_prep_value(self, value):
-        if value in (None, ""):
-            return None if self.null else ""
-        if isinstance(value, str):
-            try:
-                value = DeadlineRule.parse(value)
-            except ValueError:
-                return value  # full_clean reports it; a lookup simply matches nothing
-        if isinstance(value, DeadlineRule):
-            return value.to_string()
-        return super().get_prep_value(value)
-
-    def value_to_string(self, obj):
-        value = self.value_from_object(obj)
-        return value.to_string() if isinstance(value, DeadlineRule) else (value or "")
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": DeadlineRuleFormField, **kwargs})
 
 
 # --- Status of a filing against its due date -----------------------------------------------

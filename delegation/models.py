@@ -248,12 +248,6 @@ class Assignment(AuditedModel):
         if errors:
             raise ValidationError(errors)
 
-    def active_on(self, day) -> bool:
-        """Taken over on or before ``day`` and not revoked by then."""
-        if self.taken_over_on is None or self.taken_over_on > day:
-            return False
-        return self.revoked_on is None or self.revoked_on > day
-
 
 @track()
 class Training(AuditedModel):

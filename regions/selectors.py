@@ -1,33 +1,9 @@
-"""Reads that depend on the user: always through regions.scoping."""
+"""Reads that depend on the user: always through regions.scoping (the home card's figures; the
+list pages and the API scope their querysets through regions.permissions)."""
 
 from django.db.models import QuerySet
 
 from . import scoping
-from .models import Department, Division, Membership, PilotDesignation
-
-
-def division_list(*, user, filters: dict | None = None) -> QuerySet:
-    qs = scoping.scope(Division.objects.select_related("parent"), user)
-    filters = filters or {}
-    if filters.get("level"):
-        qs = qs.filter(level=filters["level"])
-    return qs
-
-
-def division_get(*, user, pk) -> Division:
-    return scoping.scope(Division.objects.select_related("parent"), user).get(pk=pk)
-
-
-def department_list(*, user) -> QuerySet:
-    return scoping.scope(Department.objects.select_related("division"), user)
-
-
-def pilot_list(*, user) -> QuerySet:
-    return scoping.scope(PilotDesignation.objects.select_related("division"), user)
-
-
-def membership_list(*, user) -> QuerySet:
-    return scoping.scope(Membership.objects.select_related("user", "division", "department"), user)
 
 
 def pilot_towns(*, user) -> QuerySet:

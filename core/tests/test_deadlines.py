@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 
 from core import deadlines
 from core.deadlines import (
     CalendarUnknownYear,
     DeadlineRule,
-    DeadlineRuleField,
     DeadlineStatus,
     Due,
     add_days,
@@ -389,27 +388,6 @@ def test_rule_constructor_validates():
         DeadlineRule("days", 0)
     with pytest.raises(ValueError):
         DeadlineRule("days", True)
-
-
-def test_deadline_rule_field_converts_both_ways():
-    field = DeadlineRuleField(default=DeadlineRule("months", 1))
-    field.set_attributes_from_name("rule")
-    assert field.get_prep_value(DeadlineRule("working_days", 20)) == "20WD"
-    assert field.get_prep_value("20个工作日") == "20WD"
-    assert field.from_db_value("30D", None, connection) == DeadlineRule("days", 30)
-    assert field.from_db_value("", None, connection) is None
-    assert field.to_python("1M") == DeadlineRule("months", 1)
-    field.clean(DeadlineRule("months", 1), None)
-    with pytest.raises(ValidationError):
-        field.clean("1Y", None)
-    _, _, _, kwargs = field.deconstruct()
-    assert kwargs == {"default": "1M"}
-    form_field = field.formfield()
-    assert form_field.clean("20wd") == DeadlineRule("working_days", 20)
-    assert form_field.prepare_value(DeadlineRule("days", 30)) == "30D"
-    with pytest.raises(ValidationError):
-        form_field.clean("soon")
-    assert isinstance(field, models.CharField)
 
 
 # --- deadline_status ------------------------------------------------------------------------
