@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "core",
     "core.ledger",  # app label "ledger": its own migrations
     "core.notifications",  # app label "notifications": its own migrations
+    "core.importing",  # app label "importing": import/export jobs, its own migrations
     "regions",
     "personnel",
     "delegation",
@@ -237,6 +238,8 @@ CELERY_BEAT_SCHEDULE = {
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
     # Every app's registered notice producer (core.notifications.registry); idempotent.
     "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},
+    # Import/export jobs a dead worker left "running" are marked failed (core.importing).
+    "sweep-stale-import-jobs": {"task": "core.importing.tasks.sweep_stale_jobs_task", "schedule": crontab(minute="*/10")},
 }
 
 # --- Email (notifications) ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from core.admin import NoDeleteAdmin
 
 from . import services
-from .models import Agreement, Assignment, Batch, ExerciseRecord, ImportJob, Item, ItemStatusChange, Training
+from .models import Agreement, Assignment, Batch, ExerciseRecord, Item, ItemStatusChange, Training
 from .resources import AssignmentResource, ExerciseRecordResource, ItemResource
 
 
@@ -108,18 +108,3 @@ class ExerciseRecordAdmin(ResourceUserMixin, ExportMixin, StampMixin, NoDeleteAd
     date_hierarchy = "decided_on"
     list_select_related = ["division", "item", "officer"]
     readonly_fields = ["filing_due_on", "created_at", "created_by", "updated_at", "updated_by"]
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(NoDeleteAdmin):
-    list_display = ["id", "created_at", "kind", "original_name", "started_by", "status", "total_rows",
-                    "created_count", "error_count", "seconds"]
-    list_filter = ["kind", "status"]
-    list_select_related = ["started_by"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_change_permission(request, obj)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import ExerciseRecord
 
 # The stored values ``delegation.importing`` reads for each existing record, in this order.
@@ -25,15 +27,15 @@ class Correction:
     changes: dict
 
 
-def _day(value: datetime.date | None) -> str:
-    return f"{value:%Y-%m-%d}" if value else "（空）"
+def _day(value: datetime.date | None):
+    return f"{value:%Y-%m-%d}" if value else _("（空）")  # lazy: shown in the reader's language
 
 
 def compare(record_id: int, stored: tuple, row: ExerciseRecord, header: dict[str, str], present: set[str]):
-    """(``Correction`` or None when the row changes nothing, [(column, message)] refusals).
+    """(``Correction`` or None when the row changes nothing, [(column, message template, params)] refusals).
 
     Only the columns ``present`` in the file count: a file without 备案日期 or 承办人 leaves
-    them as they are.
+    them as they are. The templates are gettext_lazy texts, filled when shown (core.importing.errors).
     """
     old = dict(zip(STORED, stored, strict=True))
     if "officer" not in present:
@@ -43,15 +45,15 @@ def compare(record_id: int, stored: tuple, row: ExerciseRecord, header: dict[str
     number = row.decision_number
     refusals = []
     if row.item_id != old["item_id"]:
-        refusals.append((header["item"], f"决定文号为“{number}”的办件已登记在另一事项下，事项不能通过导入更改；"
-                                         "如确属登记错误，请联系领导小组办公室。"))
+        refusals.append((header["item"], _("决定文号为“%(number)s”的办件已登记在另一事项下，事项不能通过导入更改；"
+                                           "如确属登记错误，请联系领导小组办公室。"), {"number": number}))
     if row.filed_on != old["filed_on"]:
         if old["filed_on"] is None:
-            message = f"决定文号为“{number}”的办件尚未备案，备案请在办件页面办理，不能通过导入填写备案日期。"
+            refusals.append((header["filed_on"], _("决定文号为“%(number)s”的办件尚未备案，备案请在办件页面办理，不能通过导入填写备案日期。"),
+                             {"number": number}))
         else:
-            message = (f"决定文号为“{number}”的办件已于{_day(old['filed_on'])}备案，"
-                       f"备案日期不能通过导入改为{_day(row.filed_on)}。")
-        refusals.append((header["filed_on"], message))
+            refusals.append((header["filed_on"], _("决定文号为“%(number)s”的办件已于%(filed)s备案，备案日期不能通过导入改为%(new)s。"),
+                             {"number": number, "filed": _day(old["filed_on"]), "new": _day(row.filed_on)}))
     if refusals:
         return None, refusals
     changes = {name: getattr(row, name) for name in CORRECTABLE if name in old and getattr(row, name) != old[name]}

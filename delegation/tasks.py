@@ -1,4 +1,6 @@
-"""Celery tasks of the catalogue. They take ids, call one service, and are safe to run twice."""
+"""Celery tasks of the catalogue. They take ids, call one service, and are safe to run twice.
+
+Import and export jobs run in core.importing.tasks (enqueued by name after commit)."""
 
 from __future__ import annotations
 
@@ -6,25 +8,13 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
 
 from core.errors import ConflictError
 
-from . import importing, services
+from . import services
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def run_import_job_task(job_id: int) -> None:
-    """Check or import an uploaded file (whichever step the ImportJob waits for).
-
-    Idempotent: a finished job is left alone, and a session advisory lock keeps a redelivered
-    message off a job another worker is running. Failures inside the run mark the job failed
-    (nothing written); only a lost database connection before it starts is retried.
-    """
-    importing.import_job_run(job_id=job_id)
 
 
 @shared_task

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.history import history_for
+from core.importing.models import ImportJob
 from delegation import importing
 from delegation.demo import load_demo_delegation
-from delegation.models import ExerciseRecord, ImportJob
+from delegation.models import ExerciseRecord
 
 NUMBER = "临政备〔2026〕45号"  # 临溪镇, decided 2026-11-06, not filed yet
 

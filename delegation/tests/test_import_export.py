@@ -19,10 +19,13 @@ from django.urls import reverse
 from pghistory.models import Events
 
 from core.history import history_for
+from core.importing import services as import_services
+from core.importing import tasks as import_tasks
+from core.importing.models import ImportJob
 from delegation import importing, services, tasks
 from delegation.choices import ItemStatus
 from delegation.demo import load_demo_delegation
-from delegation.models import Assignment, Batch, ExerciseRecord, ImportJob, Item, ItemStatusChange
+from delegation.models import Assignment, Batch, ExerciseRecord, Item, ItemStatusChange
 from delegation.resources import ExerciseRecordResource, ItemResource
 from regions.models import Department, Division
 
@@ -358,7 +361,7 @@ def test_small_file_preview_then_confirm_in_the_request(catalogue, client_for):
     response = client.post(reverse("delegation-import:start"), {"kind": "exercise_record", "file": SimpleUploadedFile("r.csv", data)})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and not job.run_in_background
-    assert (job.status, job.error_count, job.errors) == (ImportJob.Status.INVALID, 1, [[3, "办结（决定）日期", "“坏日期”不是有效的日期，请按 2026-01-31 的格式填写。"]])
+    assert (job.status, job.error_count, job.rendered_errors()) == (ImportJob.Status.INVALID, 1, [(3, "办结（决定）日期", "“坏日期”不是有效的日期，请按 2026-01-31 的格式填写。")])
     page = client.get(reverse("delegation-import:job", args=[job.pk])).content.decode()
     assert "“坏日期”不是有效的日期" in page and "确认导入" not in page
     assert client.post(reverse("delegation-import:job-confirm", args=[job.pk])).status_code == 302
@@ -377,7 +380,7 @@ def test_small_file_preview_then_confirm_in_the_request(catalogue, client_for):
 
 
 def test_large_file_runs_in_celery_with_progress(catalogue, client_for, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(importing, "INLINE_MAX_ROWS", 5)
+    monkeypatch.setattr(import_services, "INLINE_MAX_ROWS", 5)
     monkeypatch.setattr(importing, "PROGRESS_EVERY", 4)
     seen = []
     original = ImportJob.objects.filter
@@ -412,7 +415,7 @@ def test_large_file_runs_in_celery_with_progress(catalogue, client_for, monkeypa
     job.refresh_from_db()
     assert (job.status, job.created_count, job.error_count) == (ImportJob.Status.DONE, 10, 0)
     assert ExerciseRecord.objects.filter(decision_number__startswith="临政备〔2026〕8", created_by=clerk).count() == 10
-    tasks.run_import_job_task.delay(job.pk)  # a redelivered message: nothing happens twice
+    import_tasks.run_job_task.delay(job.pk)  # a redelivered message: nothing happens twice
     assert ExerciseRecord.objects.filter(decision_number__startswith="临政备〔2026〕8").count() == 10
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, processed_rows=3)
