@@ -126,9 +126,8 @@ def test_invalid_date_filter_shows_an_error_and_no_rows_on_the_page(personas, cl
     assert "办结日期（起止）" in html.split('data-testid="filter-errors"', 1)[1].split("</div>", 1)[0]
     # The export of that list is not the whole set either.
     from delegation.importing import export_queryset
-    from delegation.models import ImportJob
 
-    assert not export_queryset(ImportJob.Kind.EXERCISE_RECORD, personas["clerk_linxi"],
+    assert not export_queryset("exercise_record", personas["clerk_linxi"],
                                filters={"decided_on_after": "2026-02-30"}).exists()
 
 

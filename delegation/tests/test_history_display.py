@@ -65,7 +65,7 @@ def test_user_and_local_time_in_words(personas, catalogue):
     assert display["is_active"] == {"field": "is_active", "label": "在用", "before": "是", "after": "否"}
     assert "updated_at" not in display  # the row's own time column says it
     # A timestamp field is shown in Asia/Shanghai, not as ISO UTC.
-    from delegation.models import ImportJob
+    from core.importing.models import ImportJob
 
     job_row = {"label": "update", "changes": {"finished_at": {"before": None, "after": moment.isoformat()}}, "data": {}}
     (job,) = describe_history(ImportJob, [job_row])
