@@ -1,4 +1,5 @@
-"""Jurisdiction scoping through the HTML pages: the same refusals as the API, as pages."""
+"""Jurisdiction scoping through the HTML pages on the demo hierarchy: exact lists, rows above the
+persona 404, the edit flow. The refusals every page gets are the persona matrix's (regions/tests/test_matrix.py)."""
 
 import re
 
@@ -76,17 +77,6 @@ def test_division_detail_outside_scope_is_404(personas, client_for, subtests):
 
 
 @pytest.mark.django_db
-def test_division_detail_inside_scope_is_200(personas, client_for, subtests):
-    cases = [("clerk_linxi", "341824101"), ("office", "341824"), ("office", "341824103"),
-             ("superior", "341800"), ("auditor", "341824100"), ("admin", "441900")]
-    for persona, code in cases:
-        with subtests.test(persona=persona, division=code):
-            response = client_for(personas[persona]).get(division_url(code))
-            assert response.status_code == 200
-            assert Division.objects.get(code=code).name in response.content.decode()
-
-
-@pytest.mark.django_db
 def test_department_outside_scope_is_404_for_read_and_edit(personas, client_for, linxi_department, subtests):
     cases = [("office", "441900-FGW"), ("office", "341800-FGW"), ("clerk_linxi", "341824-FGW"),
              ("clerk_other", "341824101-CZS"), ("auditor", "510681-SJJ"), ("nobody", "341824-FGW")]
@@ -149,21 +139,6 @@ def test_office_edit_with_invalid_name_is_not_saved(personas, client_for):
     assert response.status_code == 200  # the form again, with its error
     assert "text-danger" in response.content.decode()
     assert Department.objects.get(code="341824-CZJ").name == "财政局"
-
-
-@pytest.mark.django_db
-def test_anonymous_pages_redirect_to_login(demo, client):
-    department = Department.objects.get(code="341824-FGW")
-    urls = ["/", "/regions/divisions/", "/regions/departments/", division_url("341824"),
-            f"/regions/departments/{department.pk}/", f"/regions/departments/{department.pk}/edit/"]
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/accounts/login/?next=/"), url
-    response = client.post(f"/regions/departments/{department.pk}/edit/", {"name": "改名", "is_active": "on"})
-    assert response.status_code == 302
-    department.refresh_from_db()
-    assert department.name == "发改委"
 
 
 @pytest.mark.django_db

@@ -39,25 +39,6 @@ def pending_record(catalogue):
     return catalogue["records"]["临政备〔2026〕45号"]  # decided 2026-11-06, due in December
 
 
-# --- anonymous --------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", [
-    "item-list", "assignment-matrix", "assignment-list", "agreement-list", "record-list", "overdue-list",
-    "training-list", "item-create", "record-create",
-])
-def test_anonymous_is_sent_to_login(client, db, name):
-    response = client.get(reverse(f"delegation:{name}"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_anonymous_post_is_sent_to_login(client, catalogue):
-    record = overdue_record(catalogue)
-    response = client.post(reverse("delegation:record-file", args=[record.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    record.refresh_from_db()
-    assert record.filed_on is None
-
-
 # --- clerks -----------------------------------------------------------------------------------
 def test_clerk_linxi_sees_her_towns_records_with_filing_states(client_for, personas, catalogue):
     response = client_for(personas["clerk_linxi"]).get(reverse("delegation:record-list"))
@@ -178,17 +159,12 @@ def test_clerk_linxi_record_form_offers_only_taken_over_items(client_for, person
     assert {i.code for i in form.fields["item"].queryset} == {"JX-FGW-001", "JX-JW-001", "JX-CGJ-001"}
 
 
-def test_clerk_other_cannot_see_or_file_linxi_records(client_for, personas, catalogue):
+def test_clerk_other_sees_nothing_of_linxi_on_its_lists(client_for, personas, catalogue):
+    """The refusals per page are the matrix's (test_matrix_pages.py); here the demo's lists are empty."""
     c = client_for(personas["clerk_other"])
-    record = overdue_record(catalogue)
     listing = c.get(reverse("delegation:record-list"))
-    assert listing.status_code == 200
     assert list(listing.context["object_list"]) == []
-    assert record.decision_number not in listing.content.decode()
-    assert c.get(reverse("delegation:record-detail", args=[record.pk])).status_code == 404
-    assert c.post(reverse("delegation:record-file", args=[record.pk])).status_code == 404
-    record.refresh_from_db()
-    assert record.filed_on is None
+    assert overdue_record(catalogue).decision_number not in listing.content.decode()
     assert c.get(reverse("delegation:overdue-list")).context["total"] == 0
 
 
@@ -257,62 +233,15 @@ def test_record_errors_are_shown_per_field_in_chinese(client_for, personas, cata
     assert "已登记决定文号为“临政备〔2026〕31号”的办件" in response.content.decode()
 
 
-def test_clerk_sees_published_items_but_not_drafts_and_cannot_change_them(client_for, personas, catalogue):
-    c = client_for(personas["clerk_linxi"])
-    codes = {i.code for i in c.get(reverse("delegation:item-list")).context["object_list"]}
-    assert "JX-FGW-001" in codes
-    assert "JX-AJJ-001" not in codes  # a draft
-    draft = catalogue["items"]["JX-AJJ-001"]
-    assert c.get(reverse("delegation:item-detail", args=[draft.pk])).status_code == 404
-    item = catalogue["items"]["JX-FGW-001"]
-    assert c.get(reverse("delegation:item-detail", args=[item.pk])).status_code == 200
-    assert c.post(reverse("delegation:item-suspend", args=[item.pk]), {"reason": "x"}).status_code == 403
-    assert c.get(reverse("delegation:item-create")).status_code == 403
-    assert c.get(reverse("delegation:item-edit", args=[item.pk])).status_code == 403
-    item.refresh_from_db()
-    assert item.status == ItemStatus.IN_FORCE
-
-
 # --- read-only personas -----------------------------------------------------------------------
 @pytest.mark.parametrize("persona", ["auditor", "superior"])
-def test_read_only_personas_see_but_cannot_post(client_for, personas, catalogue, persona):
-    c = client_for(personas[persona])
-    record = overdue_record(catalogue)
-    item = catalogue["items"]["JX-FGW-001"]
-    assignment = Assignment.objects.get(item=item, division=catalogue["linxi"])
-    assert c.get(reverse("delegation:record-detail", args=[record.pk])).status_code == 200
-    assert c.get(reverse("delegation:item-detail", args=[item.pk])).status_code == 200
-    assert c.get(reverse("delegation:assignment-detail", args=[assignment.pk])).status_code == 200
-    listing = c.get(reverse("delegation:record-list"))
-    assert record.decision_number in listing.content.decode()
-    assert not listing.context["can_write"]
+def test_read_only_personas_are_offered_no_write_buttons(client_for, personas, catalogue, persona):
+    """They read the records (403 on every write: test_matrix_pages.py) and are offered no form."""
+    listing = client_for(personas[persona]).get(reverse("delegation:record-list"))
     html = listing.content.decode()
+    assert overdue_record(catalogue).decision_number in html
+    assert not listing.context["can_write"]
     assert 'data-testid="record-create"' not in html and 'data-testid="file-button"' not in html
-    assert c.get(reverse("delegation:record-create")).status_code == 403
-
-    assert c.post(reverse("delegation:record-file", args=[record.pk])).status_code == 403
-    assert c.post(reverse("delegation:item-suspend", args=[item.pk]), {"reason": "审计"}).status_code == 403
-    assert c.post(reverse("delegation:item-withdraw", args=[item.pk]), {"reason": "审计"}).status_code == 403
-    assert c.post(reverse("delegation:assignment-revoke", args=[assignment.pk]), {"reason": "x"}).status_code == 403
-    assert c.post(reverse("delegation:record-create"), {}).status_code == 403
-    assert c.post(reverse("delegation:assignment-create"), {}).status_code == 403
-    assert c.post(reverse("delegation:item-create"), {}).status_code == 403
-    assert c.post(reverse("delegation:training-create"), {}).status_code == 403
-    record.refresh_from_db()
-    item.refresh_from_db()
-    assignment.refresh_from_db()
-    assert record.filed_on is None and item.status == ItemStatus.IN_FORCE
-    assert assignment.takeover_status == TakeOverStatus.TAKEN_OVER
-    # drafts are for the writers only
-    draft = catalogue["items"]["JX-AJJ-001"]
-    assert c.get(reverse("delegation:item-detail", args=[draft.pk])).status_code == 404
-
-
-def test_user_without_membership_sees_nothing(client_for, personas, catalogue):
-    c = client_for(personas["nobody"])
-    assert list(c.get(reverse("delegation:item-list")).context["object_list"]) == []
-    assert list(c.get(reverse("delegation:record-list")).context["object_list"]) == []
-    assert c.get(reverse("delegation:record-detail", args=[overdue_record(catalogue).pk])).status_code == 404
 
 
 # --- the office -------------------------------------------------------------------------------
@@ -557,11 +486,11 @@ def _bulk(catalogue, n):
 
 # Queries per page, measured: session, user, memberships, jurisdiction names, then the page's own
 # (filter choices, rows, summary). The record page: rows, overdue count, due soon, divisions in scope,
-# provisional (暂定) count; the overdue page: summary, rows, provisional count.
+# provisional (暂定) count; the overdue page: summary, rows, provisional count, late-entry (补录) count.
 # Each +1: the header's unread-notice badge (core.notifications, one COUNT per page).
 QUERY_BUDGET = {
     "item-list": 7 + 1, "assignment-matrix": 9 + 1, "assignment-list": 7 + 1, "agreement-list": 5 + 1,
-    "record-list": 9 + 1, "overdue-list": 7 + 1, "training-list": 7 + 1,
+    "record-list": 9 + 1, "overdue-list": 8 + 1, "training-list": 7 + 1,
 }
 
 
