@@ -125,6 +125,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The ledger (core/ledger) names its owner model and scope by string: core may not import regions.
 LEDGER_OWNER_MODEL = "regions.Division"
 LEDGER_SCOPE = "regions.scoping.scope"
+# The generic pages (core/generic) scope their rows and check writes through this module's
+# scope / can / may_write_model, for the same reason.
+GENERIC_SCOPING = "regions.scoping"
 
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
