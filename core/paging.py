@@ -1,6 +1,6 @@
 """Keyset pagination for HTML lists: no COUNT(*), the same cost on page 1 and deep pages.
 
-Rows are ordered by ``-id``; the links carry the last (or first) id seen.
+Rows are ordered by id (newest first by default); the links carry the last (or first) id seen.
 """
 
 from __future__ import annotations
@@ -28,17 +28,21 @@ def _int(value) -> int | None:
         return None
 
 
-def keyset_page(queryset, params, *, size: int = 50) -> KeysetPage:
-    """One page of ``queryset`` ordered by -id, from the ``after``/``before`` request params."""
+def keyset_page(queryset, params, *, size: int = 50, descending: bool = True) -> KeysetPage:
+    """One page of ``queryset`` ordered by id (``-id`` when ``descending``), from the
+    ``after``/``before`` request params: ``after`` goes on in the list's order, ``before`` back."""
     after, before = _int(params.get("after")), _int(params.get("before"))
+    forward, backward = ("-id", "id") if descending else ("id", "-id")
+    past = "id__lt" if descending else "id__gt"  # rows after a given one in the list's order
+    ahead = "id__gt" if descending else "id__lt"
     if before is not None:
-        rows = list(queryset.filter(id__gt=before).order_by("id")[: size + 1])
+        rows = list(queryset.filter(**{ahead: before}).order_by(backward)[: size + 1])
         has_more = len(rows) > size
         rows = list(reversed(rows[:size]))
         return KeysetPage(rows, rows[-1].id if rows else None, rows[0].id if rows and has_more else None)
-    qs = queryset.order_by("-id")
+    qs = queryset.order_by(forward)
     if after is not None:
-        qs = qs.filter(id__lt=after)
+        qs = qs.filter(**{past: after})
     rows = list(qs[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]

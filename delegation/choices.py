@@ -1,5 +1,13 @@
+"""The states and choices of the catalogue. Status choices declare, beside the states, the colour
+each is shown in and the steps allowed from each (core/states.py): the views offer the buttons
+and the templates draw the badges from these declarations; the services check again under lock."""
+
+from enum import nonmember
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.states import StatusChoices, Transition
 
 
 class Category(models.TextChoices):
@@ -19,20 +27,38 @@ class Category(models.TextChoices):
     PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
-class ItemStatus(models.TextChoices):
+class ItemStatus(StatusChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已公布")
     IN_FORCE = "in_force", _("施行中")
     SUSPENDED = "suspended", _("暂停")
     WITHDRAWN = "withdrawn", _("已收回")
 
+    colours = nonmember({
+        "draft": "secondary", "published": "info", "in_force": "success", "suspended": "warning", "withdrawn": "dark",
+    })
+    transitions = nonmember({
+        # publishing into a batch that has taken effect goes on to in force (services.item_publish)
+        "publish": Transition(source=("draft",), target="published"),
+        "suspend": Transition(source=("in_force",), target="suspended"),
+        "resume": Transition(source=("suspended",), target="in_force"),
+        "withdraw": Transition(source=("published", "in_force", "suspended"), target="withdrawn"),
+        "edit": Transition(source=("draft", "published", "in_force", "suspended")),
+    })
 
-class BatchState(models.TextChoices):
+
+class BatchState(StatusChoices):
     """A batch's stage, derived from its publication and effective dates (Batch.state)."""
 
     OPEN = "open", _("待公布")
     PUBLISHED = "published", _("已公布")
     IN_FORCE = "in_force", _("已施行")
+
+    colours = nonmember({"open": "warning", "published": "info", "in_force": "success"})
+    transitions = nonmember({
+        "add-items": Transition(source=("open",)),
+        "publish": Transition(source=("open",), target="published"),
+    })
 
 
 class Mode(models.TextChoices):
@@ -44,10 +70,17 @@ class Mode(models.TextChoices):
     FRONT_DESK = "front_desk", _("窗口前移")
 
 
-class TakeOverStatus(models.TextChoices):
+class TakeOverStatus(StatusChoices):
     ASSIGNED = "assigned", _("待承接")
     TAKEN_OVER = "taken_over", _("已承接")
     REVOKED = "revoked", _("已收回")
+
+    colours = nonmember({"assigned": "warning", "taken_over": "success", "revoked": "secondary"})
+    transitions = nonmember({
+        "take-over": Transition(source=("assigned",), target="taken_over"),
+        "revoke": Transition(source=("assigned", "taken_over"), target="revoked"),
+        "attach-agreement": Transition(source=("assigned", "taken_over")),
+    })
 
 
 class LimitUnit(models.TextChoices):
@@ -68,10 +101,17 @@ class TrainingKind(models.TextChoices):
     TOPIC = "topic", _("行权事项专题培训")
 
 
-class FilingState(models.TextChoices):
+class FilingState(StatusChoices):
     """Derived from due date, filing date and today (core.deadlines.deadline_status)."""
 
     PENDING = "pending", _("待备案")
     ON_TIME = "on_time", _("按时备案")
     LATE = "late", _("逾期备案")
     OVERDUE = "overdue", _("已逾期未备案")
+
+    colours = nonmember({"pending": "secondary", "on_time": "success", "late": "warning", "overdue": "danger"})
+    # the list's coloured text (static/css/kuoquan.css) rather than badges
+    css_classes = nonmember({
+        "pending": "status-pending", "on_time": "status-ontime", "late": "status-late", "overdue": "status-overdue",
+    })
+    transitions = nonmember({"file": Transition(source=("pending", "overdue"))})

@@ -1,23 +1,23 @@
-"""HTML pages of the catalogue (事权下放): lists read through selectors, each workflow step a
-POST that calls one service. Rows outside the user's jurisdiction are 404; rows the user may
-see but not change are 403; domain errors come back as Chinese messages, never as 500s."""
+"""HTML pages of the catalogue (事权下放), declared on core's generic views (core/generic): lists
+read through selectors, detail pages with the history tab, create/edit pages written by one
+service, and each workflow step a POST to one service. Rows outside the user's jurisdiction are
+404; rows the user may see but not change are 403; domain errors come back as messages in the
+user's words, never as 500s. Which steps a row offers is declared on its status (choices.py)."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Min, Q
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views import View
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from core.history import history_table
+from core.generic.actions import ServiceActionView
+from core.generic.details import ScopedDetailView
+from core.generic.forms import ServiceFormView
+from core.generic.navigation import pk_url
 from regions import scoping
 
 from . import selectors, services
@@ -34,166 +34,118 @@ from .forms import (
     ReasonForm,
     TakeOverForm,
     TrainingForm,
-    apply_error,
 )
 from .models import Agreement, Assignment, ExerciseRecord, Item, Training
-from .views_base import (
-    DOMAIN_ERRORS,
-    ITEM_STATUS_BADGE,
-    TAKEOVER_BADGE,
-    SelectorListView,
-    ServiceCreateView,
-    error_text,
-    form_error_text,
-    pk_url,
-    redirect_next,
-    require_change,
-    require_model_write,
-)
-
-# css class (static/css/kuoquan.css) and badge of each filing state
-FILING_STATE_CSS = {
-    FilingState.PENDING: "status-pending",
-    FilingState.ON_TIME: "status-ontime",
-    FilingState.LATE: "status-late",
-    FilingState.OVERDUE: "status-overdue",
-}
-
-
-def decorate_records(rows, today: datetime.date):
-    """Set ``state``, ``state_label``, ``state_css`` and ``days_overdue`` on each record (no queries)."""
-    for record in rows:
-        state = FilingState(record.filing_state(today).value)
-        record.state = state
-        record.state_label = str(state.label)  # rendered once per row: no lazy proxy in the template
-        record.state_css = FILING_STATE_CSS[state]
-        reference = record.filed_on or today
-        record.days_overdue = max((reference - record.filing_due_on).days, 0)
-    return rows
+from .views_base import DelegationListView, decorate_records
 
 
 # --- items -----------------------------------------------------------------------------------
-class ItemListView(SelectorListView):
+class ItemListView(DelegationListView):
     template_name = "delegation/item_list.html"
     filterset_class = ItemFilterSet
+    model = Item
+    create_url = "delegation:item-create"
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.item_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for item in context["object_list"]:
-            item.badge = ITEM_STATUS_BADGE.get(item.status, "text-bg-secondary")
-        context["can_create"] = scoping.may_write_model(self.request.user, Item)
-        return context
+    def decorate(self, rows):
+        for item in rows:
+            item.badge = ItemStatus.badge_class(item.status)
+        return rows
 
 
-class ItemDetailView(LoginRequiredMixin, TemplateView):
+class ItemDetailView(ScopedDetailView):
     template_name = "delegation/item_detail.html"
+    context_object_name = "item"
+    states = ItemStatus
 
-    def get_context_data(self, **kwargs):
+    def get_queryset(self):
+        return selectors.item_list(user=self.request.user)
+
+    def get_detail_context(self, item):
         user = self.request.user
-        item = selectors.item_get(user=user, pk=kwargs["pk"])
-        tab = self.request.GET.get("tab")
-        tab = tab if tab in {"history", "assignments", "changes"} else "details"
-        can_change = scoping.can(user, scoping.CHANGE, item)
+        assignments = list(selectors.item_assignments(user=user, item=item))
+        for a in assignments:
+            a.badge = TakeOverStatus.badge_class(a.takeover_status)
         context = {
-            **super().get_context_data(**kwargs),
-            "object": item,
-            "item": item,
-            "tab": tab,
-            "badge": ITEM_STATUS_BADGE.get(item.status),
-            "can_change": can_change,
-            "assignments": list(selectors.item_assignments(user=user, item=item)),
+            "badge": ItemStatus.badge_class(item.status),
+            "assignments": assignments,
             "status_changes": list(selectors.item_status_changes(item=item)),
-            "takeover_badge": TAKEOVER_BADGE,
         }
-        for a in context["assignments"]:
-            a.badge = TAKEOVER_BADGE.get(a.takeover_status)
-        if tab == "history":
-            context["history"] = history_table(item)
-        if can_change:
-            status = item.status
-            context.update(
-                can_edit=status != ItemStatus.WITHDRAWN,
-                can_publish=status == ItemStatus.DRAFT,
-                can_suspend=status == ItemStatus.IN_FORCE,
-                can_resume=status == ItemStatus.SUSPENDED,
-                can_withdraw=status in {ItemStatus.PUBLISHED, ItemStatus.IN_FORCE, ItemStatus.SUSPENDED},
-                publish_form=PublishForm(user=user),
-                reason_form=ReasonForm(),
-            )
+        if self.can_change:
+            context.update(can_edit=ItemStatus.allows("edit", item.status),
+                           publish_form=PublishForm(user=user), reason_form=ReasonForm())
         return context
 
 
-class ItemFormView(LoginRequiredMixin, View):
+class ItemFormView(ServiceFormView):
     """Create (no pk) or edit an item; the office only."""
 
+    model = Item
+    form_class = ItemForm
     template_name = "delegation/item_form.html"
 
-    def get_item(self, pk):
-        if pk is None:
-            require_model_write(self.request.user, Item)
-            return None
-        item = selectors.item_get(user=self.request.user, pk=pk)
-        require_change(self.request.user, item)
-        return item
+    def get_queryset(self):
+        return selectors.item_list(user=self.request.user)
 
-    def render(self, form, item):
-        return render(self.request, self.template_name, {"form": form, "object": item})
+    def create(self, form):
+        return services.item_create(actor=self.request.user, **self.service_data(form))
 
-    def get(self, request, pk=None):
-        item = self.get_item(pk)
-        return self.render(ItemForm(instance=item, user=request.user), item)
+    def update(self, item, form):
+        return services.item_update(item=item, actor=self.request.user, **self.service_data(form))
 
-    def post(self, request, pk=None):
-        item = self.get_item(pk)
-        # The form works on a copy so a refused change leaves ``item`` as stored.
-        form = ItemForm(request.POST, instance=Item.objects.get(pk=item.pk) if item else None, user=request.user)
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
-            try:
-                if item is None:
-                    item = services.item_create(actor=request.user, **fields)
-                    messages.success(request, gettext("已新建事项（草稿）：%(item)s") % {"item": item})
-                else:
-                    item = services.item_update(item=item, actor=request.user, **fields)
-                    messages.success(request, gettext("已保存：%(item)s") % {"item": item})
-                return HttpResponseRedirect(reverse("delegation:item-detail", args=[item.pk]))
-            except DOMAIN_ERRORS as exc:
-                apply_error(form, exc)
-        return self.render(form, item)
+    def success_message(self, item, *, created):
+        if created:
+            return gettext("已新建事项（草稿）：%(item)s") % {"item": item}
+        return gettext("已保存：%(item)s") % {"item": item}
+
+    def success_url(self, item):
+        return reverse("delegation:item-detail", args=[item.pk])
 
 
-class ItemActionView(LoginRequiredMixin, View):
-    """POST-only life-cycle step on an item: publish / suspend / resume / withdraw."""
+class ItemActionView(ServiceActionView):
+    """A life-cycle step on an item (publish / suspend / resume / withdraw): one URL, one service."""
 
-    action = ""
+    states = ItemStatus
+    noun = _("事项")
+    success_url_name = "delegation:item-detail"
+    form_class = ReasonForm
+    require_reason = True
 
-    def post(self, request, pk):
-        user = request.user
-        item = selectors.item_get(user=user, pk=pk)
-        require_change(user, item)
-        form = PublishForm(request.POST, user=user) if self.action == "publish" else ReasonForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_error_text(form))
-        else:
-            data = form.cleaned_data
-            try:
-                if self.action == "publish":
-                    item = services.item_publish(item=item, batch=data["batch"], actor=user, reason=data["reason"])
-                    messages.success(request, gettext("已公布：%(item)s（%(status)s）") % {"item": item, "status": item.get_status_display()})
-                else:
-                    service = {
-                        "suspend": services.item_suspend,
-                        "resume": services.item_resume,
-                        "withdraw": services.item_withdraw,
-                    }[self.action]
-                    item = service(item=item, actor=user, reason=data["reason"], on=data.get("on"))
-                    messages.success(request, gettext("事项状态已改为%(status)s：%(item)s") % {"status": item.get_status_display(), "item": item})
-            except DOMAIN_ERRORS as exc:
-                messages.error(request, error_text(exc))
-        return HttpResponseRedirect(reverse("delegation:item-detail", args=[pk]))
+    def get_queryset(self):
+        return selectors.item_list(user=self.request.user)
+
+    def success_message(self, item, data):
+        return gettext("事项状态已改为%(status)s：%(item)s") % {"status": item.get_status_display(), "item": item}
+
+
+class ItemPublishView(ItemActionView):
+    transition = "publish"
+    form_class = PublishForm
+    require_reason = False
+    service = services.item_publish
+
+    def get_form_kwargs(self, item):
+        return {"user": self.request.user}
+
+    def success_message(self, item, data):
+        return gettext("已公布：%(item)s（%(status)s）") % {"item": item, "status": item.get_status_display()}
+
+
+class ItemSuspendView(ItemActionView):
+    transition = "suspend"
+    service = services.item_suspend
+
+
+class ItemResumeView(ItemActionView):
+    transition = "resume"
+    service = services.item_resume
+
+
+class ItemWithdrawView(ItemActionView):
+    transition = "withdraw"
+    service = services.item_withdraw
 
 
 # --- assignment matrix, assignments, agreements ----------------------------------------------
@@ -209,32 +161,30 @@ class AssignmentMatrixView(LoginRequiredMixin, TemplateView):
         for row in matrix.rows:
             for cell in row.cells:
                 if cell.assignment is not None:
-                    cell.assignment.badge = TAKEOVER_BADGE.get(cell.assignment.takeover_status)
-        can_assign = scoping.may_write_model(user, Assignment)
+                    cell.assignment.badge = TakeOverStatus.badge_class(cell.assignment.takeover_status)
         return {
             **super().get_context_data(**kwargs),
             "matrix": matrix,
             "filter": filterset,
-            "can_assign": can_assign,
+            "can_assign": scoping.may_write_model(user, Assignment),
             "mode_choices": Assignment._meta.get_field("mode").choices,
         }
 
 
-class AssignmentListView(SelectorListView):
+class AssignmentListView(DelegationListView):
     template_name = "delegation/assignment_list.html"
     filterset_class = AssignmentFilterSet
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.assignment_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for a in context["object_list"]:
-            a.badge = TAKEOVER_BADGE.get(a.takeover_status)
-        return context
+    def decorate(self, rows):
+        for a in rows:
+            a.badge = TakeOverStatus.badge_class(a.takeover_status)
+        return rows
 
 
-class AssignmentCreateView(ServiceCreateView):
+class AssignmentCreateView(ServiceFormView):
     model = Assignment
     form_class = AssignmentForm
     template_name = "delegation/assignment_form.html"
@@ -243,7 +193,7 @@ class AssignmentCreateView(ServiceCreateView):
     def create(self, form):
         return services.assignment_create(actor=self.request.user, **form.cleaned_data)
 
-    def success_message(self, assignment):
+    def success_message(self, assignment, *, created):
         return gettext("已交办：%(assignment)s（%(mode)s）") % {"assignment": assignment, "mode": assignment.get_mode_display()}
 
     def success_url(self, assignment):
@@ -251,83 +201,76 @@ class AssignmentCreateView(ServiceCreateView):
         return reverse("delegation:assignment-detail", args=[assignment.pk])
 
 
-class AssignmentDetailView(LoginRequiredMixin, TemplateView):
+class AssignmentDetailView(ScopedDetailView):
     template_name = "delegation/assignment_detail.html"
+    states, state_field = TakeOverStatus, "takeover_status"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        assignment = selectors.assignment_get(user=user, pk=kwargs["pk"])
-        tab = "history" if self.request.GET.get("tab") == "history" else "details"
-        can_change = scoping.can(user, scoping.CHANGE, assignment)
-        context = {
-            **super().get_context_data(**kwargs),
-            "object": assignment,
-            "badge": TAKEOVER_BADGE.get(assignment.takeover_status),
-            "tab": tab,
-            "can_change": can_change,
-        }
-        if tab == "history":
-            context["history"] = history_table(assignment)
-        if can_change and assignment.takeover_status != TakeOverStatus.REVOKED:
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user)
+
+    def get_detail_context(self, assignment):
+        context = {"badge": TakeOverStatus.badge_class(assignment.takeover_status)}
+        allowed = TakeOverStatus.actions_from(assignment.takeover_status)
+        if self.can_change and allowed["revoke"]:
             context.update(
-                take_over_form=TakeOverForm() if assignment.takeover_status == TakeOverStatus.ASSIGNED else None,
+                take_over_form=TakeOverForm() if allowed["take-over"] else None,
                 revoke_form=ReasonForm(),
-                attach_form=AttachAgreementForm(user=user, assignment=assignment),
+                attach_form=AttachAgreementForm(user=self.request.user, assignment=assignment),
             )
         return context
 
 
-class AssignmentActionView(LoginRequiredMixin, View):
-    """POST-only step on an assignment: take over / revoke / attach an agreement."""
+class AssignmentActionView(ServiceActionView):
+    """A step on an assignment: take over / revoke / attach an agreement."""
 
-    action = ""
+    states, state_field = TakeOverStatus, "takeover_status"
+    success_url_name = "delegation:assignment-detail"
 
-    def post(self, request, pk):
-        user = request.user
-        assignment = selectors.assignment_get(user=user, pk=pk)
-        require_change(user, assignment)
-        forms_ = {
-            "take-over": lambda: TakeOverForm(request.POST),
-            "revoke": lambda: ReasonForm(request.POST),
-            "attach-agreement": lambda: AttachAgreementForm(request.POST, user=user, assignment=assignment),
-        }
-        form = forms_[self.action]()
-        if not form.is_valid():
-            messages.error(request, form_error_text(form))
-        else:
-            data = form.cleaned_data
-            try:
-                if self.action == "take-over":
-                    assignment = services.assignment_take_over(assignment=assignment, on=data.get("on"), actor=user)
-                    messages.success(request, gettext("已承接：%(assignment)s") % {"assignment": assignment})
-                elif self.action == "revoke":
-                    assignment = services.assignment_revoke(
-                        assignment=assignment, actor=user, reason=data["reason"], on=data.get("on")
-                    )
-                    messages.success(request, gettext("已收回：%(assignment)s") % {"assignment": assignment})
-                else:
-                    assignment = services.assignment_attach_agreement(
-                        assignment=assignment, agreement=data["agreement"], actor=user
-                    )
-                    messages.success(request, gettext("已关联协议书：%(agreement)s") % {"agreement": data["agreement"]})
-            except DOMAIN_ERRORS as exc:
-                messages.error(request, error_text(exc))
-        return redirect_next(request, reverse("delegation:assignment-detail", args=[pk]))
+    def get_queryset(self):
+        return selectors.assignment_list(user=self.request.user)
 
 
-class AgreementListView(SelectorListView):
+class AssignmentTakeOverView(AssignmentActionView):
+    transition = "take-over"
+    form_class = TakeOverForm
+    service = services.assignment_take_over
+
+    def success_message(self, assignment, data):
+        return gettext("已承接：%(assignment)s") % {"assignment": assignment}
+
+
+class AssignmentRevokeView(AssignmentActionView):
+    transition = "revoke"
+    form_class = ReasonForm
+    require_reason = True
+    service = services.assignment_revoke
+
+    def success_message(self, assignment, data):
+        return gettext("已收回：%(assignment)s") % {"assignment": assignment}
+
+
+class AssignmentAttachAgreementView(AssignmentActionView):
+    transition = "attach-agreement"
+    form_class = AttachAgreementForm
+    service = services.assignment_attach_agreement
+
+    def get_form_kwargs(self, assignment):
+        return {"user": self.request.user, "assignment": assignment}
+
+    def success_message(self, assignment, data):
+        return gettext("已关联协议书：%(agreement)s") % {"agreement": data["agreement"]}
+
+
+class AgreementListView(DelegationListView):
     template_name = "delegation/agreement_list.html"
+    model = Agreement
+    create_url = "delegation:agreement-create"
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.agreement_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_create"] = scoping.may_write_model(self.request.user, Agreement)
-        return context
 
-
-class AgreementCreateView(ServiceCreateView):
+class AgreementCreateView(ServiceFormView):
     model = Agreement
     form_class = AgreementForm
     template_name = "delegation/agreement_form.html"
@@ -335,32 +278,28 @@ class AgreementCreateView(ServiceCreateView):
     def create(self, form):
         return services.agreement_create(actor=self.request.user, **form.cleaned_data)
 
-    def success_message(self, agreement):
+    def success_message(self, agreement, *, created):
         return gettext("已登记协议书：%(agreement)s") % {"agreement": agreement}
 
     def success_url(self, agreement):
         return reverse("delegation:agreement-detail", args=[agreement.pk])
 
 
-class AgreementDetailView(LoginRequiredMixin, TemplateView):
+class AgreementDetailView(ScopedDetailView):
     template_name = "delegation/agreement_detail.html"
 
-    def get_context_data(self, **kwargs):
-        agreement = selectors.agreement_get(user=self.request.user, pk=kwargs["pk"])
-        tab = "history" if self.request.GET.get("tab") == "history" else "details"
-        context = {
-            **super().get_context_data(**kwargs),
-            "object": agreement,
-            "tab": tab,
-            "assignments": list(selectors.assignment_list(user=self.request.user).filter(agreement=agreement)),
-        }
-        if tab == "history":
-            context["history"] = history_table(agreement)
-        return context
+    def get_queryset(self):
+        return selectors.agreement_list(user=self.request.user)
+
+    def get_can_change(self, agreement):
+        return False  # an agreement is registered once; nothing on its page changes it
+
+    def get_detail_context(self, agreement):
+        return {"assignments": list(selectors.assignment_list(user=self.request.user).filter(agreement=agreement))}
 
 
 # --- exercise records ------------------------------------------------------------------------
-class RecordListView(SelectorListView):
+class RecordListView(DelegationListView):
     """The clerk's page: their town's records with filing state and a summary; writers get a
     button to the new-record page (records/new/).
 
@@ -374,44 +313,45 @@ class RecordListView(SelectorListView):
     filterset_class = ExerciseRecordFilterSet
     OVERDUE_COUNT_MAX = 9999
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.exercise_record_page_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        today = timezone.localdate()
-        can_write = scoping.may_write_model(user, ExerciseRecord)
+    def decorate(self, rows):
+        self.today = timezone.localdate()
+        self.can_write = scoping.may_write_model(self.request.user, ExerciseRecord)
         detail_url, file_url = pk_url("delegation:record-detail"), pk_url("delegation:record-file")
         outcomes = dict(Outcome.choices)  # get_outcome_display() rebuilds this dict on every call
-        for record in decorate_records(context["object_list"], today):
+        for record in decorate_records(rows, self.today):
             record.outcome_label = outcomes.get(record.outcome, record.outcome)
             record.detail_url = detail_url(record.pk)
             # Visible rows a writer cannot change (a clerk who is also auditor above) get the
             # button too: the POST answers 403, as before.
-            record.file_url = file_url(record.pk) if can_write and record.filed_on is None else ""
+            record.file_url = file_url(record.pk) if self.can_write and record.filed_on is None else ""
+        return rows
+
+    def get_extra_context(self):
+        user, today = self.request.user, self.today
         overdue = selectors.overdue_record_count(user=user, today=today, at_most=self.OVERDUE_COUNT_MAX)
-        filter_fields, filter_hidden = context["filter"].page_fields()
+        filter_fields, filter_hidden = self.filterset.page_fields()
         due_soon = (
             selectors.due_soon_record_list(user=user, today=today)
             .select_related(None)
             .only("id", "decision_number", "filing_due_on", "filing_due_provisional", "filed_on")  # what the box shows
             .order_by("filing_due_on")[:10]
         )
-        context.update(
-            today=today,
-            can_write=can_write,
-            overdue_count=overdue,
-            overdue_display=f"{self.OVERDUE_COUNT_MAX}+" if overdue > self.OVERDUE_COUNT_MAX else overdue,
-            due_soon=decorate_records(list(due_soon), today),
-            provisional_count=selectors.provisional_record_count(user=user, at_most=self.OVERDUE_COUNT_MAX),
-            filter_fields=filter_fields,
-            filter_hidden=filter_hidden,
-        )
-        return context
+        return {
+            "today": today,
+            "can_write": self.can_write,
+            "overdue_count": overdue,
+            "overdue_display": f"{self.OVERDUE_COUNT_MAX}+" if overdue > self.OVERDUE_COUNT_MAX else overdue,
+            "due_soon": decorate_records(list(due_soon), today),
+            "provisional_count": selectors.provisional_record_count(user=user, at_most=self.OVERDUE_COUNT_MAX),
+            "filter_fields": filter_fields,
+            "filter_hidden": filter_hidden,
+        }
 
 
-class RecordCreateView(ServiceCreateView):
+class RecordCreateView(ServiceFormView):
     model = ExerciseRecord
     form_class = ExerciseRecordForm
     template_name = "delegation/record_form.html"
@@ -419,7 +359,7 @@ class RecordCreateView(ServiceCreateView):
     def create(self, form):
         return services.exercise_record_create(actor=self.request.user, **form.cleaned_data)
 
-    def success_message(self, record):
+    def success_message(self, record, *, created):
         provisional = gettext("（暂定：该年度节假日安排尚未录入，录入后自动重算）") if record.filing_due_provisional else ""
         return gettext("已登记办件：%(number)s，备案期限 %(due)s") % {
             "number": record.decision_number, "due": f"{record.filing_due_on:%Y-%m-%d}"} + provisional
@@ -432,51 +372,43 @@ class RecordCreateView(ServiceCreateView):
         return {"no_items": not form.fields["item"].queryset.exists()}
 
 
-class RecordDetailView(LoginRequiredMixin, TemplateView):
+class RecordDetailView(ScopedDetailView):
     template_name = "delegation/record_detail.html"
+    context_object_name = "record"
+    states, state_field = FilingState, "state"
 
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        record = selectors.exercise_record_get(user=user, pk=kwargs["pk"])
-        decorate_records([record], timezone.localdate())
-        tab = "history" if self.request.GET.get("tab") == "history" else "details"
-        can_change = scoping.can(user, scoping.CHANGE, record)
-        context = {
-            **super().get_context_data(**kwargs),
-            "object": record,
-            "record": record,
-            "tab": tab,
-            "can_change": can_change,
-            "file_form": FileRecordForm() if can_change and record.filed_on is None else None,
-        }
-        if tab == "history":
-            context["history"] = history_table(record)
-        return context
+    def get_queryset(self):
+        return selectors.exercise_record_list(user=self.request.user)
+
+    def get_object(self):
+        return decorate_records([super().get_object()], timezone.localdate())[0]
+
+    def get_detail_context(self, record):
+        allowed = self.can_change and FilingState.allows("file", record.state)
+        return {"file_form": FileRecordForm() if allowed else None}
 
 
-class RecordFileView(LoginRequiredMixin, View):
-    """备案: mark a record filed (POST)."""
+class RecordFileView(ServiceActionView):
+    """备案: mark a record filed. Filing twice is refused by the service, which says when it was."""
 
-    def post(self, request, pk):
-        user = request.user
-        record = selectors.exercise_record_get(user=user, pk=pk)
-        require_change(user, record)
-        form = FileRecordForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, form_error_text(form))
-        else:
-            try:
-                record = services.exercise_record_file(record=record, filed_on=form.cleaned_data["filed_on"], actor=user)
-            except DOMAIN_ERRORS as exc:
-                messages.error(request, error_text(exc))
-            else:
-                state = FilingState(record.filing_state(timezone.localdate()).value)
-                messages.success(request, gettext("已备案：%(number)s（%(state)s）") % {"number": record.decision_number, "state": state.label})
-        return redirect_next(request, reverse("delegation:record-detail", args=[pk]))
+    form_class = FileRecordForm
+    object_arg = "record"
+    service = services.exercise_record_file
+    success_url_name = "delegation:record-detail"
+
+    def get_queryset(self):
+        return selectors.exercise_record_list(user=self.request.user)
+
+    def success_message(self, record, data):
+        state = FilingState(record.filing_state(timezone.localdate()).value)
+        return gettext("已备案：%(number)s（%(state)s）") % {"number": record.decision_number, "state": state.label}
 
 
 class OverdueListView(LoginRequiredMixin, TemplateView):
-    """Unfiled records past their due date across the towns in scope, by town or by due date."""
+    """Unfiled records past their due date across the towns in scope, by town or by due date.
+
+    Not a keyset list: at most ``limit`` rows in town or due-date order, under a summary per town.
+    """
 
     template_name = "delegation/overdue_list.html"
     limit = 200
@@ -522,20 +454,17 @@ class OverdueListView(LoginRequiredMixin, TemplateView):
 
 
 # --- training --------------------------------------------------------------------------------
-class TrainingListView(SelectorListView):
+class TrainingListView(DelegationListView):
     template_name = "delegation/training_list.html"
     filterset_class = TrainingFilterSet
+    model = Training
+    create_url = "delegation:training-create"
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.training_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_create"] = scoping.may_write_model(self.request.user, Training)
-        return context
 
-
-class TrainingCreateView(ServiceCreateView):
+class TrainingCreateView(ServiceFormView):
     model = Training
     form_class = TrainingForm
     template_name = "delegation/training_form.html"
@@ -543,7 +472,7 @@ class TrainingCreateView(ServiceCreateView):
     def create(self, form):
         return services.training_record(actor=self.request.user, **form.cleaned_data)
 
-    def success_message(self, training):
+    def success_message(self, training, *, created):
         return gettext("已登记培训：%(training)s") % {"training": training}
 
     def success_url(self, training):

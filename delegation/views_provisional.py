@@ -9,16 +9,14 @@ the records themselves, so the office can tell the towns concerned.
 from __future__ import annotations
 
 from . import selectors
-from .views_base import SelectorListView
+from .views_base import DelegationListView
 
 
-class RecomputedListView(SelectorListView):
+class RecomputedListView(DelegationListView):
     template_name = "delegation/record_recomputed.html"
 
-    def base_queryset(self):
+    def get_queryset(self):
         return selectors.due_recomputed_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["provisional_count"] = selectors.provisional_record_count(user=self.request.user, at_most=9999)
-        return context
+    def get_extra_context(self):
+        return {"provisional_count": selectors.provisional_record_count(user=self.request.user, at_most=9999)}
