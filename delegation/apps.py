@@ -42,9 +42,11 @@ class DelegationConfig(AppConfig):
         from core import files
         from regions import scoping
 
-        from .models import Agreement
+        from .models import Agreement, ExerciseRecord
 
         files.register(Agreement, "scan", queryset=lambda user: scoping.scope(Agreement.objects.all(), user))
+        files.register(ExerciseRecord, "filing_receipt_scan",
+                       queryset=lambda user: scoping.scope(ExerciseRecord.objects.all(), user))
         # (import files are core.importing's ImportJob, registered by core.importing itself)
 
         # Import and export of items, assignments and exercise records (core.importing).

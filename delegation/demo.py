@@ -100,4 +100,6 @@ def load_demo_delegation() -> None:
             received_on=_date(row["received_on"]), decided_on=_date(row["decided_on"]), outcome=row["outcome"],
             decision_number=row["decision_number"], officer=officers.get(row.get("officer")),
             filed_on=_date(row["filed_on"]) if row.get("filed_on") else None,
+            # Loaded after its due date, a filing dated before it is a late entry (补录): its 回执.
+            filing_receipt_number=row.get("filing_receipt_number", ""),
         )

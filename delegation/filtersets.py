@@ -104,16 +104,28 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
         widget=QuickSelect,
     )
 
+    # 补录: filings recorded after their due date but dated on or before it (rules.prepare_filing).
+    late_entry = django_filters.ChoiceFilter(
+        choices=[("yes", _("补录")), ("no", _("非补录"))], method="filter_late_entry", label=_("补录"),
+        widget=QuickSelect,
+    )
+
     # The page offers the division as a dropdown up to this many divisions in scope (a county
     # and its towns), as a code/name search beyond (a city, the province).
     DIVISION_SELECT_MAX = 40
 
     class Meta:
         model = ExerciseRecord
-        fields = ["division", "division_q", "item", "item_q", "outcome", "filing_state", "decided_on", "due_provisional"]
+        fields = ["division", "division_q", "item", "item_q", "outcome", "filing_state", "decided_on", "due_provisional",
+                  "late_entry"]
 
     def filter_filing_state(self, queryset, name, value):
         return queryset.filter(ExerciseRecord.filing_state_q(value, timezone.localdate()))
+
+    def filter_late_entry(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(filing_late_entry=value == "yes")
 
     def filter_due_provisional(self, queryset, name, value):
         if value not in ("yes", "no"):
@@ -159,7 +171,7 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
             shown.append("division")
         elif len(divisions) > self.DIVISION_SELECT_MAX:
             shown.append("division_q")
-        shown += ["item_q", "outcome", "filing_state", "decided_on", "due_provisional"]
+        shown += ["item_q", "outcome", "filing_state", "decided_on", "due_provisional", "late_entry"]
         hidden = [
             name for name in ("division", "division_q", "item")
             if name not in shown and form[name].value() not in (None, "")

@@ -247,6 +247,11 @@ class ExerciseRecordForm(BootstrapMixin, forms.Form):
 
 class FileRecordForm(BootstrapMixin, forms.Form):
     filed_on = forms.DateField(label=_("备案日期"), required=False, widget=DateInput(), help_text=_("留空为今天"))
+    # 补录 (rules.prepare_filing): a filing recorded after the due date but dated on or before it.
+    filing_receipt_number = forms.CharField(
+        label=_("备案回执编号"), max_length=64, required=False,
+        help_text=_("逾期后登记、备案日期不晚于期限的（补录），须填写受理部门的回执编号或上传回执扫描件"))
+    filing_receipt_scan = forms.FileField(label=_("回执扫描件"), required=False, help_text=_("PDF 或图片"))
 
     def clean_filed_on(self):
         return self.cleaned_data.get("filed_on") or timezone.localdate()

@@ -433,7 +433,7 @@ def import_catalogue(*, kind: str, file_bytes: bytes | None = None, rows: Iterab
 
 # --- exports -------------------------------------------------------------------------------
 RECORD_EXPORT_FIELDS = ("applicant", "received_on", "decided_on", "outcome", "decision_number", "filed_on", "filing_due_on",
-                        "filing_due_provisional")
+                        "filing_due_provisional", "filing_receipt_number")
 
 
 def export_queryset(kind: str, user, *, filters=None, request=None):

@@ -245,6 +245,12 @@ class Assignment(AuditedModel):
         if self.agreement_id and self.item_id and self.division_id:
             if self.agreement.division_id != self.division_id or self.agreement.department_id != self.item.department_id:
                 errors["agreement"] = _("协议书的签署双方必须是该事项的下放部门和承接主体。")
+        # A power cannot be taken back before it was taken over (or, never taken over, assigned).
+        start = self.taken_over_on or self.assigned_on
+        if self.revoked_on and start and self.revoked_on < start:
+            errors["revoked_on"] = gettext("收回日期（%(on)s）不能早于%(what)s（%(start)s）。") % {
+                "on": f"{self.revoked_on:%Y-%m-%d}", "start": f"{start:%Y-%m-%d}",
+                "what": gettext("承接日期") if self.taken_over_on else gettext("交办日期")}
         if errors:
             raise ValidationError(errors)
 
@@ -304,6 +310,14 @@ class ExerciseRecord(AuditedModel):
     # db_default: the COPY import path and raw inserts that predate the column stay valid.
     filing_due_provisional = models.BooleanField(_("备案期限为暂定"), default=False, db_default=False, editable=False)
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    # 补录 (issue 10): a filing recorded after its due date but dated on or before it. Who could
+    # back-date an overdue record to on time must show the receiving department's 回执 (number
+    # or scan); the flag stays for the office and the auditor. Derived in full_clean (rules.py).
+    filing_recorded_on = models.DateField(_("备案登记日期"), null=True, blank=True, editable=False)
+    filing_late_entry = models.BooleanField(_("补录"), default=False, db_default=False, editable=False)
+    filing_receipt_number = models.CharField(_("备案回执编号"), max_length=64, blank=True, default="", db_default="")
+    filing_receipt_scan = files.FileField(_("备案回执扫描件"), upload_to=files.UploadTo("receipts/%Y/"), blank=True,
+                                          default="", db_default="")
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.CLERK, Role.OFFICE)
@@ -332,6 +346,8 @@ class ExerciseRecord(AuditedModel):
                 fields=["filing_due_on", "division"], condition=Q(filing_due_provisional=True),
                 name="record_provisional_due",
             ),
+            # The few late entries (补录): the overdue page's count and the record list's filter.
+            models.Index(fields=["division", "-id"], condition=Q(filing_late_entry=True), name="record_late_entry"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["division", "decision_number"], name="record_decision_number_unique"),
@@ -363,6 +379,7 @@ class ExerciseRecord(AuditedModel):
         record = super().from_db(db, field_names, values)
         # What the stored due date was computed from (see full_clean).
         record._due_basis = (record.__dict__.get("item_id"), record.__dict__.get("decided_on"))
+        record._filed_basis = record.__dict__.get("filed_on")  # a filing recorded now differs (rules.prepare_filing)
         return record
 
     def full_clean(self, *args, **kwargs):
@@ -371,6 +388,9 @@ class ExerciseRecord(AuditedModel):
         # a decision already made (filing would otherwise turn a late record into an on-time one).
         if self._state.adding or getattr(self, "_due_basis", None) != (self.item_id, self.decided_on):
             self.rules().prepare(self)
+        self.rules().prepare_filing(self)
+        if self.filing_due_on is None:  # not counted: check() says why (the decision date)
+            kwargs["exclude"] = {*(kwargs.get("exclude") or ()), "filing_due_on"}
         super().full_clean(*args, **kwargs)
 
     def clean(self):

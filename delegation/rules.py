@@ -26,6 +26,10 @@ from personnel.models import EnforcementCertificate, Officer, certificate_valid_
 from .choices import ItemStatus, Mode
 from .models import Assignment, Item, ItemStatusChange
 
+# No date of the delegation reform is older (the first pilots: 2007); an older one is a typing
+# error (1900-01-01 for an unknown date), refused before anything is computed from it.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+
 
 def _fmt(day: datetime.date) -> str:
     return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
@@ -151,10 +155,39 @@ class ExerciseRules:
         due date, so the clerk sees the rules of ``check`` (办结日期不能晚于今天 …) first.
         """
         if record.item_id and record.decided_on and isinstance(record.decided_on, datetime.date):
+            # No due date is counted from a decision date that check() refuses (ahead of today, as
+            # 9999-12-31, or implausibly old): counting past year 9999 overflowed into a 500.
+            if not EARLIEST_DATE <= record.decided_on <= timezone.localdate():
+                record.filing_due_on, record.filing_due_provisional = None, False
+                return
             due = self.due(record.item_id, record.decided_on)
             if due is not None:
                 record.filing_due_on = due.date
                 record.filing_due_provisional = due.provisional
+
+    @staticmethod
+    def _date_message(field: str, day: datetime.date) -> str:
+        label = {"received_on": _("受理日期"), "decided_on": _("办结日期"), "filed_on": _("备案日期")}[field]
+        return _("%(label)s（%(day)s）早于%(earliest)s，不合理：请核对。") % {
+            "label": label, "day": f"{day:%Y-%m-%d}", "earliest": _fmt(EARLIEST_DATE)}
+
+    def prepare_filing(self, record, *, today: datetime.date | None = None) -> None:
+        """Derive when a filing was recorded and whether it is a late entry (补录).
+
+        A filing recorded now (new, or a changed 备案日期) is dated ``filed_on`` but recorded
+        ``today``. Recorded after the due date yet dated on or before it, it is a late entry:
+        ``check`` then asks for the receiving department's acknowledgement (回执).
+        """
+        stored = None if record._state.adding else getattr(record, "_filed_basis", None)
+        record._filing_recorded_now = bool(record.filed_on) and record.filed_on != stored
+        if not record.filed_on:
+            record.filing_recorded_on, record.filing_late_entry = None, False
+            return
+        if record._filing_recorded_now:
+            record.filing_recorded_on = today or timezone.localdate()
+        due, recorded = record.filing_due_on, record.filing_recorded_on
+        if isinstance(record.filed_on, datetime.date) and due and recorded:
+            record.filing_late_entry = record.filed_on <= due < recorded
 
     def check(self, record, *, today: datetime.date | None = None) -> None:
         """Raise ValidationError listing every broken rule of ``record``."""
@@ -169,6 +202,15 @@ class ExerciseRules:
             errors["filed_on"].append(_("备案日期不能早于办结日期。"))
         if record.filed_on and record.filed_on > today:
             errors["filed_on"].append(_("备案日期不能晚于今天。"))
+        for field in ("received_on", "decided_on", "filed_on"):
+            day = getattr(record, field)
+            if isinstance(day, datetime.date) and day < EARLIEST_DATE:
+                errors[field].append(self._date_message(field, day))
+        if (getattr(record, "_filing_recorded_now", False) and record.filing_late_entry and not errors.get("filed_on")
+                and not (record.filing_receipt_number.strip() or record.filing_receipt_scan)):
+            errors["filing_receipt_number"].append(
+                _("备案日期（%(filed)s）不晚于备案期限（%(due)s），但今天才登记：这是补录，请填写受理部门的备案回执编号"
+                  "或上传回执扫描件。") % {"filed": f"{record.filed_on:%Y-%m-%d}", "due": f"{record.filing_due_on:%Y-%m-%d}"})
         if record.item_id and record.division_id and decided:
             item = self.item(record.item_id)
             active = [

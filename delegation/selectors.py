@@ -177,7 +177,7 @@ def exercise_record_list(*, user) -> QuerySet:
 # are annotations, not select_related instances).
 RECORD_PAGE_FIELDS = (
     "id", "division_id", "item_id", "applicant", "decided_on", "outcome", "decision_number", "filing_due_on",
-    "filing_due_provisional", "filed_on",
+    "filing_due_provisional", "filed_on", "filing_late_entry",
 )
 
 
@@ -231,6 +231,15 @@ def provisional_record_count(*, user, at_most: int | None = None) -> int:
     With ``at_most`` the count stops at ``at_most + 1``, as ``overdue_record_count``.
     """
     qs = exercise_record_list(user=user).filter(filing_due_provisional=True).order_by().select_related(None)
+    if at_most is not None:
+        qs = qs[: at_most + 1]
+    return qs.count()
+
+
+def late_entry_record_count(*, user, at_most: int | None = None) -> int:
+    """How many records in scope are late entries (补录: filed on time by date, recorded after the
+    due date; index record_late_entry). With ``at_most``, as ``provisional_record_count``."""
+    qs = exercise_record_list(user=user).filter(filing_late_entry=True).order_by().select_related(None)
     if at_most is not None:
         qs = qs[: at_most + 1]
     return qs.count()

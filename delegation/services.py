@@ -333,6 +333,7 @@ def assignment_take_over(*, assignment: Assignment, on: datetime.date | None = N
 def _revoke(assignment: Assignment, *, on: datetime.date, actor) -> Assignment:
     assignment.takeover_status = TakeOverStatus.REVOKED
     assignment.revoked_on = on
+    assignment.clean()  # the model's rules (not before the take-over), for every way in
     assignment.stamp(actor)
     assignment.save(update_fields=["takeover_status", "revoked_on", "updated_at", "updated_by"])
     return assignment
@@ -363,7 +364,7 @@ def training_record(*, division: Division, department, kind: str, title: str, he
 
 # --- exercise records ------------------------------------------------------------------------
 RECORD_FIELDS = {"division", "item", "applicant", "received_on", "decided_on", "outcome",
-                 "decision_number", "officer", "filed_on"}
+                 "decision_number", "officer", "filed_on", "filing_receipt_number", "filing_receipt_scan"}
 
 
 @transaction.atomic
@@ -377,13 +378,21 @@ def exercise_record_create(*, actor, **fields) -> ExerciseRecord:
 
 
 @transaction.atomic
-def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | None = None, actor) -> ExerciseRecord:
-    """Mark a record as filed (备案) with the department on ``filed_on``."""
+def exercise_record_file(*, record: ExerciseRecord, filed_on: datetime.date | None = None, actor,
+                         filing_receipt_number: str = "", filing_receipt_scan=None) -> ExerciseRecord:
+    """Mark a record as filed (备案) with the department on ``filed_on``.
+
+    Recorded after the due date but dated on or before it, the filing is a late entry (补录):
+    the rules then require the department's acknowledgement (回执 number or scan) and mark it.
+    """
     record = ExerciseRecord.objects.select_for_update().get(pk=record.pk)
     if record.filed_on is not None:
         raise ConflictError(_("该办件已于%(date)s备案。") % {"date": f"{record.filed_on:%Y-%m-%d}"}, code="already_filed")
     with actor_context(actor):
         record.filed_on = filed_on or timezone.localdate()
+        record.filing_receipt_number = (filing_receipt_number or "").strip()
+        if filing_receipt_scan:
+            record.filing_receipt_scan = filing_receipt_scan
         return save_validated(record, actor)
 
 

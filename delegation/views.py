@@ -399,9 +399,13 @@ class RecordFileView(ServiceActionView):
     def get_queryset(self):
         return selectors.exercise_record_list(user=self.request.user)
 
+    def get_form_kwargs(self, obj) -> dict:
+        return {"files": self.request.FILES}  # the receipt scan of a late entry (补录)
+
     def success_message(self, record, data):
         state = FilingState(record.filing_state(timezone.localdate()).value)
-        return gettext("已备案：%(number)s（%(state)s）") % {"number": record.decision_number, "state": state.label}
+        message = gettext("已备案：%(number)s（%(state)s）") % {"number": record.decision_number, "state": state.label}
+        return message + (gettext("，补录") if record.filing_late_entry else "")
 
 
 class OverdueListView(LoginRequiredMixin, TemplateView):
@@ -450,6 +454,7 @@ class OverdueListView(LoginRequiredMixin, TemplateView):
             "division": division if division and division.isdigit() else "",
             "can_write": scoping.may_write_model(user, ExerciseRecord),
             "provisional_count": selectors.provisional_record_count(user=user, at_most=RecordListView.OVERDUE_COUNT_MAX),
+            "late_entry_count": selectors.late_entry_record_count(user=user, at_most=RecordListView.OVERDUE_COUNT_MAX),
         }
 
 

@@ -233,9 +233,12 @@ class ExerciseRecordSerializer(PlainModelSerializer):
         fields = [
             "id", "division", "division_code", "division_name", "item", "item_code", "item_name", "applicant", "received_on",
             "decided_on", "outcome", "outcome_display", "decision_number", "officer", "officer_name",
-            "filing_due_on", "due_provisional", "filed_on", "filing_state", "created_at", "updated_at",
+            "filing_due_on", "due_provisional", "filed_on", "filing_state",
+            "filing_late_entry", "filing_recorded_on", "filing_receipt_number", "filing_receipt_scan",
+            "created_at", "updated_at",
         ]
-        read_only_fields = ["filing_due_on", "due_provisional", "created_at", "updated_at"]
+        read_only_fields = ["filing_due_on", "due_provisional", "filing_late_entry", "filing_recorded_on",
+                            "filing_receipt_scan", "created_at", "updated_at"]
         # (division, decision_number) is unique: full_clean() in the service reports it, once.
         validators: list = []
 
@@ -251,6 +254,7 @@ EXERCISE_RECORD_LIST_COLUMNS = (
     ("received_on", "received_on"), ("decided_on", "decided_on"), ("outcome", "outcome"),
     ("decision_number", "decision_number"), ("officer_id", "officer"), ("filing_due_on", "filing_due_on"),
     ("filing_due_provisional", "due_provisional"), ("filed_on", "filed_on"),
+    ("filing_late_entry", "filing_late_entry"),
 )
 
 
@@ -279,6 +283,7 @@ class ExerciseRecordListSerializer(serializers.Serializer):
     due_provisional = serializers.BooleanField(read_only=True)
     filed_on = serializers.DateField(read_only=True, allow_null=True)
     filing_state = serializers.ChoiceField(choices=FilingState.choices, read_only=True)
+    filing_late_entry = serializers.BooleanField(read_only=True, help_text="补录：逾期后才登记、备案日期不晚于期限的备案")
 
     columns = tuple(column for column, _ in EXERCISE_RECORD_LIST_COLUMNS)
 
@@ -302,7 +307,7 @@ class ExerciseRecordListSerializer(serializers.Serializer):
                 "received_on": v["received_on"], "decided_on": v["decided_on"], "outcome": v["outcome"],
                 "decision_number": v["decision_number"], "officer": v["officer_id"],
                 "filing_due_on": due, "due_provisional": v["filing_due_provisional"], "filed_on": filed,
-                "filing_state": state,
+                "filing_state": state, "filing_late_entry": v["filing_late_entry"],
             })
         return out
 
@@ -356,6 +361,9 @@ class TakeOverInput(PlainSerializer):
 
 class FileInput(PlainSerializer):
     filed_on = serializers.DateField(required=False, allow_null=True, default=None, label="备案日期")
+    filing_receipt_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, label="备案回执编号",
+        help_text="补录（逾期后登记、备案日期不晚于期限）时必填：受理部门的备案回执编号")
 
 
 class CatalogueQuery(PlainSerializer):

@@ -146,12 +146,13 @@ def test_entrusted_item_needs_an_officer_with_a_valid_certificate(catalogue):
 # --- exercise records: a good file ---------------------------------------------------------
 def test_good_file_commits_every_row_attributed_to_the_importing_user(catalogue):
     clerk = catalogue["clerk_linxi"]
-    rows = [
-        record_row("临政备〔2026〕301号", filed="2026-10-20"),
-        record_row("临政规〔2026〕302号", item="JX-JW-001", decided="2026-09-30", received="2026-09-01"),
-        record_row("临城罚〔2026〕303号", item="JX-CGJ-001", outcome="处罚", officer="LX-001"),
+    rows = [  # the first was filed before its due date (11-09) but is entered later: a late entry, its 回执
+        [*record_row("临政备〔2026〕301号", filed="2026-10-20"), "绩发改备〔2026〕1号"],
+        [*record_row("临政规〔2026〕302号", item="JX-JW-001", decided="2026-09-30", received="2026-09-01"), ""],
+        [*record_row("临城罚〔2026〕303号", item="JX-CGJ-001", outcome="处罚", officer="LX-001"), ""],
     ]
-    result = importing.import_exercise_records(file_bytes=csv_bytes(RECORD_HEADERS, rows), fmt="csv", actor=clerk)
+    headers = [*RECORD_HEADERS, ExerciseRecordResource.fields["filing_receipt_number"].column_name]
+    result = importing.import_exercise_records(file_bytes=csv_bytes(headers, rows), fmt="csv", actor=clerk)
 
     assert result.errors == [] and result.committed and (result.total, result.created) == (3, 3)
     records = {r.decision_number: r for r in ExerciseRecord.objects.filter(decision_number__in=[r[6] for r in rows])}
@@ -306,7 +307,7 @@ def test_exercise_records_xlsx_round_trip_keeps_dates(catalogue):
     qs = importing.export_queryset("exercise_record", clerk)
     content = importing.export_rows(kind="exercise_record", queryset=qs, fmt="xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in sheet[1]] == [*RECORD_HEADERS, "备案期限", "备案期限为暂定"]  # export only
+    assert [c.value for c in sheet[1]] == [*RECORD_HEADERS, "备案回执编号", "备案期限", "备案期限为暂定"]  # the last two: export only
     assert isinstance(sheet.cell(row=2, column=5).value, datetime.datetime)  # a real date cell
     result = importing.import_exercise_records(file_bytes=content, fmt="xlsx", actor=clerk)
     assert (result.errors, result.created, result.unchanged) == ([], 0, qs.count())
