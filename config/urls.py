@@ -14,6 +14,9 @@ api_v1 = [
     path("notifications/", include("core.notifications.api.urls")),
 ]
 
+# A request Django refuses itself (a body over DATA_UPLOAD_MAX_MEMORY_SIZE …): JSON under /api/.
+handler400 = "core.api.exceptions.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

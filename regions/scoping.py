@@ -70,6 +70,22 @@ def grants(user) -> list[Grant]:
     return cached
 
 
+def remember_grants(user, rows) -> list[Grant]:
+    """Cache the user's grants from ``(role, division_id, path, level)`` rows read elsewhere:
+    the API's token authentication loads them in the token's own query (regions.authentication)."""
+    cached = [Grant(*row) for row in rows]
+    setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def scope_key(user) -> tuple:
+    """What the rows ``user`` may see depend on: equal keys, equal scopes (a per-process cache of
+    a list's compiled SQL is keyed by it, core.api.lean)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return ("superuser",)
+    return tuple(grants(user))
+
+
 def roles(user) -> set[str]:
     return {g.role for g in grants(user)}
 

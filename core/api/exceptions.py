@@ -1,9 +1,16 @@
-"""JSON errors with a stable code: {"error": {"code", "message", "fields"?}}."""
+"""JSON errors with a stable code: {"error": {"code", "message", "fields"?}}.
 
-from django.core.exceptions import PermissionDenied
+``exception_handler`` is DRF's (settings: EXCEPTION_HANDLER). ``bad_request`` is Django's
+``handler400`` (config/urls.py): a request Django refuses before or around the view (a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host) answers in the same JSON under
+/api/, and with Django's own page elsewhere.
+"""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,7 +26,23 @@ def _first_code(detail) -> str:
     return getattr(detail, "code", None) or "invalid"
 
 
+def _suspicious_body(exc) -> dict:
+    if isinstance(exc, RequestDataTooBig):
+        return {"code": "request_too_large", "message": gettext("请求内容过大。")}
+    if isinstance(exc, TooManyFieldsSent):
+        return {"code": "too_many_fields", "message": gettext("请求包含的字段过多。")}
+    return {"code": "bad_request", "message": gettext("请求无法处理。")}
+
+
+def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": _suspicious_body(exception)}, status=400, json_dumps_params={"ensure_ascii": False})
+    return defaults.bad_request(request, exception)
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, SuspiciousOperation):  # raised while DRF reads the body (RequestDataTooBig)
+        return Response({"error": _suspicious_body(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "message": exc.message}
         if exc.extra:

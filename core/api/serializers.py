@@ -3,6 +3,8 @@
 DRF says "该字段是必填项。", "请确保这个字段不能超过 200 个字符。", "无效主键 “9” － 对象不存在。"; a
 superior reading the JSON error should see "请填写申请人。", "申请人最多200个字，现有230个字。"
 and which reference was not found. Messages a field sets itself are left alone.
+
+They are strict too (core.api.fields): a reference is a whole number, a date is YYYY-MM-DD.
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ from __future__ import annotations
 from django.core.validators import MaxLengthValidator
 from rest_framework import relations, serializers
 
+from core.api.fields import StrictDateField, StrictPrimaryKeyRelatedField
 from core.messages import max_length_message
+
+# DRF's own classes → the strict ones (the same field with a stricter to_internal_value).
+STRICT_CLASSES = {
+    serializers.DateField: StrictDateField,
+    relations.PrimaryKeyRelatedField: StrictPrimaryKeyRelatedField,
+}
 
 
 def _fmt(label) -> str:
@@ -28,6 +37,9 @@ def _stock(field) -> dict:
 def plain_serializer_field(field, name: str) -> None:
     if isinstance(field, relations.ManyRelatedField):
         plain_serializer_field(field.child_relation, name)
+    strict = STRICT_CLASSES.get(type(field))
+    if strict is not None:
+        field.__class__ = strict  # a subclass that only adds a check: no state to convert
     label = field.label or name
     replace = {code: f"请填写{_fmt(label)}。" for code in ("required", "null", "blank")}
     if isinstance(field, (serializers.DateField, serializers.DateTimeField)):

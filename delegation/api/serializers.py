@@ -5,8 +5,8 @@ runs ``full_clean()``, so the API shares the model's rules) and render one row. 
 accept only rows the caller can see, so naming another town's division or item is a plain
 "does not exist" (400) and leaks nothing.
 
-The exercise-record list does not go through them: it renders ``.values()`` rows directly
-(``ExerciseRecordListSerializer``), the hot path of the API.
+The exercise-record list does not go through them: it is a lean list (core.api.lean) of
+``.values()`` rows (``ExerciseRecordListSerializer``), the hot path of the API.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField, ServiceRequiredField
+from core.api.lean import LeanListSerializer
 from core.api.serializers import PlainModelSerializer, PlainSerializer
 from core.deadlines import deadline_status
 from personnel.models import Officer
-from regions import scoping
 from regions.models import Department, Division
 
 from ..choices import BatchState, FilingState, ItemStatus, LimitUnit
@@ -34,17 +35,6 @@ from ..models import (
     ItemStatusChange,
     Training,
 )
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A foreign key that accepts only rows the requesting user may see (regions.scoping)."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        if request is None:
-            return queryset.none()
-        return scoping.scope(queryset, request.user)
 
 
 def choice_values(choices) -> str:
@@ -258,12 +248,12 @@ EXERCISE_RECORD_LIST_COLUMNS = (
 )
 
 
-class ExerciseRecordListSerializer(serializers.Serializer):
-    """One row of the exercise-record list, rendered from a ``.values()`` dict.
+class ExerciseRecordListSerializer(LeanListSerializer):
+    """One row of the exercise-record list, read as a ``.values()`` dict (core.api.lean).
 
-    The declared fields document the shape (OpenAPI); ``to_representation`` skips DRF's
-    per-field machinery, which costs more than the query itself on a 500-row page. Dates stay
-    ``date`` objects: the JSON renderers write them as ISO 8601, exactly as the detail does.
+    The declared fields document the shape (OpenAPI); DRF's per-field machinery costs more than
+    the query itself on a 500-row page. Dates stay ``date`` objects: the JSON renderer writes
+    them as ISO 8601, exactly as the detail does.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -285,34 +275,22 @@ class ExerciseRecordListSerializer(serializers.Serializer):
     filing_state = serializers.ChoiceField(choices=FilingState.choices, read_only=True)
     filing_late_entry = serializers.BooleanField(read_only=True, help_text="补录：逾期后才登记、备案日期不晚于期限的备案")
 
-    columns = tuple(column for column, _ in EXERCISE_RECORD_LIST_COLUMNS)
+    columns = EXERCISE_RECORD_LIST_COLUMNS
 
-    @staticmethod
-    def rows(values, today) -> list[dict]:
-        """The JSON rows of a page of ``.values(*columns)`` dicts; no query, no model instance."""
+    @classmethod
+    def finish(cls, rows: list[dict]) -> list[dict]:
+        """Add ``filing_state`` as of today; no query, no model instance."""
+        today = timezone.localdate()
         pending, overdue = FilingState.PENDING.value, FilingState.OVERDUE.value
         on_time, late = FilingState.ON_TIME.value, FilingState.LATE.value
-        out = []
-        for v in values:
-            due, filed = v["filing_due_on"], v["filed_on"]
+        for row in rows:
+            due, filed = row["filing_due_on"], row["filed_on"]
             # Same rule as core.deadlines.deadline_status, inlined: it runs 500 times a page.
             if filed is None:
-                state = overdue if today > due else pending
+                row["filing_state"] = overdue if today > due else pending
             else:
-                state = on_time if filed <= due else late
-            out.append({
-                "id": v["id"], "division": v["division_id"], "division_code": v["division__code"],
-                "division_name": v["division__name"], "item": v["item_id"], "item_code": v["item__code"],
-                "item_name": v["item__name"], "applicant": v["applicant"],
-                "received_on": v["received_on"], "decided_on": v["decided_on"], "outcome": v["outcome"],
-                "decision_number": v["decision_number"], "officer": v["officer_id"],
-                "filing_due_on": due, "due_provisional": v["filing_due_provisional"], "filed_on": filed,
-                "filing_state": state, "filing_late_entry": v["filing_late_entry"],
-            })
-        return out
-
-    def to_representation(self, instance):
-        return self.rows([instance], timezone.localdate())[0]
+                row["filing_state"] = on_time if filed <= due else late
+        return rows
 
 
 class FilingDueRecomputedSerializer(PlainModelSerializer):
@@ -332,9 +310,10 @@ class FilingDueRecomputedSerializer(PlainModelSerializer):
 
 # --- inputs of the workflow actions -----------------------------------------------------------
 class ReasonInput(PlainSerializer):
-    """Why, and from which day (default today). The service refuses an empty reason."""
+    """Why, and from which day (default today). Required: the service refuses an empty reason
+    (400 ``reason_required``), and the schema says so."""
 
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="理由")
+    reason = ServiceRequiredField(max_length=500, label="理由")
     on = serializers.DateField(required=False, allow_null=True, default=None, label="生效日期")
 
 

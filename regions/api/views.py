@@ -1,11 +1,11 @@
-from rest_framework import mixins, viewsets
+"""REST API of the hierarchy, declared on core.api's ServiceViewSet: every row scoped to the
+caller's jurisdiction (404 outside it); only departments can be changed, by the office."""
 
-from core.api.history import HistoryMixin
+from core.api.viewsets import ServiceViewSet
 
-from .. import services
+from .. import scoping, services
 from ..filtersets import DepartmentFilterSet, DivisionFilterSet, PilotDesignationFilterSet
 from ..models import Department, Division, Membership, PilotDesignation
-from ..permissions import ScopedViewSetMixin
 from .serializers import (
     DepartmentSerializer,
     DivisionSerializer,
@@ -14,7 +14,14 @@ from .serializers import (
 )
 
 
-class DivisionViewSet(ScopedViewSetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedViewSet(ServiceViewSet):
+    """``queryset`` narrowed to the caller's jurisdiction (regions.scoping)."""
+
+    def get_scoped_queryset(self, user):
+        return scoping.scope(self.queryset.all(), user)
+
+
+class DivisionViewSet(ScopedViewSet):
     """Divisions in the caller's jurisdiction (read only; the hierarchy is kept by administrators)."""
 
     queryset = Division.objects.select_related("parent")
@@ -22,29 +29,24 @@ class DivisionViewSet(ScopedViewSetMixin, HistoryMixin, viewsets.ReadOnlyModelVi
     filterset_class = DivisionFilterSet
 
 
-class DepartmentViewSet(
-    ScopedViewSetMixin, HistoryMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class DepartmentViewSet(ScopedViewSet):
     """Departments in the jurisdiction; the office may rename or deactivate one."""
 
     queryset = Department.objects.all()
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet
-
-    def perform_update(self, serializer):
-        serializer.instance = services.department_update(
-            department=serializer.instance, actor=self.request.user, **serializer.validated_data
-        )
+    update_service = services.department_update
 
 
-class PilotDesignationViewSet(ScopedViewSetMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class PilotDesignationViewSet(ScopedViewSet):
     queryset = PilotDesignation.objects.all()
     serializer_class = PilotDesignationSerializer
     filterset_class = PilotDesignationFilterSet
 
 
-class MembershipViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(ScopedViewSet):
     """Who holds which role in the jurisdiction."""
 
     serializer_class = MembershipSerializer
     queryset = Membership.objects.select_related("user")
+    history = None  # memberships are listed, their history is the admin's
