@@ -46,6 +46,18 @@ from .lean import LeanListMixin
 _FUNCTIONS = ("selector", "create_service", "update_service")
 
 
+def _own(cls, name: str, function):
+    """A method of ``cls`` alone: extend_schema_view decorates it in place, and a function shared
+    by every viewset would carry the last viewset's summary into all of them."""
+
+    def method(self, request, *args, **kwargs):
+        return function(self, request, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    return method
+
+
 class ServiceViewSet(LeanListMixin, HistoryMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -65,10 +77,10 @@ class ServiceViewSet(LeanListMixin, HistoryMixin, viewsets.GenericViewSet):
             if isinstance(cls.__dict__.get(name), FunctionType):
                 setattr(cls, name, staticmethod(cls.__dict__[name]))
         if cls.create_service is not None and "create" not in cls.__dict__:
-            cls.create = ServiceViewSet._create
+            cls.create = _own(cls, "create", ServiceViewSet._create)
         if cls.update_service is not None and "update" not in cls.__dict__:
-            cls.update = ServiceViewSet._update
-            cls.partial_update = ServiceViewSet._partial_update
+            cls.update = _own(cls, "update", ServiceViewSet._update)
+            cls.partial_update = _own(cls, "partial_update", ServiceViewSet._partial_update)
         for step in cls.__dict__.get("actions", ()):
             if step.method_name in cls.__dict__:
                 raise ImproperlyConfigured(f"{cls.__name__}.{step.method_name} is both declared and written")
