@@ -28,7 +28,6 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("delegation/import/", include("delegation.urls_import")),
     path("import/", include("core.importing.urls")),
-    path("import/", include("core.importing.urls")),
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
     path("ledger/", include("core.ledger.urls")),
