@@ -1,16 +1,15 @@
 """Forms of the catalogue pages. They parse input only: every write goes through a service,
-whose ValidationError / ApplicationError messages are put back on the form (``apply_error``)."""
+whose ValidationError / ApplicationError messages the generic views put back on the form (``core.generic.errors.apply_error``)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import DeadlineRule
-from core.errors import ApplicationError
 from core.messages import PlainMessagesFormMixin
 from core.widgets import DateInput, QuickSelect
 from personnel.models import Officer
@@ -37,50 +36,6 @@ class BootstrapMixin(PlainMessagesFormMixin):
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-
-
-def apply_error(form: forms.BaseForm, exc: Exception) -> None:
-    """Put a service's ValidationError / ApplicationError on ``form``, per field where possible.
-
-    Errors naming a field the form does not show go to the form's general errors, with the
-    field's label so the message still says what is wrong.
-    """
-    if isinstance(exc, ApplicationError):
-        fields = exc.extra if isinstance(exc.extra, dict) else {}
-        placed = False
-        for name, messages in fields.items():
-            if name in form.fields:
-                for message in messages if isinstance(messages, (list, tuple)) else [messages]:
-                    form.add_error(name, str(message))
-                placed = True
-        if not placed:
-            form.add_error(None, exc.message)
-        return
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                if name in form.fields:
-                    for message in errors:
-                        form.add_error(name, message)
-                else:
-                    label = "" if name == NON_FIELD_ERRORS else _model_label(form, name)
-                    for message in errors:
-                        form.add_error(None, f"{label}：{message}" if label else message)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
-        return
-    raise exc
-
-
-def _model_label(form, name: str) -> str:
-    model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "model", None)
-    if model is not None:
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:
-            return name
-    return name
 
 
 # --- items -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import import_module
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils.translation import gettext
 
 VIEW = "view"
@@ -37,6 +37,17 @@ def scope(queryset, user, action: str = VIEW):
     if backend is None:
         return queryset if _superuser(user) else queryset.none()
     return backend.scope(queryset, user, action)
+
+
+def declared_rows(view):
+    """The rows a generic page declared (``queryset`` or ``model``), narrowed to the user's scope."""
+    if view.queryset is not None:
+        qs = view.queryset.all()
+    elif view.model is not None:
+        qs = view.model._default_manager.all()
+    else:
+        raise ImproperlyConfigured(f"{type(view).__name__} declares no queryset, model or get_queryset()")
+    return scope(qs, view.request.user)
 
 
 def can(user, action: str, obj) -> bool:

@@ -21,7 +21,6 @@ user may change the row, ``actions``: each declared transition → allowed from 
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -48,13 +47,7 @@ class ScopedDetailView(LoginRequiredMixin, TemplateView):
 
     def get_queryset(self):
         """The rows the user may see; override to read through the app's selector instead."""
-        if self.queryset is not None:
-            qs = self.queryset.all()
-        elif self.model is not None:
-            qs = self.model._default_manager.all()
-        else:
-            raise ImproperlyConfigured(f"{type(self).__name__} declares no queryset, model or get_queryset()")
-        return access.scope(qs, self.request.user)
+        return access.declared_rows(self)
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), **{self.lookup_field: self.kwargs[self.lookup_url_kwarg]})

@@ -18,7 +18,6 @@ Python but must not query.
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -48,13 +47,7 @@ class ScopedListView(LoginRequiredMixin, TemplateView):
 
     def get_queryset(self):
         """The rows the user may see; override to read through the app's selector instead."""
-        if self.queryset is not None:
-            qs = self.queryset.all()
-        elif self.model is not None:
-            qs = self.model._default_manager.all()
-        else:
-            raise ImproperlyConfigured(f"{type(self).__name__} declares no queryset, model or get_queryset()")
-        return access.scope(qs, self.request.user)
+        return access.declared_rows(self)
 
     def get_model(self):
         return self.model or getattr(self.queryset, "model", None)
