@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.testing.http import assert_error, collect
 from regions import services
 from regions.models import Department, Division
 from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
@@ -72,29 +73,6 @@ def town_departments(demo):
         code: services.department_create(division=demo[code], code=f"{code}-CZS", name="财政所")
         for code in ("341824101", "341824100")
     }
-
-
-def collect(client, url: str) -> list[dict]:
-    """Every row of a cursor-paginated list, following ``next``."""
-    rows = []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        rows.extend(body["results"])
-        url = body["next"]
-    return rows
-
-
-def assert_error(response, status: int | tuple[int, ...], code: str | None = None) -> None:
-    """A refusal: the status, a JSON body {"error": {"code", "message"}}."""
-    statuses = status if isinstance(status, tuple) else (status,)
-    assert response.status_code in statuses, response.content
-    assert response["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["message"]
-    if code:
-        assert error["code"] == code
 
 
 @pytest.mark.django_db

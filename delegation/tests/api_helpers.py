@@ -9,6 +9,7 @@ import datetime
 
 from django.utils import timezone
 
+from core.testing.http import assert_error, collect  # noqa: F401  (re-exported to the split test modules)
 from delegation.choices import Outcome
 
 API = "/api/v1/delegation"
@@ -21,30 +22,6 @@ TRAININGS = f"{API}/trainings/"
 LISTS = [RECORDS, ITEMS, ASSIGNMENTS, AGREEMENTS, BATCHES, TRAININGS]
 
 LINXI, HUAYANG, JIXI, SHILONG = "341824101", "341824100", "341824", "441900102"
-
-
-def collect(client, url: str) -> list[dict]:
-    """Every row of a cursor-paginated list, following ``next``."""
-    rows = []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        rows.extend(body["results"])
-        url = body["next"]
-    return rows
-
-
-def assert_error(response, status, code: str | None = None) -> dict:
-    """A refusal: the status and a JSON body {"error": {"code", "message", ...}}; returns the error."""
-    statuses = status if isinstance(status, tuple) else (status,)
-    assert response.status_code in statuses, response.content
-    assert response["Content-Type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["message"]
-    if code:
-        assert error["code"] == code, error
-    return error
 
 
 def record_payload(catalogue, *, item="JX-FGW-001", division=None, decided_on=None, **extra) -> dict:
