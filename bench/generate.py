@@ -141,9 +141,9 @@ def build(args, conn, results):
     with timed("TRUNCATE regions, personnel, delegation", results), conn.cursor() as cur:
         # Not auth_user: the holiday calendar (core) references it, and CASCADE would empty it.
         cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in sorted(tables)) + " RESTART IDENTITY CASCADE")
-        cur.execute(f'DELETE FROM "{Token._meta.db_table}" WHERE user_id IN '
+        cur.execute(f'DELETE FROM "{Token._meta.db_table}" WHERE user_id IN '  # nosec B608 # table and column names come from the models; every value is a parameter
                     f'(SELECT id FROM "{User._meta.db_table}" WHERE username = ANY(%s))', [bench_users])
-        cur.execute(f'DELETE FROM "{User._meta.db_table}" WHERE username = ANY(%s)', [bench_users])
+        cur.execute(f'DELETE FROM "{User._meta.db_table}" WHERE username = ANY(%s)', [bench_users])  # nosec B608 # table and column names come from the models; every value is a parameter
 
     with conn.cursor() as cur:
         # Check foreign keys at the end of each COPY rather than at commit: the exercise-record

@@ -63,7 +63,7 @@ class Loader:
                 cur.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
                 pk = model._meta.pk.column
                 cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max({pk}) FROM \"{table}\"), 0) + 1, false)",
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max({pk}) FROM \"{table}\"), 0) + 1, false)",  # nosec B608 # table and column names come from the models; every value is a parameter
                     [table, pk],
                 )
 

@@ -35,7 +35,7 @@ def postgres_url(data_dir: Path, *, throwaway: bool = False) -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="delete" if throwaway else "stop")
     _servers[str(data_dir)] = server  # keep a reference: the server stops when it is collected
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")  # nosec B608 # a constant database name
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
     return f"postgresql://postgres@/{EMBEDDED_DB_NAME}?host={data_dir}"

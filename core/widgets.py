@@ -35,6 +35,6 @@ class QuickSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))
         options = format_html_join("", '<option value="{}"{}>{}</option>', (
-            (option, mark_safe(" selected") if str(option) in selected else "", label) for option, label in choices
+            (option, mark_safe(" selected") if str(option) in selected else "", label) for option, label in choices  # nosec B308 # a literal attribute
         ))
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)

@@ -504,7 +504,7 @@ def record_due_recompute(*, year: int, actor=None) -> int:
             values = ", ".join(["(%s::bigint, %s::date, %s::boolean)"] * len(chunk))
             # The table name comes from the model; every value is a parameter.
             cursor.execute(
-                f'UPDATE "{table}" AS r SET filing_due_on = v.due, filing_due_provisional = v.provisional, '
+                f'UPDATE "{table}" AS r SET filing_due_on = v.due, filing_due_provisional = v.provisional, '  # nosec B608 # see above
                 f"updated_at = now(), updated_by_id = COALESCE(%s::integer, r.updated_by_id) "
                 f"FROM (VALUES {values}) AS v(id, due, provisional) WHERE r.id = v.id",
                 [actor_id, *[value for row in chunk for value in row]],

@@ -37,7 +37,7 @@ def _query() -> tuple[str, list[str]]:
     user_fields = [f.attname for f in u.concrete_fields]
     user_columns = ", ".join(f"u.{q(f.column)}" for f in u.concrete_fields)
     sql = (
-        f"SELECT t.{col(t, 'created')}, {user_columns}, "
+        f"SELECT t.{col(t, 'created')}, {user_columns}, "  # nosec B608 # quoted names from the models; the key is a parameter
         f"m.{col(m, 'role')}, m.{col(m, 'division')}, d.{col(d, 'path')}, d.{col(d, 'level')} "
         f"FROM {q(t.db_table)} t "
         f"JOIN {q(u.db_table)} u ON u.{q(u.pk.column)} = t.{col(t, 'user')} "

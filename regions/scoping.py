@@ -48,7 +48,7 @@ def _grants_sql() -> str:
         return connection.ops.quote_name(meta.get_field(name).column)
 
     return (
-        f"SELECT m.{col(m, 'role')}, m.{col(m, 'division')}, d.{col(d, 'path')}, d.{col(d, 'level')} "
+        f"SELECT m.{col(m, 'role')}, m.{col(m, 'division')}, d.{col(d, 'path')}, d.{col(d, 'level')} "  # nosec B608 # quoted names from the models; the user is a parameter
         f"FROM {connection.ops.quote_name(m.db_table)} m "
         f"JOIN {connection.ops.quote_name(d.db_table)} d ON d.{col(d, 'id')} = m.{col(m, 'division')} "
         f"WHERE m.{col(m, 'user')} = %s AND m.{col(m, 'is_active')}"

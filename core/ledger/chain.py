@@ -78,7 +78,7 @@ class VerifyResult:
 
 
 _ENTRY_SQL = (
-    "SELECT id, account_id, seq, posting_id, phase, amount, booked_on, prev_hash, hash "
+    "SELECT id, account_id, seq, posting_id, phase, amount, booked_on, prev_hash, hash "  # nosec B608 # the table name comes from the model; ids are a parameter
     f"FROM {Entry._meta.db_table} WHERE account_id = ANY(%s) ORDER BY account_id, seq"
 )
 

@@ -199,7 +199,7 @@ def _save_balances(rows: list[Balance]) -> None:
     params = [x for b in rows for x in (b.account_id, b.posted, b.pending_debits, b.pending_credits, b.last_seq, b.last_hash)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Balance._meta.db_table} AS b SET posted = v.posted, pending_debits = v.pd, "
+            f"UPDATE {Balance._meta.db_table} AS b SET posted = v.posted, pending_debits = v.pd, "  # nosec B608 # the table name from the model, placeholders only; values are parameters
             "pending_credits = v.pc, last_seq = v.seq, last_hash = v.h "
             f"FROM (VALUES {values}) AS v(id, posted, pd, pc, seq, h) WHERE b.account_id = v.id",
             params,

@@ -101,7 +101,7 @@ def notifications_create(*, drafts: Iterable[registry.Draft], actor=None) -> lis
                            *_as_written(d), json.dumps(d.params, cls=DjangoJSONEncoder, ensure_ascii=False), now]
             # The table name comes from the model; every value is a parameter.
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} "
+                f"INSERT INTO {table} ({columns}) VALUES {values} "  # nosec B608 # see above
                 "ON CONFLICT (addressee_id, kind, subject_key, day) DO NOTHING RETURNING id",
                 params,
             )

@@ -151,7 +151,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # nosec B310 # http://127.0.0.1, the server started here
                 break
             except OSError:
                 if self.children["web"].poll() is not None or time.monotonic() > deadline:
