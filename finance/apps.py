@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = _("财政分成与返还")
+
+    def ready(self):
+        # The money lives on the core ledger: the county's account owes, a town's "owed" accounts
+        # (one per earmark) hold what is owed and not yet transferred, its "received" accounts
+        # what was transferred. An owed account may run negative: advances the town owes back.
+        from core.ledger.registry import AccountKind, Invariant, LedgerSpec, Unit, register
+
+        register(LedgerSpec(
+            code="finance", name="财政分成与返还", unit=Unit.YUAN,
+            kinds=[AccountKind("county", "县级财政", Invariant.NONE),
+                   AccountKind("owed", "应返未拨", Invariant.NONE),
+                   AccountKind("received", "已拨资金", Invariant.NON_NEGATIVE)],
+            posting_kinds={"monthly": "月度应返", "settlement": "年终结算", "disbursement": "调拨"},
+        ))

@@ -1,0 +1,69 @@
+"""The choices of fiscal revenue sharing (DOMAIN.md §3): kinds of revenue category, of
+arrangement rule, settlement methods, earmarks, and the states of an entitlement."""
+
+from enum import nonmember
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.states import StatusChoices
+
+
+class CategoryKind(models.TextChoices):
+    """What a revenue category (收入科目) is."""
+
+    TAX = "tax", _("税收")
+    FEE = "fee", _("规费")
+    LAND = "land", _("土地出让收入")
+    OTHER = "other", _("其他收入")
+
+
+class RuleKind(models.TextChoices):
+    """How a rule of an arrangement turns revenue into what the county owes the town.
+
+    ``excess``: the part of the year's revenue of the covered categories above the base (超收返还),
+    times the share; yearly, with optional monthly advances on a pro-rated base.
+    ``share``: the share of the month's revenue of the covered categories (全额返还 at 100 %,
+    规费留成, 土地出让净收益).
+    ``per_mu``: a fixed amount per mu of land reclaimed in the month (复垦补助, 5,000 元/亩).
+    """
+
+    EXCESS = "excess", _("超收返还")
+    SHARE = "share", _("分成返还")
+    PER_MU = "per_mu", _("按亩补助")
+
+
+class SettlementMethod(models.TextChoices):
+    """How the yearly excess rebate is paid (年终结算 only, or monthly advances and a true-up)."""
+
+    YEAR_END = "year_end", _("年终结算")
+    MONTHLY_ADVANCE = "monthly_advance", _("按月预拨、年终清算")
+
+
+class ShortfallRule(models.TextChoices):
+    """What happens when the advances of a year exceed its final excess rebate."""
+
+    OWED_BACK = "owed_back", _("多拨部分由镇退回")
+    CARRIED = "carried", _("多拨部分结转下年抵扣")
+
+
+class Earmark(models.TextChoices):
+    """What a rule's money must be spent on ("" = the town's general budget)."""
+
+    NONE = "", _("不限用途")
+    INDUSTRIAL_ZONE = "industrial_zone", _("工业集中区基础设施建设")
+    INFRASTRUCTURE_FARMLAND = "infrastructure_farmland", _("城镇基础设施建设和耕地保护")
+
+
+class EntitlementKind(models.TextChoices):
+    MONTHLY = "monthly", _("月度应返")
+    SETTLEMENT = "settlement", _("年终结算")
+
+
+class EntitlementStatus(StatusChoices):
+    """An entitlement in force, or replaced by a recompute (its posting reversed)."""
+
+    ACTIVE = "active", _("有效")
+    REPLACED = "replaced", _("已重算冲销")
+
+    colours = nonmember({"active": "success", "replaced": "secondary"})

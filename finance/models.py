@@ -1,0 +1,386 @@
+"""Fiscal revenue sharing and rebates (DOMAIN.md §3): the arrangement a county sets for a pilot
+town, held as data (base, term, rules), the town's revenue by month and category, what the
+county owes under the arrangement (entitlements, each with its calculation trace and its ledger
+posting) and the transfers that pay it (disbursements).
+
+Nothing here is edited or deleted once it matters: a revenue record is corrected by a reversal
+(a negative record linked to the one it reverses), an entitlement by a recompute (its posting
+reversed on the ledger, a new one posted), a disbursement never. The money itself lives on the
+core ledger (``core.ledger``, ledger code ``finance``); these rows say why it moved.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pgtrigger
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.deadlines import validate_deadline_rule
+from core.history import protect_deletes, track
+from core.models import AuditedModel
+from regions.choices import Level, Role
+from regions.models import Division
+
+from .choices import (
+    CategoryKind,
+    Earmark,
+    EntitlementKind,
+    EntitlementStatus,
+    RuleKind,
+    SettlementMethod,
+    ShortfallRule,
+)
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+def _written_once():
+    """Rows that are facts once recorded: UPDATE and DELETE refused by the database."""
+    return [
+        pgtrigger.Protect(name="protect_updates", operation=pgtrigger.Update),
+        protect_deletes(),
+    ]
+
+
+@track()
+class RevenueCategory(AuditedModel):
+    """A revenue category (收入科目): a tax type or a fee, e.g. 增值税, 土地出让净收益, 社会扶养费.
+
+    A catalogue shared by every county (the national budget classification), not scoped.
+    """
+
+    code = models.CharField(_("科目代码"), max_length=32, unique=True)
+    name = models.CharField(_("科目名称"), max_length=64)
+    kind = models.CharField(_("类别"), max_length=8, choices=CategoryKind.choices)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("收入科目")
+        verbose_name_plural = _("收入科目")
+        ordering = ["code"]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.name
+
+
+@track()
+class FiscalArrangement(AuditedModel):
+    """The fiscal arrangement (财政体制) of a pilot town: base year and amount, term, rules.
+
+    临溪: base = the 2008 revenue as assessed by the county, fixed five years (一定五年不变).
+    A new arrangement supersedes the old one from its ``effective_from`` (the first of a
+    month); both stay readable: ``superseded_by`` points from the old to the new.
+    """
+
+    town = models.ForeignKey(Division, verbose_name=_("试点镇"), on_delete=models.PROTECT,
+                             related_name="fiscal_arrangements")
+    name = models.CharField(_("名称"), max_length=128)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+    base_year = models.PositiveSmallIntegerField(_("基数年度"), validators=[MinValueValidator(2000),
+                                                                         MaxValueValidator(2199)])
+    base_amount = models.DecimalField(_("基数（元）"), **MONEY)
+    term_start = models.DateField(_("体制期限起"))
+    term_end = models.DateField(_("体制期限止"))
+    effective_from = models.DateField(_("施行日期"), help_text=_("每月1日"))
+    settlement_method = models.CharField(_("结算方式"), max_length=16, choices=SettlementMethod.choices,
+                                         default=SettlementMethod.YEAR_END)
+    shortfall_rule = models.CharField(_("多拨处理"), max_length=16, choices=ShortfallRule.choices,
+                                      default=ShortfallRule.OWED_BACK)
+    disbursement_limit = models.CharField(
+        _("调拨期限"), max_length=8, default="3M", validators=[validate_deadline_rule],
+        help_text=_("应返款项最迟调拨期限，自所属月份末日起算，如 3M（一个季度）"),
+    )
+    superseded_by = models.OneToOneField(
+        "self", verbose_name=_("被替代为"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="supersedes", editable=False,
+    )
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("财政体制")
+        verbose_name_plural = _("财政体制")
+        ordering = ["town_id", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(name="arrangement_base_gte_0", condition=Q(base_amount__gte=0)),
+            models.CheckConstraint(name="arrangement_term_order", condition=Q(term_end__gt=models.F("term_start"))),
+            models.CheckConstraint(name="arrangement_effective_first_of_month", condition=Q(effective_from__day=1)),
+            models.UniqueConstraint(fields=["town", "effective_from"], name="arrangement_town_effective_unique"),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.town_id and self.town.level not in (Level.TOWN, Level.COUNTY):
+            errors["town"] = gettext("财政体制只能为试点镇或试点县设定。")
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            errors["term_end"] = gettext("体制期限止日应晚于起日。")
+        if self.base_year and self.term_start and self.base_year >= self.term_start.year:
+            errors["base_year"] = gettext("基数年度应早于体制期限开始的年度。")
+        if self.effective_from and self.effective_from.day != 1:
+            errors["effective_from"] = gettext("施行日期应为某月1日。")
+        if self.base_amount is not None and self.base_amount < 0:
+            errors["base_amount"] = gettext("基数不能为负数。")
+        if errors:
+            raise ValidationError(errors)
+
+    def in_term(self, year: int) -> bool:
+        """Whether a whole fiscal year lies within the term (一定五年不变)."""
+        return self.term_start.year <= year <= self.term_end.year
+
+
+@track()
+class ArrangementRule(AuditedModel):
+    """One rule of an arrangement: which categories it covers, the share returned, the earmark.
+
+    临溪: excess over base returned in full (100 %); land transfer net income returned in full,
+    earmarked for the industrial zone; retained fees kept by the town; 5,000 yuan per mu
+    reclaimed, earmarked for infrastructure and farmland protection.
+    """
+
+    arrangement = models.ForeignKey(FiscalArrangement, verbose_name=_("财政体制"), on_delete=models.PROTECT,
+                                    related_name="rules")
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
+    name = models.CharField(_("规则名称"), max_length=128)
+    kind = models.CharField(_("规则类型"), max_length=8, choices=RuleKind.choices)
+    categories = models.ManyToManyField(RevenueCategory, verbose_name=_("适用收入科目"), blank=True,
+                                        related_name="rules")
+    share_percent = models.DecimalField(
+        _("返还比例（%）"), max_digits=5, decimal_places=2, default=Decimal("100.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    per_mu_amount = models.DecimalField(_("每亩补助（元）"), null=True, blank=True, **MONEY)
+    earmark = models.CharField(_("指定用途"), max_length=32, choices=Earmark.choices, blank=True, default="")
+
+    jurisdiction_field = "arrangement__town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("体制规则")
+        verbose_name_plural = _("体制规则")
+        ordering = ["arrangement_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(name="rule_share_0_100", condition=Q(share_percent__gte=0, share_percent__lte=100)),
+            models.CheckConstraint(
+                name="rule_per_mu_amount",
+                condition=(Q(kind=RuleKind.PER_MU, per_mu_amount__gt=0)
+                           | (~Q(kind=RuleKind.PER_MU) & Q(per_mu_amount__isnull=True))),
+            ),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == RuleKind.PER_MU and not self.per_mu_amount:
+            raise ValidationError({"per_mu_amount": gettext("按亩补助规则须填写每亩补助金额。")})
+        if self.kind != RuleKind.PER_MU and self.per_mu_amount is not None:
+            raise ValidationError({"per_mu_amount": gettext("只有按亩补助规则才有每亩补助金额。")})
+
+
+class _Reversible(AuditedModel):
+    """A fact recorded once; corrected by a reversal: a row of the opposite sign linked to it."""
+
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("所属月份"))
+    reason = models.CharField(_("冲销理由"), max_length=500, blank=True)
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE, Role.CLERK)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+@track()
+class RevenueRecord(_Reversible):
+    """The revenue of one category collected in a town in one month, by a collecting body
+    (临溪税务分局, 县国土局 …). Never edited: a wrong record is reversed and entered again."""
+
+    category = models.ForeignKey(RevenueCategory, verbose_name=_("收入科目"), on_delete=models.PROTECT,
+                                 related_name="records")
+    collecting_body = models.CharField(_("征收机关"), max_length=128)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    reverses = models.OneToOneField("self", verbose_name=_("冲销的记录"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="reversal", editable=False)
+
+    class Meta:
+        verbose_name = _("财政收入记录")
+        verbose_name_plural = _("财政收入记录")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.CheckConstraint(name="revenue_first_of_month", condition=Q(month__day=1)),
+            models.CheckConstraint(name="revenue_amount_not_zero", condition=~Q(amount=0)),
+            models.CheckConstraint(
+                name="revenue_negative_iff_reversal",
+                condition=Q(amount__gt=0, reverses__isnull=True) | Q(amount__lt=0, reverses__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "month"], name="revenue_town_month")]
+        triggers = _written_once()
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.category} {self.amount}"
+
+
+@track()
+class ReclamationRecord(_Reversible):
+    """Farmland newly made from unused or abandoned land (开发未利用地、复垦废弃地) in a month, in mu:
+    the base of the per-mu subsidy. Entered by the town, or posted by landuse through the service."""
+
+    area_mu = models.DecimalField(_("新增耕地（亩）"), max_digits=14, decimal_places=4)
+    project = models.CharField(_("项目或地块"), max_length=200)
+    reverses = models.OneToOneField("self", verbose_name=_("冲销的记录"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="reversal", editable=False)
+
+    class Meta:
+        verbose_name = _("复垦记录")
+        verbose_name_plural = _("复垦记录")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.CheckConstraint(name="reclamation_first_of_month", condition=Q(month__day=1)),
+            models.CheckConstraint(
+                name="reclamation_negative_iff_reversal",
+                condition=Q(area_mu__gt=0, reverses__isnull=True) | Q(area_mu__lt=0, reverses__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "month"], name="reclamation_town_month")]
+        triggers = _written_once()
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.project} {self.area_mu}亩"
+
+
+@track()
+class Entitlement(AuditedModel):
+    """What the county owes a town under one rule for one month (月度应返) or one year's
+    settlement (年终结算), with its calculation trace and its ledger posting.
+
+    ``trace`` is what an auditor follows fen by fen: the rule, its inputs (the aggregates the
+    database returned), each step's amount and, for the excess rebate, the base consumed.
+    A recompute marks the row replaced, reverses its posting and writes a new row.
+    ``amount`` may be 0.00 (nothing owed, nothing posted) or, for a settlement whose advances
+    exceeded the final rebate under "owed back", negative (the town owes it back).
+    """
+
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=12, choices=EntitlementKind.choices)
+    month = models.DateField(_("所属月份"), help_text=_("年终结算为该年12月"))
+    arrangement = models.ForeignKey(FiscalArrangement, verbose_name=_("财政体制"), on_delete=models.PROTECT,
+                                    related_name="entitlements")
+    rule = models.ForeignKey(ArrangementRule, verbose_name=_("规则"), on_delete=models.PROTECT,
+                             related_name="entitlements")
+    earmark = models.CharField(_("指定用途"), max_length=32, choices=Earmark.choices, blank=True, default="")
+    amount = models.DecimalField(_("应返金额（元）"), **MONEY)
+    carried_forward = models.DecimalField(_("结转下年抵扣（元）"), default=ZERO, **MONEY)
+    trace = models.JSONField(_("计算过程"))
+    due_on = models.DateField(_("最迟调拨日"))
+    due_provisional = models.BooleanField(_("调拨期限暂定"), default=False)
+    posting = models.ForeignKey("ledger.Posting", verbose_name=_("记账凭证"), on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    status = models.CharField(_("状态"), max_length=12, choices=EntitlementStatus.choices,
+                              default=EntitlementStatus.ACTIVE)
+    replaced_by = models.ForeignKey("self", verbose_name=_("重算为"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="replaces")
+    reversal_posting = models.ForeignKey("ledger.Posting", verbose_name=_("冲销凭证"), on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+")
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("应返款项")
+        verbose_name_plural = _("应返款项")
+        ordering = ["-month", "rule_id"]
+        constraints = [
+            models.CheckConstraint(name="entitlement_first_of_month", condition=Q(month__day=1)),
+            models.UniqueConstraint(
+                fields=["town", "kind", "month", "rule"], condition=Q(status=EntitlementStatus.ACTIVE),
+                name="entitlement_one_active_per_rule",
+            ),
+            models.CheckConstraint(
+                name="entitlement_active_not_replaced",
+                condition=~Q(status=EntitlementStatus.ACTIVE) | Q(replaced_by__isnull=True),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["town", "month"], name="entitlement_town_month"),
+            models.Index(fields=["due_on"], name="entitlement_active_due",
+                         condition=Q(status=EntitlementStatus.ACTIVE, amount__gt=0)),
+        ]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        period = f"{self.month:%Y}年度" if self.kind == EntitlementKind.SETTLEMENT else f"{self.month:%Y-%m}"
+        return f"{period} {self.rule} {self.amount}"
+
+
+@track()
+class Disbursement(AuditedModel):
+    """A transfer (调拨) from the county to a town, covering one or more entitlements, in part or
+    in full (``lines``); posted to the ledger (the town's amounts owed → received)."""
+
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    paid_on = models.DateField(_("调拨日期"))
+    amount = models.DecimalField(_("调拨金额（元）"), **MONEY)
+    document_number = models.CharField(_("拨款凭证号"), max_length=64)
+    memo = models.CharField(_("摘要"), max_length=200, blank=True)
+    posting = models.ForeignKey("ledger.Posting", verbose_name=_("记账凭证"), on_delete=models.PROTECT,
+                                related_name="+")
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("调拨")
+        verbose_name_plural = _("调拨")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="disbursement_amount_gt_0", condition=Q(amount__gt=0)),
+            models.UniqueConstraint(fields=["town", "document_number"], name="disbursement_town_document_unique"),
+        ]
+        triggers = _written_once()
+
+    def __str__(self):
+        return f"{self.paid_on:%Y-%m-%d} {self.document_number} {self.amount}"
+
+
+@track()
+class DisbursementLine(models.Model):  # noqa: DJ008 - shown only inside its disbursement
+    """The part of a disbursement that pays one entitlement."""
+
+    disbursement = models.ForeignKey(Disbursement, verbose_name=_("调拨"), on_delete=models.PROTECT,
+                                     related_name="lines")
+    entitlement = models.ForeignKey(Entitlement, verbose_name=_("应返款项"), on_delete=models.PROTECT,
+                                    related_name="lines")
+    amount = models.DecimalField(_("本次调拨（元）"), **MONEY)
+
+    jurisdiction_field = "disbursement__town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("调拨明细")
+        verbose_name_plural = _("调拨明细")
+        ordering = ["disbursement_id", "id"]
+        constraints = [
+            models.CheckConstraint(name="disbursement_line_amount_gt_0", condition=Q(amount__gt=0)),
+            models.UniqueConstraint(fields=["disbursement", "entitlement"], name="disbursement_line_unique"),
+        ]
+        triggers = _written_once()

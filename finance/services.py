@@ -1,0 +1,517 @@
+"""Every write of finance (DOMAIN.md §3). Keyword-only, one transaction each, attributed.
+
+- ``revenue_category_create``, ``arrangement_create`` (supersedes the town's current one);
+- ``revenue_record_create`` / ``revenue_record_reverse``, ``reclamation_record_create`` /
+  ``reclamation_record_reverse``: facts written once, corrected by a reversal;
+- ``entitlement_compute(town, month)``: what the county owes for the month under the arrangement
+  in force, from aggregates in the database, posted to the ``finance`` ledger with its trace;
+  ``settlement_compute(town, year)``: the year-end settlement of the excess rebate (advances,
+  final, balance). Recomputing reverses the old posting and posts the new one; an unchanged
+  month is a no-op;
+- ``disbursement_create``: a transfer covering several entitlements, partially.
+
+The ledger (core.ledger) holds the money: the county's account (owned by the county) owes,
+the town's "owed" accounts (one per earmark) hold what is owed and not yet transferred, its
+"received" accounts what was transferred.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.deadlines import DeadlineRule
+from core.errors import ApplicationError, ConflictError
+from core.history import actor_context
+from core.ledger.models import Posting
+from core.ledger.services import account_open, posting_create, posting_reverse
+from core.services import require_reason, save_validated
+from regions.choices import Level
+from regions.models import Division
+
+from . import rules as r
+from .choices import Earmark, EntitlementKind, EntitlementStatus, RuleKind, SettlementMethod, ShortfallRule
+from .models import (
+    ZERO,
+    ArrangementRule,
+    Disbursement,
+    DisbursementLine,
+    Entitlement,
+    FiscalArrangement,
+    ReclamationRecord,
+    RevenueCategory,
+    RevenueRecord,
+)
+from .selectors import LEDGER, arrangement_in_force, month_closed, paid_on_slot
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _refuse(message: str, code: str, field: str | None = None):
+    raise ApplicationError(message, code=code, extra={field: [message]} if field else None)
+
+
+def _lock_town(town) -> Division:
+    """One writer per town at a time: computes and disbursements of a town queue here."""
+    return Division.objects.select_for_update().get(pk=getattr(town, "pk", town))
+
+
+# --- catalogue and arrangements ----------------------------------------------------------------
+
+
+@transaction.atomic
+def revenue_category_create(*, code: str, name: str, kind: str, actor=None) -> RevenueCategory:
+    """A revenue category of the shared catalogue (a tax type or a fee)."""
+    return save_validated(RevenueCategory(code=code, name=name, kind=kind), actor)
+
+
+@transaction.atomic
+def arrangement_create(
+    *, town, name: str, base_year: int, base_amount, term_start: datetime.date, term_end: datetime.date,
+    effective_from: datetime.date, rules: Sequence[dict], settlement_method: str = SettlementMethod.YEAR_END,
+    shortfall_rule: str = ShortfallRule.OWED_BACK, disbursement_limit: str = "3M", document_number: str = "",
+    actor=None,
+) -> FiscalArrangement:
+    """Set a town's fiscal arrangement, with its rules; it supersedes the town's current one
+    from ``effective_from`` (the old one stays readable, ``superseded_by`` points here).
+
+    ``rules``: dicts of ``name``, ``kind``, ``categories`` (RevenueCategory rows or codes),
+    ``share_percent`` (default 100), ``per_mu_amount`` (per-mu rules), ``earmark``.
+    A category is covered by one rule at most (it would be paid twice); one excess rule at most.
+    """
+    with actor_context(actor):
+        current = (FiscalArrangement.objects.select_for_update()
+                   .filter(town=town, superseded_by__isnull=True).order_by("-effective_from").first())
+        if current is not None and effective_from <= current.effective_from:
+            _refuse(gettext("新的财政体制须在现行体制（%(name)s，%(date)s起施行）之后施行。")
+                    % {"name": current.name, "date": f"{current.effective_from:%Y-%m-%d}"},
+                    "arrangement_effective_order", "effective_from")
+        arrangement = save_validated(FiscalArrangement(
+            town=town, name=name, document_number=document_number, base_year=base_year,
+            base_amount=r.parse_money(base_amount, field="base_amount", label=gettext("基数")),
+            term_start=term_start, term_end=term_end, effective_from=effective_from,
+            settlement_method=settlement_method, shortfall_rule=shortfall_rule, disbursement_limit=disbursement_limit,
+        ), actor)
+        if not rules:
+            _refuse(gettext("财政体制至少要有一条规则。"), "arrangement_no_rules", "rules")
+        covered: dict[int, str] = {}
+        for position, spec in enumerate(rules, start=1):
+            _rule_create(arrangement, position, spec, covered, actor)
+        if sum(1 for s in rules if s.get("kind") == RuleKind.EXCESS) > 1:
+            _refuse(gettext("一个财政体制只能有一条超收返还规则。"), "arrangement_two_excess", "rules")
+        if current is not None:
+            current.superseded_by = arrangement
+            save_validated(current, actor)
+    return arrangement
+
+
+def _rule_create(arrangement, position: int, spec: dict, covered: dict, actor) -> ArrangementRule:
+    kind = spec.get("kind")
+    per_mu = spec.get("per_mu_amount")
+    rule = save_validated(ArrangementRule(
+        arrangement=arrangement, position=position, name=spec.get("name", ""), kind=kind,
+        share_percent=r.parse_decimal(spec.get("share_percent", "100"), field="share_percent",
+                                      label=gettext("返还比例"), places=2, unit="%"),
+        per_mu_amount=r.parse_money(per_mu, field="per_mu_amount", label=gettext("每亩补助")) if per_mu else None,
+        earmark=spec.get("earmark", Earmark.NONE),
+    ), actor)
+    categories = [c if isinstance(c, RevenueCategory) else RevenueCategory.objects.filter(code=c).first()
+                  for c in spec.get("categories", ())]
+    if any(c is None for c in categories):
+        _refuse(gettext("规则“%(rule)s”中有未登记的收入科目。") % {"rule": rule.name}, "rule_unknown_category", "rules")
+    if kind == RuleKind.PER_MU and categories:
+        _refuse(gettext("按亩补助规则按复垦面积计算，不对应收入科目。"), "rule_per_mu_categories", "rules")
+    if kind != RuleKind.PER_MU and not categories:
+        _refuse(gettext("规则“%(rule)s”须指定适用的收入科目。") % {"rule": rule.name}, "rule_no_categories", "rules")
+    for category in categories:
+        if category.pk in covered:
+            _refuse(gettext("收入科目“%(category)s”已由规则“%(other)s”计算，不能重复返还。")
+                    % {"category": category.name, "other": covered[category.pk]}, "rule_category_twice", "rules")
+        covered[category.pk] = rule.name
+    rule.categories.set(categories)
+    return rule
+
+
+# --- revenue and reclamation: written once, corrected by reversal ---------------------------------
+
+
+def _check_month(town, month: datetime.date) -> None:
+    if town.level != Level.TOWN:
+        _refuse(gettext("财政收入按镇登记，“%(name)s”不是镇。") % {"name": town.name}, "not_a_town", "town")
+    if month > _today().replace(day=1):
+        _refuse(gettext("所属月份 %(month)s 尚未到来。") % {"month": f"{month:%Y-%m}"}, "future_month", "month")
+    if month_closed(town=town, month=month):
+        _refuse(gettext("%(month)s已结账，不能再登记或冲销该月的记录。") % {"month": f"{month:%Y年%m月}"},
+                "period_closed", "month")
+
+
+def _arrangement_for(town, month: datetime.date) -> FiscalArrangement:
+    arrangement = arrangement_in_force(town=town, month=month)
+    if arrangement is None:
+        _refuse(gettext("%(town)s在%(month)s没有施行中的财政体制，请先由领导小组办公室设定。")
+                % {"town": town.name, "month": f"{month:%Y年%m月}"}, "no_arrangement", "month")
+    return arrangement
+
+
+@transaction.atomic
+def revenue_record_create(*, town, month, category, collecting_body: str, amount, actor=None) -> RevenueRecord:
+    """Record a month's revenue of one category in a town. Refused, writing nothing: an amount
+    that is not a number, has three decimals or is not positive (a correction is a reversal),
+    a closed month, a category the arrangement in force does not know."""
+    amount = r.parse_money(amount)
+    month = r.parse_month(month)
+    if amount <= 0:
+        _refuse(gettext("收入金额须大于零；更正已登记的收入请冲销原记录后重新登记。"), "revenue_not_positive", "amount")
+    _check_month(town, month)
+    arrangement = _arrangement_for(town, month)
+    category = category if isinstance(category, RevenueCategory) else RevenueCategory.objects.filter(
+        code=category).first()
+    if category is None:
+        _refuse(gettext("收入科目不存在。"), "unknown_category", "category")
+    if not arrangement.rules.filter(categories=category).exists():
+        _refuse(gettext("财政体制“%(arrangement)s”没有“%(category)s”这一收入科目，不能登记；如需纳入，请先调整财政体制。")
+                % {"arrangement": arrangement.name, "category": category.name}, "category_not_in_arrangement",
+                "category")
+    return save_validated(RevenueRecord(
+        town=town, month=month, category=category, collecting_body=collecting_body, amount=amount,
+    ), actor)
+
+
+def _reverse(record, *, reason: str, actor, copy: dict):
+    reason = require_reason(reason)
+    model = type(record)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    if record.reverses_id is not None:
+        raise ConflictError(gettext("这是一条冲销记录，不能再冲销；请重新登记正确的数据。"), code="reverse_a_reversal")
+    if model.objects.filter(reverses=record).exists():
+        raise ConflictError(gettext("该记录已被冲销。"), code="already_reversed")
+    _check_month(record.town, record.month)
+    return save_validated(model(town=record.town, month=record.month, reverses=record, reason=reason, **copy), actor)
+
+
+@transaction.atomic
+def revenue_record_reverse(*, record: RevenueRecord, reason: str, actor=None) -> RevenueRecord:
+    """Reverse a revenue record (红字冲销): a record of the opposite amount, linked to it."""
+    return _reverse(record, reason=reason, actor=actor, copy={
+        "category_id": record.category_id, "collecting_body": record.collecting_body, "amount": -record.amount,
+    })
+
+
+@transaction.atomic
+def reclamation_record_create(*, town, month, area_mu, project: str, actor=None) -> ReclamationRecord:
+    """Record farmland newly made in a month (mu): the base of the per-mu subsidy."""
+    area = r.parse_area(area_mu)
+    month = r.parse_month(month)
+    if area <= 0:
+        _refuse(gettext("新增耕地面积须大于零；更正请冲销原记录。"), "area_not_positive", "area_mu")
+    _check_month(town, month)
+    arrangement = _arrangement_for(town, month)
+    if not arrangement.rules.filter(kind=RuleKind.PER_MU).exists():
+        _refuse(gettext("财政体制“%(arrangement)s”没有复垦补助规则。") % {"arrangement": arrangement.name},
+                "no_per_mu_rule", "area_mu")
+    return save_validated(ReclamationRecord(town=town, month=month, area_mu=area, project=project), actor)
+
+
+@transaction.atomic
+def reclamation_record_reverse(*, record: ReclamationRecord, reason: str, actor=None) -> ReclamationRecord:
+    return _reverse(record, reason=reason, actor=actor, copy={"area_mu": -record.area_mu, "project": record.project})
+
+
+# --- entitlements -------------------------------------------------------------------------------
+
+
+def _category_sums(town, month: datetime.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """category id → (the month's revenue, the year's revenue up to and including the month):
+    one GROUP BY in the database."""
+    rows = (RevenueRecord.objects.filter(town=town, month__year=month.year, month__lte=month)
+            .values("category_id").annotate(m=Sum("amount", filter=Q(month=month)), y=Sum("amount")).order_by()
+            .values_list("category_id", "m", "y"))
+    return {cid: (m or ZERO, y or ZERO) for cid, m, y in rows}
+
+
+def _arrangement_trace(a: FiscalArrangement) -> dict:
+    return {"id": a.pk, "name": a.name, "base_year": a.base_year, "base_amount": str(a.base_amount),
+            "term": [a.term_start.isoformat(), a.term_end.isoformat()], "settlement_method": a.settlement_method}
+
+
+def _rule_trace(rule: ArrangementRule) -> dict:
+    return {"id": rule.pk, "name": rule.name, "kind": rule.kind, "share_percent": str(rule.share_percent),
+            "earmark": rule.earmark, "categories": sorted(c.code for c in rule.categories.all()),
+            **({"per_mu_amount": str(rule.per_mu_amount)} if rule.per_mu_amount else {})}
+
+
+def _inputs(rule, sums, which: int) -> tuple[Decimal, dict]:
+    per_category = {c.code: str(sums.get(c.pk, (ZERO, ZERO))[which]) for c in rule.categories.all()}
+    return sum((sums.get(c.pk, (ZERO, ZERO))[which] for c in rule.categories.all()), ZERO), per_category
+
+
+def _monthly_line(arrangement, rule, month, sums, area) -> dict | None:
+    """What one rule gives for the month, with its trace; None: the rule is settled yearly only."""
+    trace = {"kind": EntitlementKind.MONTHLY, "month": f"{month:%Y-%m}", "arrangement": _arrangement_trace(arrangement),
+             "rule": _rule_trace(rule)}
+    if rule.kind == RuleKind.SHARE:
+        revenue, per_category = _inputs(rule, sums, 0)
+        amount = r.share_of(revenue, rule.share_percent)
+        trace["inputs"] = {"revenue_by_category": per_category}
+        trace["steps"] = [{"label": "本月适用科目收入合计", "amount": str(revenue)},
+                          {"label": f"× 返还比例 {rule.share_percent}%", "amount": str(amount)}]
+    elif rule.kind == RuleKind.PER_MU:
+        amount = r.money(area * rule.per_mu_amount)
+        trace["inputs"] = {"area_mu": str(area)}
+        trace["steps"] = [{"label": "本月新增耕地（亩）", "amount": str(area)},
+                          {"label": f"× 每亩 {rule.per_mu_amount} 元", "amount": str(amount)}]
+    else:  # the excess rebate: a monthly advance on a pro-rated base, or nothing until year end
+        if arrangement.settlement_method != SettlementMethod.MONTHLY_ADVANCE:
+            return None
+        amount = _advance(arrangement, rule, month, sums, trace)
+    trace["amount"] = str(amount)
+    return {"rule": rule, "amount": amount, "trace": trace}
+
+
+def _advance(arrangement, rule, month, sums, trace) -> Decimal:
+    ytd, per_category = _inputs(rule, sums, 1)
+    base = arrangement.base_amount
+    prorated = r.prorated_base(base, month.month)
+    trace["inputs"] = {"revenue_year_to_date_by_category": per_category}
+    trace["base"] = {"yearly": str(base), "months": month.month, "prorated": str(prorated),
+                     "consumed": str(min(ytd, prorated)), "remaining_for_year": str(max(ZERO, base - ytd))}
+    if not arrangement.in_term(month.year):
+        trace["steps"] = [{"label": "不在体制期限内，不计超收返还", "amount": "0.00"}]
+        return ZERO
+    excess = max(ZERO, ytd - prorated)
+    cumulative = r.share_of(excess, rule.share_percent)
+    before = (Entitlement.objects.filter(
+        town=arrangement.town, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE,
+        rule__kind=RuleKind.EXCESS, month__year=month.year, month__lt=month,
+    ).aggregate(s=Sum("amount"))["s"] or ZERO)
+    amount = max(ZERO, cumulative - before)
+    trace["steps"] = [
+        {"label": "本年累计适用科目收入", "amount": str(ytd)},
+        {"label": f"− 按月均摊基数（{month.month}/12）", "amount": str(prorated)},
+        {"label": "= 累计超收", "amount": str(excess)},
+        {"label": f"× 返还比例 {rule.share_percent}%", "amount": str(cumulative)},
+        {"label": "− 本年此前已预拨", "amount": str(before)},
+        {"label": "= 本月预拨（不为负，多拨于年终清算）", "amount": str(amount)},
+    ]
+    return amount
+
+
+def _accounts(town, earmark: str, actor):
+    county = town.parent
+    suffix = f":{earmark}" if earmark else ""
+    label = f"（{Earmark(earmark).label}）" if earmark else ""
+    return (
+        account_open(ledger=LEDGER, kind="county", owner=county, code="county", name=f"{county.name}财政", actor=actor),
+        account_open(ledger=LEDGER, kind="owed", owner=town, code=f"owed{suffix}", name=f"{town.name}应返未拨{label}",
+                     actor=actor),
+        account_open(ledger=LEDGER, kind="received", owner=town, code=f"received{suffix}",
+                     name=f"{town.name}已拨资金{label}", actor=actor),
+    )
+
+
+def _due(arrangement, trigger: datetime.date):
+    return DeadlineRule.parse(arrangement.disbursement_limit).due_provisional(trigger)
+
+
+def _post(town, kind: str, month: datetime.date, lines: list[dict], actor, *, trigger: datetime.date):
+    """Post the lines' amounts (county → the town's owed accounts, one per earmark); None if all zero."""
+    by_earmark: dict[str, Decimal] = {}
+    for line in lines:
+        by_earmark[line["rule"].earmark] = by_earmark.get(line["rule"].earmark, ZERO) + line["amount"]
+    legs, total = [], ZERO
+    county = None
+    for earmark, amount in sorted(by_earmark.items()):
+        if amount == 0:
+            continue
+        county, owed, _received = _accounts(town, earmark, actor)
+        legs.append((owed, amount))
+        total += amount
+    if not legs:
+        return None
+    legs.append((county, -total))
+    prefix = f"finance:{kind}:{town.code}:{month:%Y-%m}:"
+    version = Posting.objects.filter(ledger=LEDGER, idempotency_key__startswith=prefix, reverses__isnull=True).count()
+    today = _today()
+    booked_on = min(trigger, today)
+    if month_closed(town=town, month=booked_on.replace(day=1)):
+        booked_on = today
+    memo = (f"{town.name}{month:%Y年%m月}应返" if kind == EntitlementKind.MONTHLY
+            else f"{town.name}{month:%Y}年度超收返还年终结算")
+    return posting_create(ledger=LEDGER, kind=kind, legs=legs, idempotency_key=f"{prefix}{version + 1}",
+                          booked_on=booked_on, memo=memo, actor=actor)
+
+
+def _signature(rows) -> dict:
+    return {row["rule"].pk: (row["amount"], row.get("carried_forward", ZERO), row["trace"]) for row in rows}
+
+
+def _replace(*, town, kind: str, month: datetime.date, arrangement, lines: list[dict], actor,
+             trigger: datetime.date, reason: str) -> list[Entitlement]:
+    """Write the month's (or year's) entitlements unless they are what is already there; a change
+    reverses the old posting and posts the new one (nothing is edited on the ledger)."""
+    old = list(Entitlement.objects.filter(town=town, kind=kind, month=month, status=EntitlementStatus.ACTIVE)
+               .select_related("rule", "posting"))
+    was = {e.rule_id: (e.amount, e.carried_forward, e.trace) for e in old}
+    if old and was == _signature(lines):
+        return old
+    reversals = {}
+    for posting in {e.posting for e in old if e.posting is not None}:
+        reversals[posting.pk] = posting_reverse(posting=posting, actor=actor, reason=reason)
+    for e in old:
+        e.status = EntitlementStatus.REPLACED
+        e.reversal_posting = reversals.get(e.posting_id)
+        save_validated(e, actor)
+    posting = _post(town, kind, month, lines, actor, trigger=trigger)
+    due = _due(arrangement, trigger)
+    new = [save_validated(Entitlement(
+        town=town, kind=kind, month=month, arrangement=arrangement, rule=line["rule"], earmark=line["rule"].earmark,
+        amount=line["amount"], carried_forward=line.get("carried_forward", ZERO), trace=line["trace"],
+        due_on=due.date, due_provisional=due.provisional, posting=posting,
+    ), actor) for line in lines]
+    by_rule = {e.rule_id: e for e in new}
+    for e in old:
+        e.replaced_by = by_rule.get(e.rule_id) or (new[0] if new else None)
+        if e.replaced_by is None:
+            _refuse(gettext("重算后没有应返款项可替代原记录。"), "nothing_to_replace")
+        save_validated(e, actor)
+    return new
+
+
+@transaction.atomic
+def entitlement_compute(*, town, month, actor=None) -> list[Entitlement]:
+    """Compute what the county owes ``town`` for ``month`` under the arrangement in force: one
+    entitlement per monthly rule (shares, per-mu subsidy, and the excess advance when the
+    arrangement pays monthly), each with its trace, posted to the ledger in one posting.
+    The revenue comes from one GROUP BY over the month's (and the year's) records."""
+    month = r.parse_month(month)
+    with actor_context(actor):
+        town = _lock_town(town)
+        arrangement = _arrangement_for(town, month)
+        rules = list(arrangement.rules.prefetch_related("categories"))
+        sums = _category_sums(town, month)
+        area = ReclamationRecord.objects.filter(town=town, month=month).aggregate(s=Sum("area_mu"))["s"] or Decimal(0)
+        lines = [line for rule in rules if (line := _monthly_line(arrangement, rule, month, sums, area))]
+        return _replace(town=town, kind=EntitlementKind.MONTHLY, month=month, arrangement=arrangement, lines=lines,
+                        actor=actor, trigger=r.month_end(month), reason=gettext("收入或体制变动，重新计算应返"))
+
+
+@transaction.atomic
+def settlement_compute(*, town, year: int, actor=None) -> Entitlement | None:
+    """The year-end settlement (年终结算) of the excess rebate: final = (the year's revenue of the
+    covered categories − base) × share, never below zero, and nothing outside the term; balance
+    = final − the year's monthly advances − what last year carried. A negative balance is owed
+    back by the town, or carried to next year, as the arrangement says."""
+    december = datetime.date(year, 12, 1)
+    with actor_context(actor):
+        town = _lock_town(town)
+        arrangement = _arrangement_for(town, december)
+        rule = arrangement.rules.filter(kind=RuleKind.EXCESS).prefetch_related("categories").first()
+        if rule is None:
+            return None
+        if december >= _today().replace(day=1):
+            _refuse(gettext("%(year)s年尚未结束，不能年终结算。") % {"year": year}, "year_not_ended", "year")
+        sums = _category_sums(town, december)
+        revenue, per_category = _inputs(rule, sums, 1)
+        base = arrangement.base_amount
+        in_term = arrangement.in_term(year)
+        excess = max(ZERO, revenue - base) if in_term else ZERO
+        final = r.share_of(excess, rule.share_percent)
+        advances = Entitlement.objects.filter(
+            town=town, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE, rule__kind=RuleKind.EXCESS,
+            month__year=year).aggregate(s=Sum("amount"))["s"] or ZERO
+        carried_in = Entitlement.objects.filter(
+            town=town, kind=EntitlementKind.SETTLEMENT, status=EntitlementStatus.ACTIVE,
+            month=datetime.date(year - 1, 12, 1)).aggregate(s=Sum("carried_forward"))["s"] or ZERO
+        balance = final - advances - carried_in
+        carried_forward = ZERO
+        amount = balance
+        if balance < 0 and arrangement.shortfall_rule == ShortfallRule.CARRIED:
+            amount, carried_forward = ZERO, -balance
+        trace = {
+            "kind": EntitlementKind.SETTLEMENT, "year": year, "arrangement": _arrangement_trace(arrangement),
+            "rule": _rule_trace(rule), "inputs": {"revenue_by_category": per_category},
+            "base": {"yearly": str(base), "consumed": str(min(revenue, base)),
+                     "remaining": str(max(ZERO, base - revenue))},
+            "in_term": in_term, "revenue": str(revenue), "excess": str(excess), "final": str(final),
+            "advances": str(advances), "carried_in": str(carried_in), "balance": str(balance),
+            "treatment": ("owed_back" if balance < 0 and carried_forward == 0 else
+                          "carried" if carried_forward else "payable"),
+            "amount": str(amount), "carried_forward": str(carried_forward),
+            "steps": [
+                {"label": "本年适用科目收入", "amount": str(revenue)},
+                {"label": "− 基数", "amount": str(base)},
+                {"label": "= 超收" if in_term else "不在体制期限内，不计超收返还", "amount": str(excess)},
+                {"label": f"× 返还比例 {rule.share_percent}% = 全年应返", "amount": str(final)},
+                {"label": "− 本年已预拨", "amount": str(advances)},
+                {"label": "− 上年结转抵扣", "amount": str(carried_in)},
+                {"label": "= 结算差额", "amount": str(balance)},
+            ],
+        }
+        rows = _replace(town=town, kind=EntitlementKind.SETTLEMENT, month=december, arrangement=arrangement,
+                        lines=[{"rule": rule, "amount": amount, "carried_forward": carried_forward, "trace": trace}],
+                        actor=actor, trigger=datetime.date(year, 12, 31), reason=gettext("重新年终结算"))
+        return rows[0]
+
+
+# --- disbursements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disbursement_create(*, town, paid_on: datetime.date, document_number: str,
+                        lines: Sequence[tuple[Entitlement | int, object]], memo: str = "",
+                        actor=None) -> Disbursement:
+    """A transfer (调拨) from the county to ``town`` paying ``lines`` — (entitlement, amount)
+    pairs, each at most what is still outstanding on it; posted to the ledger (owed → received,
+    per earmark)."""
+    with actor_context(actor):
+        town = _lock_town(town)
+        if not document_number.strip():
+            _refuse(gettext("请填写拨款凭证号。"), "required", "document_number")
+        if paid_on > _today():
+            _refuse(gettext("调拨日期不能晚于今天。"), "future_date", "paid_on")
+        if not lines:
+            _refuse(gettext("调拨至少要对应一笔应返款项。"), "no_lines", "lines")
+        if Disbursement.objects.filter(town=town, document_number=document_number).exists():
+            raise ConflictError(gettext("拨款凭证号“%(number)s”已登记。") % {"number": document_number},
+                                code="disbursement_duplicate")
+        parsed, taken = [], {}
+        for entitlement, value in lines:
+            e = entitlement if isinstance(entitlement, Entitlement) else Entitlement.objects.get(pk=entitlement)
+            amount = r.parse_money(value, label=gettext("调拨金额"))
+            if e.town_id != town.pk:
+                _refuse(gettext("应返款项“%(e)s”不属于%(town)s。") % {"e": e, "town": town.name}, "wrong_town", "lines")
+            if e.status != EntitlementStatus.ACTIVE or e.amount <= 0:
+                _refuse(gettext("应返款项“%(e)s”已重算或无应拨金额。") % {"e": e}, "not_payable", "lines")
+            if amount <= 0:
+                _refuse(gettext("调拨金额须大于零。"), "amount_not_positive", "lines")
+            outstanding = e.amount - paid_on_slot(e) - taken.get(e.pk, ZERO)
+            if amount > outstanding:
+                _refuse(gettext("应返款项“%(e)s”未拨余额为 %(left)s 元，本次调拨 %(amount)s 元超出。")
+                        % {"e": e, "left": r.fmt(outstanding), "amount": r.fmt(amount)}, "over_outstanding", "lines")
+            taken[e.pk] = taken.get(e.pk, ZERO) + amount
+            parsed.append((e, amount))
+        by_earmark: dict[str, Decimal] = {}
+        for e, amount in parsed:
+            by_earmark[e.earmark] = by_earmark.get(e.earmark, ZERO) + amount
+        legs = []
+        for earmark, amount in sorted(by_earmark.items()):
+            _county, owed, received = _accounts(town, earmark, actor)
+            legs += [(owed, -amount), (received, amount)]
+        total = sum(by_earmark.values(), ZERO)
+        posting = posting_create(
+            ledger=LEDGER, kind="disbursement", legs=legs, idempotency_key=f"finance:disbursement:{town.code}:"
+            f"{document_number}", booked_on=paid_on, memo=memo or f"调拨 {document_number}", actor=actor)
+        disbursement = save_validated(Disbursement(
+            town=town, paid_on=paid_on, amount=total, document_number=document_number, memo=memo, posting=posting,
+        ), actor)
+        DisbursementLine.objects.bulk_create(
+            [DisbursementLine(disbursement=disbursement, entitlement=e, amount=amount) for e, amount in parsed])
+        return disbursement
