@@ -9,7 +9,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install . && DJANGO_SECRET_KEY=build DATABASE_URL=postgresql://x@localhost/x \
+# The versions of requirements/lock.txt (the runtime ones: the lock only constrains, the image
+# installs no dev or embedded extra).
+RUN pip install -c requirements/lock.txt . && DJANGO_SECRET_KEY=build DATABASE_URL=postgresql://x@localhost/x \
       python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 kuoquan && mkdir -p /app/var/media && chown -R kuoquan /app/var
 USER kuoquan

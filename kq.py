@@ -5,9 +5,12 @@
                          would (gunicorn + whitenoise, DEBUG off; `run --debug` for DEBUG on),
                          with embedded PostgreSQL and Redis, a Celery worker and beat
     python3 kq.py test   set up on first use, then run the whole test suite
+    python3 kq.py lock   write requirements/lock.txt again from pyproject.toml (after changing a
+                         dependency there; `lock --upgrade` or `--upgrade-package NAME` to move pins)
 
 Set-up: the Debian packages the command needs (installed with apt-get when missing, through
-`sudo -n` when not root; KUOQUAN_NO_APT=1 forbids it), then .venv with the project installed.
+`sudo -n` when not root; KUOQUAN_NO_APT=1 forbids it), then .venv with exactly the versions
+pinned in requirements/lock.txt and the project itself.
 
 Only the standard library is used here: this file runs before the virtualenv exists.
 """
@@ -19,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -32,6 +36,18 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".kuoquan-installed"
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "requirements" / "lock.txt"
+EXTRAS = ("embedded", "dev")  # installed with the project; the lock pins them too
+# The lock's resolver, pinned so that every machine writes the same file from the same pyproject.
+UV = "uv==0.13.9"
+# `python3 kq.py lock`: uv keeps the pins already in the file unless told to upgrade, so adding a
+# dependency changes only what it needs. --universal writes environment markers, so the one file
+# installs on any Python from 3.11 on.
+LOCK_COMMAND = (
+    "pip", "compile", "pyproject.toml", *(f"--extra={e}" for e in EXTRAS), "--universal",
+    "--python-version=3.11", "--custom-compile-command=python3 kq.py lock", "--output-file=requirements/lock.txt",
+)
 APT_STAMP = ROOT / "var" / "provision" / "apt.json"
 APT_LOG = ROOT / "var" / "log" / "apt.log"
 DPKG_STATUS = Path("/var/lib/dpkg/status")
@@ -231,20 +247,93 @@ def provision_system(command: str, *, env=os.environ, is_root: bool | None = Non
 
 
 # --- The virtualenv ---------------------------------------------------------------------------
+def normalize(name: str) -> str:
+    """A distribution name as the lock writes it (PEP 503): lower case, runs of -_. as one -."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared_requirements() -> list[str]:
+    """The requirement strings of the project and of its installed extras, as pyproject.toml has them."""
+    import tomllib  # 3.11+, like the project
+
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    return [*project.get("dependencies", []), *(r for e in EXTRAS for r in extras.get(e, []))]
+
+
+def locked_versions() -> dict[str, str]:
+    """name → pinned version of each `name==version[ ; marker]` line of the lock."""
+    pins = {}
+    for line in LOCK.read_text().splitlines():
+        match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
+        if match:
+            pins[normalize(match[1])] = match[2]
+    return pins
+
+
+def unlocked() -> list[str]:
+    """The dependencies named in pyproject.toml that the lock does not pin (in pyproject's order)."""
+    pins = locked_versions()
+    names = [normalize(re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r.strip())[0]) for r in declared_requirements()]
+    return [n for n in names if n not in pins]
+
+
+def install_digest() -> str:
+    """What the installed .venv was made from: pyproject.toml and the lock."""
+    digest = hashlib.sha256()
+    for path in (PYPROJECT, LOCK):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pip(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(PYTHON), "-m", "pip", *args], cwd=ROOT)
+
+
 def ensure_venv() -> None:
-    """Create .venv and install the project with its extras; again only when pyproject.toml changed."""
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Create .venv and install the locked versions, then the project without resolving anything;
+    again only when pyproject.toml or the lock changed."""
+    digest = install_digest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return
+    missing = unlocked()
+    if missing:
+        fail(f"requirements/lock.txt 没有锁定 pyproject.toml 中的 {', '.join(missing)}；"
+             "请运行 python3 kq.py lock 重新生成锁文件，并与 pyproject.toml 一同提交。")
     if not PYTHON.exists():
         print("创建虚拟环境 .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("安装 Python 依赖（首次约 1 分钟）…", flush=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "-q", "-e", f"{ROOT}[embedded,dev]"], check=True, cwd=ROOT
+    print("安装 Python 依赖（requirements/lock.txt 锁定的版本；首次约 1 分钟）…", flush=True)
+    STAMP.unlink(missing_ok=True)  # an interrupted install is not taken for a finished one
+    steps = (
+        ("-q", "install", "--upgrade", "pip"),
+        ("-q", "install", "-r", str(LOCK)),
+        ("-q", "install", "--no-deps", "-e", str(ROOT)),  # every dependency came from the lock
     )
+    for args in steps:
+        if pip(*args).returncode != 0:
+            fail(f"pip {' '.join(args[1:])} 失败（见上）")
+    # The lock and pyproject's version ranges agree (a range edited without `kq.py lock` shows here).
+    if pip("check").returncode != 0:
+        fail("安装的版本不满足 pyproject.toml 的要求（见上）；请运行 python3 kq.py lock 重新生成锁文件。")
     STAMP.write_text(digest)
+
+
+def lock(args: list[str]) -> int:
+    """Write requirements/lock.txt from pyproject.toml with the pinned uv (installed into .venv)."""
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    uv = VENV / "bin" / "uv"
+    have = subprocess.run([str(uv), "--version"], capture_output=True, text=True).stdout if uv.exists() else ""
+    if not have.startswith(f"uv {UV.split('==')[1]} ") and pip("-q", "install", UV).returncode != 0:
+        fail(f"pip install {UV} 失败（见上）")
+    before = locked_versions() if LOCK.exists() else {}
+    returncode = subprocess.run([str(uv), *LOCK_COMMAND, "--quiet", *args], cwd=ROOT).returncode
+    after = locked_versions()
+    changes = [f"{n} {before.get(n, '—')} → {after.get(n, '—')}" for n in sorted({*before, *after})
+               if before.get(n) != after.get(n)]
+    print(f"requirements/lock.txt：{len(after)} 个锁定版本；" + ("；".join(changes) if changes else "没有变化"), flush=True)
+    return returncode
 
 
 def local_secret_key() -> str:
@@ -259,6 +348,8 @@ def local_secret_key() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "lock":
+        return lock(argv[1:])
     if not argv or argv[0] not in COMMAND_PACKAGES:
         print(__doc__)
         return 2
