@@ -26,31 +26,9 @@ PUBLIC = {
 # Django's admin: staff only, its own permission model (not the jurisdiction), no app pages.
 PUBLIC_PREFIXES = ("admin/",)
 
-# NOT public: routes still to be declared by their owners (2026-12-02, issue 10 item 2). Each is
-# refused and scoped by its own hand-written tests today; delete the line when its case lands.
-PENDING = {
-    # core's holiday calendar (core/tests/test_calendar_views.py)
-    "core:calendar-year-list", "core:calendar-notice", "core:calendar-manual", "core:calendar-year-detail",
-    # the ledger (core/ledger/tests/test_reads.py); its rows need the ledger's own owner model
-    "ledger:statement", "ledger-api:trial-balance", "ledger-api:verify", "ledger-api:period-close",
-    "ledger-api:account-list", "ledger-api:account-detail", "ledger-api:account-statement",
-    # notifications (core/notifications/tests/test_notifications.py)
-    "notifications:list", "notifications:read-all", "notifications:detail", "notifications:read",
-    "notifications-api:notification-list", "notifications-api:notification-read-all",
-    "notifications-api:notification-detail", "notifications-api:notification-read",
-    # the generic import pages, moving to core.importing while this was written
-    "delegation-import:start", "delegation-import:export", "delegation-import:template",
-    "delegation-import:job", "delegation-import:job-status", "delegation-import:job-confirm",
-    "delegation-import:job-errors", "importing:start", "importing:job", "importing:job-status",
-    "importing:job-status-json", "importing:job-confirm", "importing:job-errors", "importing:job-download",
-    "importing:export", "importing:template",
-    # checked file downloads (tests/test_files.py: anonymous, out of scope 404, in scope 200)
-    "files:download",
-}
-
 
 def test_every_route_is_declared_in_the_persona_matrix():
-    missing = undeclared({*PUBLIC, *PENDING}, allowed_prefixes=PUBLIC_PREFIXES)
+    missing = undeclared(set(PUBLIC), allowed_prefixes=PUBLIC_PREFIXES)
     assert not missing, (
         "routes without a persona-matrix case: declare each in a ScopedAPICases/ScopedPageCases of its "
         "app's tests/test_matrix*.py (core/testing/cases.py says how), or list it in PUBLIC with why:\n"
@@ -59,4 +37,4 @@ def test_every_route_is_declared_in_the_persona_matrix():
 
 
 def test_the_lists_name_only_existing_routes():
-    assert not unknown({*PUBLIC, *PENDING}), "PUBLIC or PENDING names routes that no longer exist"
+    assert not unknown(set(PUBLIC)), "PUBLIC names routes that no longer exist"

@@ -16,7 +16,10 @@ class ScopedAPICases(MatrixCases):
 
     Declare ``basename`` (``"<namespace>:<basename>"``), ``detail_gets`` / ``actions`` (extra
     routes on the row), ``update`` (a PATCH body, or None when the row cannot be changed),
-    ``extra_routes`` (any other :class:`Route`), ``make`` and ``create_payload``.
+    ``extra_routes`` (any other :class:`Route`; one on no row, e.g. a report over the
+    jurisdiction, is asked of every persona by ``test_route``), ``make`` and ``create_payload``.
+    ``membership_required = False`` opens the endpoint to every signed-in user (notices: everyone
+    has them), where by default a login without membership is refused (403).
     """
 
     basename = ""
@@ -27,10 +30,12 @@ class ScopedAPICases(MatrixCases):
     extra_routes: tuple[Route, ...] = ()
     row_id: Callable[[dict], Any] = staticmethod(lambda row: row["id"])
     role_check_first = True  # DRF's has_permission runs before the row is looked up
+    membership_required = True
 
     CHECKS = {
         "test_row_of_town_a": ("check_row_of_town_a", lambda c: c.makes_rows()),
-        "test_row_elsewhere_is_404": ("check_row_elsewhere_is_404", lambda c: c.makes_rows()),
+        "test_row_elsewhere_is_404": ("check_row_elsewhere_is_404", lambda c: c.has_away()),
+        "test_route": ("check_route", lambda c: any(not r.on_row and not r.name.endswith("-list") for r in c.routes())),
         "test_create": ("check_create", lambda c: c.creates()),
         "test_delete_is_405": ("check_delete_is_405", lambda c: c.makes_rows() and c.detail),
         "test_list_is_scoped": ("check_list_is_scoped", lambda c: True),
@@ -70,7 +75,7 @@ class ScopedAPICases(MatrixCases):
         url = route.url(obj)
         if route.method == "GET":
             return client.get(url)
-        return getattr(client, route.method.lower())(url, route.body(m), format="json")
+        return getattr(client, route.method.lower())(url, route.body(m, obj), format="json")
 
     # --- expectations ----------------------------------------------------------------------------
     @staticmethod
@@ -83,11 +88,15 @@ class ScopedAPICases(MatrixCases):
         if code:
             assert error["code"] == code, error
 
+    def refused_member(self, p: Persona) -> bool:
+        """A login refused for having no membership (``membership_required``)."""
+        return not p.has_membership and self.membership_required
+
     def expect_row_route(self, response, m, p: Persona, route: Route, division):
         """The answer to ``p`` on ``route`` for a row of ``division``."""
         if p.anonymous:
             return self.assert_refused(response, (401, 403), "not_authenticated", "anonymous")
-        if not p.has_membership:
+        if self.refused_member(p):
             return self.assert_refused(response, (403,), "permission_denied", "no membership")
         if route.write and self.role_check_first and not self.role_writes(p):
             return self.assert_refused(response, (403,), "permission_denied", f"role {p.role} writes nothing here")
@@ -135,7 +144,7 @@ class ScopedAPICases(MatrixCases):
             response = self.client(m, persona).post(route.url(), payload, format="json")
             if p.anonymous:
                 self.assert_refused(response, (401, 403), "not_authenticated", "anonymous")
-            elif not p.has_membership or not self.role_writes(p):
+            elif self.refused_member(p) or not self.role_writes(p):
                 self.assert_refused(response, (403,), "permission_denied", f"{p.name} writes nothing here")
             elif not self.writes(p, division):
                 # Outside the write scope: the division is no valid choice (400) or not writable (403).
@@ -145,13 +154,34 @@ class ScopedAPICases(MatrixCases):
                 continue
             assert model._base_manager.count() == count, "a refused create wrote a row"
 
+    @over(routes=lambda r: not r.on_row and not r.name.endswith("-list"))
+    def check_route(self, m, persona, route):
+        """Routes on no row (a report over the jurisdiction, a POST on the caller's own rows):
+        anonymous and, by default, logins without membership refused; 403 for roles that do not
+        write here; the others get through (what a report holds is the case's own test)."""
+        p = self.persona(persona)
+        response = self.request(m, persona, route)
+        if p.anonymous:
+            return self.assert_refused(response, (401, 403), "not_authenticated", "anonymous")
+        if self.refused_member(p):
+            return self.assert_refused(response, (403,), "permission_denied", "no membership")
+        if route.write and not self.role_writes(p):
+            return self.assert_refused(response, (403,), "permission_denied", f"role {p.role} writes nothing here")
+        status = response.status_code
+        if route.expect is not None or not route.write:
+            wanted = route.expect or 200
+            assert status == wanted, f"{p.name}: expected {wanted}, got {status}: {response.content[:300]!r}"
+        else:
+            assert status not in GATE_REFUSALS and status < 500, (
+                f"{p.name} may write here, yet got {status}: {response.content[:300]!r}")
+
     def check_delete_is_405(self, m, persona):
         """Nothing is deleted: DELETE is not a route (403 first for roles that write nothing here)."""
         p = self.persona(persona)
         response = self.client(m, persona).delete(Route(f"{self.basename}-detail").url(m.obj))
         if p.anonymous:
             self.assert_refused(response, (401, 403), "not_authenticated", "anonymous")
-        elif not p.has_membership or not self.role_writes(p):
+        elif self.refused_member(p) or not self.role_writes(p):
             self.assert_refused(response, (403, 405), None, f"{p.name} writes nothing here")
         else:
             self.assert_refused(response, (405,), "method_not_allowed", f"{p.name} DELETE")
@@ -170,7 +200,7 @@ class ScopedAPICases(MatrixCases):
     def check_list_is_scoped(self, m, persona):
         """The list holds exactly the rows the persona may read, never the other province's."""
         p = self.persona(persona)
-        if not p.has_membership:
+        if p.anonymous or self.refused_member(p):
             response = self.client(m, persona).get(reverse(f"{self.basename}-list"))
             if p.anonymous:
                 return self.assert_refused(response, (401, 403), "not_authenticated", "anonymous")
@@ -183,7 +213,8 @@ class ScopedAPICases(MatrixCases):
             assert home <= ids, f"{persona} misses rows of {m.home.code}"
         else:
             assert not home & ids, f"{persona} lists rows of {m.home.code} outside its jurisdiction"
-        assert (m.away_obj.pk in ids) == p.superuser, f"{persona}: the other province's row"
+        if m.away_obj is not None:
+            assert (m.away_obj.pk in ids) == self.reads(p, m, m.away), f"{persona}: the row elsewhere"
 
     @over(personas="budget")
     def check_list_query_budget(self, m, persona, django_assert_max_num_queries):

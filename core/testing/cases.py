@@ -35,6 +35,11 @@ and town B, superior, auditor, admin, a user without membership, anonymous):
 
 Who sees a row is derived from the declaration (``read_roles``, ``write_roles``, ``home``,
 ``visible_below``) and the personas' memberships, and checked against the answer at run time.
+Rows that are no division's say so: ``everyone_reads`` (the holiday calendar: every login reads,
+``write_roles`` write) or ``owner = "<persona>"`` (a notice, an import job: that user's alone,
+404 for everyone else; ``owner_only`` when not even the administrator sees it). A route may take
+fixed arguments (``Route(kwargs={...})``, an export's kind) or name its row in the body
+(``row_body``); routes on no row are asked of every persona too (``test_route``, ``test_page``).
 
 Data is made once per class (``make`` inside a class-wide transaction rolled back at the end);
 every test runs in its own savepoint, so a writer's successful POST never leaks into the next test.

@@ -30,7 +30,10 @@ class Route:
     """One URL of a case: a named URL pattern, a method, and what it needs.
 
     ``kwargs(obj)`` gives the URL arguments for the row (default ``{"pk": obj.pk}``; ``None`` for
-    a URL without arguments), ``query(obj)`` a query string, ``payload(m)`` the body of a write.
+    a URL without arguments; a dict for fixed arguments that name no row, e.g. an export's kind
+    and format), ``query(obj)`` a query string (a dict: fixed, naming no row), ``payload(m)`` the
+    body of a write, ``row_body(obj)`` a body that names the row (a POST with the row's id in its
+    body, not its URL: the route is then on the row).
     ``write`` routes pass the write gate (403 for roles that do not write the row);
     ``expect`` pins the writers' status (otherwise: anything but a refusal or a 5xx).
     """
@@ -38,11 +41,12 @@ class Route:
     name: str
     method: str = "GET"
     write: bool = False
-    kwargs: Callable[[Any], dict] | None = _pk
-    query: Callable[[Any], dict] | None = None
+    kwargs: Callable[[Any], dict] | dict | None = _pk
+    query: Callable[[Any], dict] | dict | None = None
     payload: Any = None  # a dict, or a callable (m) → dict
     expect: int | None = None
     label: str = ""  # told apart in the test id (a tab of the same page)
+    row_body: Callable[[Any], dict] | None = None
 
     @property
     def id(self) -> str:
@@ -50,15 +54,24 @@ class Route:
 
     @property
     def on_row(self) -> bool:
-        return self.kwargs is not None or self.query is not None
+        return callable(self.kwargs) or callable(self.query) or self.row_body is not None
+
+    @staticmethod
+    def _resolve(value, obj) -> dict | None:
+        if callable(value):
+            return value(obj) if obj is not None else None
+        return value
 
     def url(self, obj=None) -> str:
-        url = reverse(self.name, kwargs=self.kwargs(obj) if self.kwargs and obj is not None else None)
-        if self.query and obj is not None:
-            url += "?" + urlencode(self.query(obj))
+        url = reverse(self.name, kwargs=self._resolve(self.kwargs, obj))
+        query = self._resolve(self.query, obj)
+        if query:
+            url += "?" + urlencode(query)
         return url
 
-    def body(self, m) -> dict:
+    def body(self, m, obj=None) -> dict:
+        if self.row_body is not None and obj is not None:
+            return self.row_body(obj)
         return self.payload(m) if callable(self.payload) else dict(self.payload or {})
 
 
@@ -98,6 +111,19 @@ class MatrixCases:
     query_budget: int | dict[str, int] | None = None  # queries of one list request, at most
     budget_personas: tuple[str, ...] = ("office", "clerk_linxi", "admin")
     role_check_first = False  # True: a role that writes nothing here is refused (403) before the lookup
+    row_kwargs: Callable[[Any], dict] = staticmethod(_pk)  # URL arguments of a row's own routes
+    # Rows that are not a division's (the default reasons over jurisdictions):
+    # - ``everyone_reads``: rows of no division (the holiday calendar): every signed-in user reads
+    #   them, membership or not; ``write_roles`` write them wherever their division; no row is
+    #   made elsewhere (there is no "elsewhere").
+    # - ``owner``: rows of one user (a notice, an import job): the persona named here reads and
+    #   writes the rows made in ``home`` (``make`` asks ``self.owner_of(m, division)`` whose they
+    #   are); the row elsewhere is a stranger's. Every other persona gets 404 on them, whatever
+    #   its role; the administrator reads and writes them too unless ``owner_only`` (a notice is
+    #   its addressee's alone).
+    everyone_reads = False
+    owner: str | None = None
+    owner_only = False
 
     def make(self, division, m: MatrixData):
         """A row inside ``division``; cases without rows (a dashboard) leave it undeclared."""
@@ -126,6 +152,11 @@ class MatrixCases:
         return cls.make is not MatrixCases.make
 
     @classmethod
+    def has_away(cls) -> bool:
+        """Is a row made outside every jurisdiction (to prove it is refused)?"""
+        return cls.makes_rows() and not cls.everyone_reads
+
+    @classmethod
     def creates(cls) -> bool:
         return cls.create_payload is not MatrixCases.create_payload
 
@@ -143,17 +174,44 @@ class MatrixCases:
     def persona(name: str) -> Persona:
         return PERSONAS[name]
 
+    def owns(self, p: Persona, division) -> bool:
+        """With ``owner``: is a row of ``division`` this persona's own (or the administrator's to see)?"""
+        if p.anonymous:
+            return False
+        if p.superuser and not self.owner_only:
+            return True
+        return p.name == self.owner and division.code == self.home
+
     def reads(self, p: Persona, m: MatrixData, division) -> bool:
+        if self.owner:
+            return self.owns(p, division)
         if p.superuser:
             return True
+        if self.everyone_reads:
+            return not p.anonymous
         own = m.divisions.get(p.division)
         return p.role in self.read_roles and p.sees(division, own_division=own, below=self.visible_below)
 
     def role_writes(self, p: Persona) -> bool:
+        if self.owner:
+            return not p.anonymous  # no role gate: the row is the user's own, or 404
         return p.superuser or p.role in self.write_roles
 
     def writes(self, p: Persona, division) -> bool:
+        if self.owner:
+            return self.owns(p, division)
+        if self.everyone_reads:
+            return p.superuser or p.role in self.write_roles
         return p.superuser or (p.role in self.write_roles and p.sees(division))
+
+    def owner_of(self, m: MatrixData, division):
+        """The user a row of ``division`` belongs to (cases with ``owner``): the owner persona's at
+        ``home``, a stranger's (a user no persona is) elsewhere."""
+        if division.code == self.home:
+            return m.users[self.owner]
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get_or_create(username="matrix-stranger")[0]
 
     # --- data, once per class --------------------------------------------------------------------
     @pytest.fixture(scope="class")
@@ -169,7 +227,7 @@ class MatrixCases:
                                away=divisions[self.away])
                 if self.makes_rows():
                     m.objects = [self.make(m.home, m) for _ in range(self.rows)]
-                    m.away_obj = self.make(m.away, m)
+                    m.away_obj = self.make(m.away, m) if self.has_away() else None
                 self.prepare(m)
             except BaseException:
                 transaction.set_rollback(True)

@@ -3,7 +3,8 @@
 ``undeclared(allowed)`` walks the URL resolver and returns the routes whose name no case
 (``core.testing.cases``) requests and that ``allowed`` does not list. The cases are found by
 importing every ``test_matrix*.py`` module of every project app's ``tests`` package, so an app
-declares its endpoints and pages there. DRF's format-suffix variants (``items.json``) count as
+declares its endpoints and pages there (and of the project's own ``tests/`` package, for routes
+of no one app: the checked file downloads). DRF's format-suffix variants (``items.json``) count as
 their route.
 """
 
@@ -45,15 +46,16 @@ def walk(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Proje
 
 
 def import_cases() -> list[type]:
-    """Import every app's ``tests/test_matrix*.py``; the cases register themselves."""
+    """Import every app's ``tests/test_matrix*.py`` and the project's ``tests/test_matrix*.py``;
+    the cases register themselves."""
     base = Path(settings.BASE_DIR).resolve()
-    for config in apps.get_app_configs():
-        tests = Path(config.path) / "tests"
+    packages = [(Path(config.path) / "tests", f"{config.name}.tests") for config in apps.get_app_configs()]
+    for tests, package in [*packages, (base / "tests", "tests")]:
         if base not in tests.resolve().parents or not (tests / "__init__.py").exists():
             continue
         for module in pkgutil.iter_modules([str(tests)]):
             if module.name.startswith(MATRIX_MODULES):
-                importlib.import_module(f"{config.name}.tests.{module.name}")
+                importlib.import_module(f"{package}.{module.name}")
     return list(REGISTRY)
 
 
