@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The two commands of the README.
+"""The two commands of the README, and the one that writes the lock.
 
     python3 kq.py run    set up on first use, then serve the app with demo data as production
                          would (gunicorn + whitenoise, DEBUG off; `run --debug` for DEBUG on),
