@@ -8,36 +8,35 @@ kind exports, and the registration of the three kinds (``register``, from ``Dele
   one preloaded ``ExerciseRules``, uniqueness of (division, decision number) is checked for the
   whole file in one query, and the rows are written with PostgreSQL COPY in one transaction,
   attributed to the importing user in the history (the pghistory triggers still write one event
-  per row). Outside a transaction the COPY runs on a second connection while the rest of the
-  file is validated, and commits only if the whole file passed.
+  per row) by core.importing.copying's ``CopyWriter``: outside a transaction the COPY runs on a
+  second connection while the rest of the file is validated, and commits only if the whole file
+  passed.
 
 Row numbers are spreadsheet rows: the header is row 1, the first data row is row 2; row 0
 means the whole file. Nothing is written when any row is refused, and a dry run writes nothing.
-Files, jobs, pages and the task are core.importing's.
+Files, jobs, pages, the task and the import service (``core.importing.services.import_file``, which
+``import_exercise_records`` and ``import_catalogue`` call like the job pages do) are core.importing's.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 
-import pghistory
-import pghistory.config
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from core.history import actor_context
-from core.importing import files, registry
+from core.importing import registry
 from core.importing import services as jobs
 from core.importing.cells import CellError, cell_text, choice_parser, parse_choice, parse_date
-from core.importing.errors import ErrorList, ImportFileError, RowError, from_validation_error
+from core.importing.copying import CopyWriter
+from core.importing.errors import ErrorList, RowError, from_validation_error
 from core.importing.files import Table
-from core.importing.resources import Finalize, ImportResult, Progress, sort_errors
+from core.importing.resources import Finalize, ImportResult, Progress, sort_errors, table_columns
 from personnel.models import Officer
 from regions import scoping
 from regions.models import Division
@@ -50,8 +49,6 @@ from .rules import ExerciseRules
 
 logger = logging.getLogger(__name__)
 
-FORMATS = files.FORMATS
-MAX_UPLOAD_BYTES = files.MAX_UPLOAD_BYTES
 PROGRESS_EVERY = 5000
 KEYS = {"item": "delegation.item", "assignment": "delegation.assignment", "exercise_record": "delegation.exercise_record"}
 MODELS = {"item": Item, "assignment": Assignment, "exercise_record": ExerciseRecord}
@@ -65,7 +62,6 @@ _COPY_COLUMNS = ("created_at", "updated_at", "created_by_id", "updated_by_id", "
                  "filing_recorded_on", "filing_late_entry", "filing_receipt_number")
 # Foreign keys are resolved in bulk before validation; full_clean would check each with a query.
 _RESOLVED = ("division", "item", "officer", "created_by", "updated_by")
-WRITE_BATCH = 5000
 
 
 class _FileRules(ExerciseRules):
@@ -75,90 +71,6 @@ class _FileRules(ExerciseRules):
 
     def check(self, record, *, today=None):
         super().check(record, today=today or self.today)
-
-
-def _prepare_history(cursor) -> None:
-    """Attribute the rows COPY writes: COPY bypasses pghistory's SQL wrapper, so set its context.
-
-    Also give ``pgtrigger.ignore`` a value (an empty list unless one is set): otherwise each
-    trigger call raises and catches an error in a subtransaction, and PostgreSQL rescans the
-    transaction's pending after-trigger events on every such rollback, which makes a large
-    insert quadratic (measured: 20,000 rows 11.5 s instead of 2.2 s).
-    """
-    with pghistory.context() as ctx:  # nested in actor_context: the same context, no new hook
-        metadata = json.dumps(ctx.metadata, cls=pghistory.config.json_encoder())
-        cursor.execute(
-            "SELECT set_config('pghistory.context_id', %s, true), set_config('pghistory.context_metadata', %s, true),"
-            " set_config('pgtrigger.ignore', coalesce(nullif(current_setting('pgtrigger.ignore', true), ''), '{}'), true)",
-            [str(ctx.id), metadata],
-        )
-
-
-def _copy(cursor, rows) -> None:
-    """One COPY of rows ordered as _COPY_COLUMNS."""
-    with cursor.copy(f"COPY {ExerciseRecord._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
-        write = copy.write_row
-        for row in rows:
-            write(row)
-
-
-class _StreamingWriter:
-    """COPYs validated rows on its own connection while the caller validates the next ones.
-
-    PostgreSQL runs the history triggers of one batch while Python checks the next, so the
-    import costs about the larger of the two instead of their sum. Everything is written in
-    one transaction of the writer's connection, committed only when the caller says the
-    whole file passed (``finish(commit=True)``), rolled back otherwise. Only used when the
-    caller is not inside a transaction (a second connection would not see its rows).
-    """
-
-    _STOP = object()
-
-    def __init__(self, *, actor, reason: str, finalize: Finalize | None):
-        import queue
-        import threading
-
-        self.actor, self.reason, self.finalize = actor, reason, finalize
-        self.queue: queue.Queue = queue.Queue(maxsize=4)
-        self.error: BaseException | None = None
-        self.commit_with: ImportResult | None = None
-        self.thread = threading.Thread(target=self._run, name="exercise-record-copy", daemon=True)
-        self.thread.start()
-
-    def put(self, records: list) -> None:
-        self.queue.put(records)
-
-    def finish(self, result: ImportResult | None) -> None:
-        """Commit (``result`` given, finalize runs in the transaction) or roll back (None)."""
-        self.commit_with = result
-        self.queue.put(self._STOP)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-    def _run(self) -> None:
-        batch = None
-        try:
-            with transaction.atomic(), actor_context(self.actor, reason=self.reason):
-                with connection.cursor() as cursor:
-                    _prepare_history(cursor)
-                    # Check the foreign keys batch by batch, overlapped with validation, instead
-                    # of all at commit after the last row (same checks, no serial tail).
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    while (batch := self.queue.get()) is not self._STOP:
-                        _copy(cursor, batch)
-                if self.commit_with is None:
-                    transaction.set_rollback(True)
-                else:
-                    self.commit_with.committed = True
-                    if self.finalize is not None:
-                        self.finalize(self.commit_with)
-        except BaseException as e:  # handed to the caller's thread by finish()
-            self.error = e
-            while batch is not self._STOP:  # keep the producer from blocking on a full queue
-                batch = self.queue.get()
-        finally:
-            connection.close()
 
 
 def _existing_records(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, tuple]]:
@@ -198,14 +110,11 @@ def fast_import_records(
     resource = ExerciseRecordResource(actor=actor)
     order = resource.import_columns()
     result.total = len(table.rows)
-    header = {attr: resource.fields[attr].column_name for attr in resource.fields}
-    missing = [RowError.of(1, header[a], _("缺少必填列“%(column)s”。"), code="missing_column", column=header[a])
-               for a in resource.required_columns if header[a] not in table.headers]
+    header, index, missing = table_columns(resource, table)
     if missing:
-        result.errors = ErrorList(missing)
+        result.errors = missing
         result.seconds = time.perf_counter() - started
         return result
-    index = {attr: table.headers.index(header[attr]) for attr in header if header[attr] in table.headers}
     errors = ErrorList()
     result.timings["read"] = time.perf_counter() - started
 
@@ -270,9 +179,8 @@ def fast_import_records(
     mark = time.perf_counter()
 
     # 4. every row through full_clean with the shared rules; valid rows stream to the writer
-    writer = None
-    if stream and not dry_run and not errors and not connection.in_atomic_block:
-        writer = _StreamingWriter(actor=actor, reason=reason, finalize=finalize)
+    writer = CopyWriter(ExerciseRecord._meta.db_table, _COPY_COLUMNS, actor=actor, reason=reason,
+                        stream=stream and not dry_run and not errors)
     actor_id = getattr(actor, "pk", None)
     now = timezone.now()
     # One instance, refilled for every row: building a model instance per row costs more
@@ -280,10 +188,8 @@ def fast_import_records(
     record = ExerciseRecord(created_by_id=actor_id, updated_by_id=actor_id)
     record._rules = rules
     plain = ("applicant", "received_on", "decided_on", "outcome", "decision_number", "filed_on", "filing_receipt_number")
-    to_write: list[tuple] = []
     corrections: list[record_corrections.Correction] = []
     present = set(index)
-    sent = 0
     try:
         for count, (line, v, failed) in enumerate(parsed, start=1):
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -340,13 +246,11 @@ def fast_import_records(
                 elif not refusals:
                     result.unchanged += 1
                 continue
-            to_write.append((now, now, actor_id, actor_id, division_id, item_id, record.applicant, record.received_on,
+            writer.append((now, now, actor_id, actor_id, division_id, item_id, record.applicant, record.received_on,
                              record.decided_on, record.outcome, record.decision_number, officer_id,
                              record.filing_due_on, record.filing_due_provisional, record.filed_on,
-                             record.filing_recorded_on, record.filing_late_entry, record.filing_receipt_number))
-            if writer is not None and not errors and len(to_write) - sent >= WRITE_BATCH:
-                writer.put(to_write[sent:])
-                sent = len(to_write)
+                             record.filing_recorded_on, record.filing_late_entry, record.filing_receipt_number),
+                          send=not errors)
         if progress is not None:
             progress(result.total, result.total)
         result.timings["validate"] = time.perf_counter() - mark
@@ -355,17 +259,13 @@ def fast_import_records(
         if result.errors:
             result.unchanged = 0
         else:
-            result.created, result.updated = len(to_write), len(corrections)
+            result.created, result.updated = len(writer), len(corrections)
         if corrections:  # in the writing transaction, before the job marks itself done
             finalize = _then(lambda: record_corrections.apply(corrections, actor=actor, reason=reason), finalize)
-        if writer is not None:
-            if not result.errors:
-                writer.put(to_write[sent:])
-            writer, pending = None, writer
-            pending.finalize = finalize
-            pending.finish(None if result.errors else result)
-        elif not result.errors and not dry_run:
-            _copy_records(to_write, actor=actor, reason=reason, result=result, finalize=finalize)
+        if result.errors or dry_run:
+            writer.abort()
+        else:
+            writer.commit(result, finalize)
     except IntegrityError:
         logger.warning("exercise record import refused by the database", exc_info=True)
         result.errors = ErrorList([RowError.of(
@@ -377,8 +277,7 @@ def fast_import_records(
                                                code="correction_refused", reason=text)])
         result.created, result.updated, result.committed = 0, 0, False
     finally:
-        if writer is not None:  # an exception escaped validation: roll the writer back
-            writer.finish(None)
+        writer.abort()  # an exception escaped validation: roll back what was streamed (no-op after commit)
     result.timings["write"] = time.perf_counter() - mark
     result.seconds = time.perf_counter() - started
     return result
@@ -392,41 +291,21 @@ def _then(first: Callable[[], None], finalize: Finalize | None) -> Finalize:
     return run
 
 
-def _copy_records(rows: list[tuple], *, actor, reason: str, result: ImportResult,
-                  finalize: Finalize | None) -> None:
-    with transaction.atomic(), actor_context(actor, reason=reason):
-        with connection.cursor() as cursor:
-            _prepare_history(cursor)
-            _copy(cursor, rows)
-        result.committed = True
-        if finalize is not None:
-            finalize(result)
-
-
-def import_exercise_records(
-    *, file_bytes: bytes | None = None, rows: Iterable[Mapping] | None = None, fmt: str = "csv",
-    actor, dry_run: bool = False, progress: Progress | None = None, finalize: Finalize | None = None,
-    reason: str = "导入办件记录", stream: bool = True,
-) -> ImportResult:
-    """Exercise records from a CSV/XLSX file (``file_bytes``, ``fmt``) or ``rows`` (mappings by
-    column header), all or nothing: the file read by core.importing, then ``fast_import_records``."""
-    started = time.perf_counter()
-    try:
-        table = files.load_table(file_bytes=file_bytes, rows=rows, fmt=fmt)
-    except ImportFileError as e:
-        return ImportResult(errors=ErrorList(e.errors), seconds=time.perf_counter() - started)
-    read = time.perf_counter() - started
-    result = fast_import_records(table=table, actor=actor, dry_run=dry_run, progress=progress, finalize=finalize,
-                                 reason=reason, stream=stream)
-    result.timings["read"] = read + result.timings.get("read", 0.0)
-    result.seconds = time.perf_counter() - started
-    return result
+def import_exercise_records(*, file_bytes: bytes | None = None, rows: Iterable[Mapping] | None = None, fmt: str = "csv",
+                            actor, dry_run: bool = False, progress: Progress | None = None,
+                            finalize: Finalize | None = None, reason: str = "") -> ImportResult:
+    """Exercise records from a CSV/XLSX file (``file_bytes``, ``fmt``) or ``rows`` (mappings by column
+    header), all or nothing: core.importing's import service, which reads the file and hands the table
+    to this kind's ``fast_import`` (``fast_import_records``), as the job pages and the task do."""
+    return import_catalogue(kind="exercise_record", file_bytes=file_bytes, rows=rows, fmt=fmt, actor=actor,
+                            dry_run=dry_run, progress=progress, finalize=finalize, reason=reason)
 
 
 def import_catalogue(*, kind: str, file_bytes: bytes | None = None, rows: Iterable[Mapping] | None = None,
                      fmt: str = "csv", actor, dry_run: bool = False, progress: Progress | None = None,
                      finalize: Finalize | None = None, reason: str = "") -> ImportResult:
-    """Items or assignments (``kind`` "item"/"assignment") through their resource, all or nothing."""
+    """One of the three kinds ("item", "assignment", "exercise_record") through core.importing's
+    import service (its resource, or its fast_import), all or nothing."""
     return jobs.import_file(key=KEYS[kind], file_bytes=file_bytes, rows=rows, fmt=fmt, actor=actor, dry_run=dry_run,
                             progress=progress, finalize=finalize, reason=reason)
 

@@ -81,6 +81,17 @@ def sort_errors(errors: list[RowError], order: list[str]) -> ErrorList:
     return ordered
 
 
+def table_columns(resource: ServiceResource, table: Table) -> tuple[dict[str, str], dict[str, int], ErrorList]:
+    """For a ``fast_import`` hook reading ``table`` itself: (header by field, column index by field for the
+    columns the file has, the errors of the required columns it lacks, on row 1)."""
+    header = {name: f.column_name for name, f in resource.fields.items()}
+    missing = ErrorList([RowError.of(1, header[name], _("缺少必填列“%(column)s”。"), code="missing_column",
+                                     column=header[name])
+                         for name in resource.required_columns if header[name] not in table.headers])
+    index = {name: table.headers.index(column) for name, column in header.items() if column in table.headers}
+    return header, index, missing
+
+
 def column(model, name: str, widget, *, readonly: bool = False) -> fields.Field:
     """A resource field headed by the model field's verbose name (Chinese, as files are written)."""
     from .errors import msgid

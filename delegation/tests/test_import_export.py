@@ -19,6 +19,7 @@ from django.urls import reverse
 from pghistory.models import Events
 
 from core.history import history_for
+from core.importing import copying
 from core.importing import services as import_services
 from core.importing import tasks as import_tasks
 from core.importing.models import ImportJob
@@ -428,10 +429,10 @@ def test_large_file_runs_in_celery_with_progress(catalogue, client_for, monkeypa
 def test_streaming_writer_is_all_or_nothing(catalogue, monkeypatch):
     """Outside a transaction rows are COPYed by a second connection while the rest is checked:
     an error after a batch has been sent still leaves nothing behind."""
-    monkeypatch.setattr(importing, "WRITE_BATCH", 2)
+    monkeypatch.setattr(copying, "BATCH", 2)
     batches = []
-    put = importing._StreamingWriter.put
-    monkeypatch.setattr(importing._StreamingWriter, "put", lambda self, records: (batches.append(len(records)), put(self, records)))
+    put = copying._Stream.put
+    monkeypatch.setattr(copying._Stream, "put", lambda self, records: (batches.append(len(records)), put(self, records)))
     clerk = catalogue["clerk_linxi"]
     rows = [record_row(f"临政备〔2026〕9{i:02d}号") for i in range(9)]
     rows[8][3] = "2026-10-10"  # received after the decision: found by the rules, after four batches went out
