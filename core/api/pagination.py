@@ -2,8 +2,10 @@
 
 A ``page_size`` that is not a whole number from 1 to ``max_page_size`` is refused (400): DRF
 would quietly answer 50 rows to ``page_size=abc`` or ``page_size=0``, and the client would read
-a short page as the whole answer. A cursor whose position is not a value of the ordering field
-is an invalid cursor (404, as DRF answers any other broken cursor), not a 500.
+a short page as the whole answer. A cursor that does not decode, or whose position is not a
+value of the ordering field, is refused the same way (400 ``invalid_cursor``): DRF answers a
+broken cursor 404, which a list does not document (schemathesis found it on every list), and
+a position of the wrong type would be a 500.
 
 ``paginate_lean`` is the same pagination for lean lists (core.api.lean): the page query is
 compiled once per jurisdiction and cursor shape, and rows come back as dicts under the JSON
@@ -36,11 +38,21 @@ class CursorPagination(pagination.CursorPagination):
         message = gettext("每页条数（page_size）应为 1 到 %(max)s 之间的整数。") % {"max": self.max_page_size}
         raise ApplicationError(message, code="invalid_page_size", extra={self.page_size_query_param: [message]})
 
+    def invalid_cursor(self) -> ApplicationError:
+        message = gettext("无效的分页游标（cursor）：请使用上一页返回的 next 或 previous 链接。")
+        return ApplicationError(message, code="invalid_cursor", extra={self.cursor_query_param: [message]})
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:  # DRF's answer to a cursor that does not decode
+            raise self.invalid_cursor() from None
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
         except (ValueError, ValidationError):  # a position that is no value of the ordering field
-            raise NotFound(self.invalid_cursor_message) from None
+            raise self.invalid_cursor() from None
 
     def paginate_lean(self, view, request, columns) -> list[dict]:
         """The page of a lean list: dicts keyed by the columns' JSON names (module doc)."""
@@ -61,7 +73,7 @@ class CursorPagination(pagination.CursorPagination):
             try:
                 position = model_field.to_python(position)
             except ValidationError:
-                raise NotFound(self.invalid_cursor_message) from None
+                raise self.invalid_cursor() from None
 
         def build():
             queryset = view.lean_queryset()

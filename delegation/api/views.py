@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.actions import WorkflowAction
+from core.api.schema import error_response
 from core.api.viewsets import ServiceViewSet
 from core.errors import ApplicationError
 
@@ -156,7 +157,8 @@ class AssignmentViewSet(ServiceViewSet):
     @extend_schema(
         summary="下放事项目录公告 PDF",
         parameters=[OpenApiParameter("division", int, required=True, description="承接主体（镇）的 id")],
-        responses={(200, "application/pdf"): PDF_RESPONSE},
+        # 404: the division does not exist or is outside the caller's jurisdiction (reports.catalogue_division)
+        responses={(200, "application/pdf"): PDF_RESPONSE, 404: error_response("404")},
     )
     @action(detail=False, methods=["get"], url_path="catalogue-pdf", filterset_class=None, pagination_class=None)
     def catalogue_pdf(self, request):

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import error_response
 from core.errors import ApplicationError
 
 from .. import chain, scoping, selectors, services
@@ -83,7 +84,8 @@ class PeriodCloseView(APIView):
     month refuses postings. 404 when the division has no such accounts in the caller's scope,
     403 when the caller may see them but not close them."""
 
-    @extend_schema(request=PeriodCloseSerializer, responses={201: OpenApiResponse(description="已结账")})
+    @extend_schema(request=PeriodCloseSerializer,
+                   responses={201: OpenApiResponse(description="已结账"), 404: error_response("404")})
     def post(self, request):
         data = PeriodCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
