@@ -55,6 +55,7 @@ __all__ = [
     "clear_cache",
     "deadline_status",
     "deadline_status_q",
+    "due_within_q",
     "invalidate_year",
     "is_working_day",
     "next_working_day",
@@ -492,3 +493,17 @@ def deadline_status_q(status: str, today: date, *, due: str, done: str) -> Q:
     if status == DeadlineStatus.LATE:
         return Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})
     return Q()
+
+
+DUE_WITHIN_MAX_DAYS = 366
+
+
+def due_within_q(days: int, today: date, *, due: str, done: str) -> Q:
+    """The rows still pending (``deadline_status`` pending: not done, not past due) whose due date
+    is at most ``days`` calendar days after ``today`` (0: due today), as a condition: the reminder
+    "due within 7 days" of the home page and of the lists' filter, one rule for both.
+    """
+    if not 0 <= days <= DUE_WITHIN_MAX_DAYS:
+        raise ValueError(f"due_within_q: days must be 0 to {DUE_WITHIN_MAX_DAYS}, not {days}")
+    return deadline_status_q(DeadlineStatus.PENDING, today, due=due, done=done) & Q(
+        **{f"{due}__lte": today + timedelta(days=days)})

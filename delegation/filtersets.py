@@ -10,10 +10,12 @@ of a silently unfiltered list.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import deadlines
 from core.widgets import QuickSelect
 from regions import scoping
 from regions.filtersets import ScopedFilterSet
@@ -40,6 +42,12 @@ def _departments(request):
 _batches = Batch.objects.all()
 _divisions = Division.objects.order_by("path")
 _items = Item.objects.order_by("code")
+
+
+class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days (NumberFilter's field takes decimals)."""
+
+    field_class = forms.IntegerField
 
 
 class ItemFilterSet(ScopedFilterSet):
@@ -104,6 +112,10 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
         widget=QuickSelect,
     )
 
+    # 7日内到期: unfiled, not yet due, due within so many calendar days (the home page's figure).
+    due_within = DaysFilter(method="filter_due_within", label=_("几日内到期（未备案）"), min_value=0,
+                            max_value=deadlines.DUE_WITHIN_MAX_DAYS)
+
     # 补录: filings recorded after their due date but dated on or before it (rules.prepare_filing).
     late_entry = django_filters.ChoiceFilter(
         choices=[("yes", _("补录")), ("no", _("非补录"))], method="filter_late_entry", label=_("补录"),
@@ -117,10 +129,15 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
     class Meta:
         model = ExerciseRecord
         fields = ["division", "division_q", "item", "item_q", "outcome", "filing_state", "decided_on", "due_provisional",
-                  "late_entry"]
+                  "late_entry", "due_within"]
 
     def filter_filing_state(self, queryset, name, value):
         return queryset.filter(ExerciseRecord.filing_state_q(value, timezone.localdate()))
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(deadlines.due_within_q(value, timezone.localdate(), due="filing_due_on", done="filed_on"))
 
     def filter_late_entry(self, queryset, name, value):
         if value not in ("yes", "no"):
@@ -172,6 +189,8 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
         elif len(divisions) > self.DIVISION_SELECT_MAX:
             shown.append("division_q")
         shown += ["item_q", "outcome", "filing_state", "decided_on", "due_provisional", "late_entry"]
+        if form["due_within"].value() not in (None, ""):
+            shown.append("due_within")  # given by a link (the home page): shown, so it can be cleared
         hidden = [
             name for name in ("division", "division_q", "item")
             if name not in shown and form[name].value() not in (None, "")

@@ -14,7 +14,7 @@ from django_filters.filters import QuerySetRequestMixin
 
 from core.filtering import StrictFilterSet
 
-from . import scoping
+from . import scoping, selectors
 from .models import Department, Division, PilotDesignation
 
 
@@ -45,10 +45,18 @@ class ScopedFilterSet(StrictFilterSet):
 
 class DivisionFilterSet(ScopedFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("名称"))
+    # 试点镇: towns with an active 扩权强镇 designation (the home page's figure links here).
+    pilot = django_filters.ChoiceFilter(choices=[("yes", _("试点镇")), ("no", _("非试点镇"))], method="filter_pilot",
+                                        label=_("试点"))
 
     class Meta:
         model = Division
-        fields = ["level", "parent", "code", "name"]
+        fields = ["level", "parent", "code", "name", "pilot"]
+
+    def filter_pilot(self, queryset, name, value):
+        if value not in ("yes", "no"):
+            return queryset
+        return queryset.filter(selectors.is_pilot_town() if value == "yes" else ~selectors.is_pilot_town())
 
 
 class DepartmentFilterSet(ScopedFilterSet):

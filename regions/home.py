@@ -17,8 +17,8 @@ def regions_card(user) -> home.Card:
     return home.Card(
         figures=[
             home.Figure(_("行政区划"), f["divisions"], divisions, _("管辖范围内的省、市、县、镇"), key="divisions"),
-            home.Figure(_("试点镇"), f["pilot_towns"], f"{divisions}?level={Level.TOWN}",
-                        _("管辖范围内现有扩权强镇试点资格的镇（链接列出全部镇）"), key="pilot-towns"),
+            home.Figure(_("试点镇"), f["pilot_towns"], f"{divisions}?level={Level.TOWN}&pilot=yes",
+                        _("管辖范围内现有扩权强镇试点资格的镇"), key="pilot-towns"),
         ],
         links=[home.Link(_("行政区划"), divisions), home.Link(_("部门"), reverse("regions:department-list"))],
     )
