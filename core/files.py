@@ -47,7 +47,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.text import get_valid_filename
+
+from core import uploads
 
 __all__ = [
     "FileField", "FileSpec", "UploadTo", "file_response", "get_readable", "register", "spec_for", "url_for",
@@ -226,13 +229,22 @@ class CheckedFieldFile(FieldFile):
 
 
 class FileField(models.FileField):
-    """A FileField whose ``.url`` is the checked download URL (the field must be registered)."""
+    """A FileField whose ``.url`` is the checked download URL (the field must be registered).
+
+    ``accept`` (kinds of core.uploads) and ``max_upload_mb`` check a new upload by its content in
+    ``full_clean``. They are left out of ``deconstruct``: they change no column, so no migration.
+    """
 
     attr_class = CheckedFieldFile
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, accept: tuple[str, ...] = (), max_upload_mb: int = 20, **kwargs):
         kwargs.setdefault("max_length", 255)
+        self.upload_validator = uploads.ContentValidator(accept, max_upload_mb) if accept else None
         super().__init__(*args, **kwargs)
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, *([self.upload_validator] if self.upload_validator else [])]
 
 
 @checks.register()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import files
+from core import files, uploads
 from core.deadlines import (
     DeadlineRule,
     DeadlineStatus,
@@ -170,7 +170,7 @@ class Agreement(AuditedModel):
     receiver_signatory = models.CharField(_("承接方签署人"), max_length=64)
     signed_on = models.DateField(_("签署日期"))
     # Served only through core/files.py (registered in apps.py), stored under an unguessable name.
-    scan = files.FileField(_("协议扫描件"), upload_to=files.UploadTo("agreements/%Y/"), blank=True)
+    scan = files.FileField(_("协议扫描件"), upload_to=files.UploadTo("agreements/%Y/"), blank=True, accept=uploads.SCANS)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.OFFICE,)
@@ -317,7 +317,7 @@ class ExerciseRecord(AuditedModel):
     filing_late_entry = models.BooleanField(_("补录"), default=False, db_default=False, editable=False)
     filing_receipt_number = models.CharField(_("备案回执编号"), max_length=64, blank=True, default="", db_default="")
     filing_receipt_scan = files.FileField(_("备案回执扫描件"), upload_to=files.UploadTo("receipts/%Y/"), blank=True,
-                                          default="", db_default="")
+                                          default="", db_default="", accept=uploads.SCANS)
 
     jurisdiction_field = "division"
     jurisdiction_writers = (Role.CLERK, Role.OFFICE)

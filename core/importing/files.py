@@ -1,8 +1,12 @@
 """Files in: the format, the checks before anything is read, and reading rows out of CSV/XLSX.
 
-- ``check_upload`` looks at the name, size and first bytes (in the request, before storing);
-  ``check_content`` at the whole file (a NUL byte anywhere in a CSV, an XLSX whose parts
-  unpack to more than ``MAX_UNPACKED_BYTES``) before the preview.
+- ``check_upload`` looks at the name, the size and the content (core.uploads: an XLSX is a zip
+  with a workbook, a CSV is text), in the request, before storing; ``check_content`` at the
+  whole file before the preview and before openpyxl opens it: a NUL byte anywhere in a CSV; an
+  XLSX's zip directory (entries, each part's declared unpacked size and compression ratio,
+  shared strings that openpyxl keeps in memory whole) so a zip bomb is refused unread.
+  The declared sizes bound what is unpacked: Python's zipfile stops reading a part at its
+  declared size (a part that lies fails its CRC), so openpyxl never inflates more.
 - ``read_table`` gives the header row and the data rows, blank rows skipped. CSV: UTF-8 with
   or without BOM, or GB18030 (Excel's "CSV" on Chinese Windows). XLSX: the first worksheet,
   read as stored; a formula cell is refused with its row and column instead of being read as
@@ -24,12 +28,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core import uploads
+
 from .cells import cell_text
 from .errors import ErrorList, ImportFileError, RowError, shorten
 
 FORMATS = ("csv", "xlsx")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an XLSX's parts unpacked: more is a zip bomb, not a catalogue
+# openpyxl (read-only) streams the sheets but loads the shared strings whole, several times their size.
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+# Unpacked ÷ packed of one part over 1 MB: sheets written by Excel or openpyxl pack 5–30×
+# (50,000 catalogue rows: 17×; one value in every cell: 24×); a part of one repeated byte packs about 1,000×.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM = 1024 * 1024
 MAX_CELL_CHARS = 10_000  # no column of the catalogue holds more; Excel's own limit is 32,767
 MAX_FILE_ERRORS = 100  # problems listed when the file as a whole is refused
 
@@ -57,22 +69,65 @@ def detect_format(filename: str) -> str:
     raise ImportFileError.of(_("只能导入 Excel 工作簿（.xlsx）或 CSV 文件（.csv，UTF-8 编码）。"), code="format")
 
 
-def check_upload(filename: str, size: int, head: bytes) -> str:
-    """Validate an uploaded file's name, size and first bytes; return its format."""
+def check_upload(filename: str, size: int, f) -> str:
+    """Validate an uploaded file's name, size and content (a file object); return its format.
+
+    The name must say .xlsx or .csv and the content must be what the name says (core.uploads).
+    Given only the first bytes (the older call), just those are compared with the name.
+    """
     fmt = detect_format(filename)
     if size == 0:
         raise ImportFileError.of(_("文件是空的。"), code="empty")
     if size > MAX_UPLOAD_BYTES:
         raise ImportFileError.of(_("文件过大（%(size).1f MB），上限为 %(limit)d MB，请分成几个文件导入。"), code="too_large",
                                  size=size / 1048576, limit=MAX_UPLOAD_BYTES // 1048576)
+    if isinstance(f, bytes):
+        head, f = f, None
+    elif uploads.detect_kind(f, (fmt,)) == fmt:
+        return fmt
+    else:
+        head = f.read(8)
+        f.seek(0)
     is_zip = head.startswith(b"PK\x03\x04")
-    if fmt == "xlsx" and not is_zip:
+    if f is None and (is_zip if fmt == "xlsx" else not (is_zip or head.startswith(b"\xd0\xcf\x11\xe0"))):
+        return fmt
+    if fmt == "xlsx":
         raise ImportFileError.of(_("文件扩展名是 .xlsx，但内容不是 Excel 工作簿，请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。"),
                                  code="not_xlsx")
-    if fmt == "csv" and (is_zip or head.startswith(b"\xd0\xcf\x11\xe0")):
+    if is_zip or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError.of(_("文件扩展名是 .csv，但内容是 Excel 工作簿，请把扩展名改为 .xlsx，或另存为“CSV UTF-8（逗号分隔）”。"),
                                  code="not_csv")
-    return fmt
+    raise ImportFileError.of(_("CSV 文件不是文本文件（含有 NUL 字节，或不是 UTF-8/GBK 编码），请另存为“CSV UTF-8（逗号分隔）”。"),
+                             code="binary")
+
+
+def _check_zip(data: bytes) -> None:
+    """An XLSX's zip directory against the limits above, before any part is unpacked."""
+    entries = uploads.zip_entry_count(io.BytesIO(data))
+    if entries is not None and entries > uploads.MAX_ZIP_ENTRIES:
+        raise ImportFileError.of(_("工作簿包含 %(count)s 个压缩条目，超过上限 %(limit)s 个，不能导入。"), code="zip_entries",
+                                 count=entries, limit=uploads.MAX_ZIP_ENTRIES)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            infos = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportFileError.of(_("文件不是有效的 Excel 工作簿（.xlsx），或已损坏。"), code="bad_xlsx") from None
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError.of(_("工作簿解压后超过 %(limit)d MB，不能导入，请分成几个文件。"), code="unpacked_too_large",
+                                 limit=MAX_UNPACKED_BYTES // 1048576)
+    for info in infos:
+        if info.filename == "xl/sharedStrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise ImportFileError.of(_("工作簿的共享文本（sharedStrings.xml）解压后有 %(size)d MB，超过上限 %(limit)d MB，不能导入。"),
+                                     code="shared_strings_too_large", size=info.file_size // 1048576,
+                                     limit=MAX_SHARED_STRINGS_BYTES // 1048576)
+        if (info.file_size > RATIO_CHECKED_FROM
+                and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
+            raise ImportFileError.of(
+                _("工作簿中的“%(part)s”压缩比异常（解压后 %(size)d MB，是压缩后的 %(ratio)d 倍，上限 %(limit)d 倍），"
+                  "疑似压缩炸弹，不能导入。"),
+                code="zip_ratio", part=shorten(info.filename, 60), size=info.file_size // 1048576,
+                ratio=info.file_size // max(info.compress_size, 1), limit=MAX_COMPRESSION_RATIO)
 
 
 def check_content(data: bytes, fmt: str) -> None:
@@ -81,14 +136,7 @@ def check_content(data: bytes, fmt: str) -> None:
         if b"\x00" in data:
             raise ImportFileError.of(_("CSV 文件不是文本文件（可能是 UTF-16 编码），请另存为“CSV UTF-8（逗号分隔）”。"), code="binary")
     elif fmt == "xlsx":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as book:
-                unpacked = sum(info.file_size for info in book.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise ImportFileError.of(_("文件不是有效的 Excel 工作簿（.xlsx），或已损坏。"), code="bad_xlsx") from None
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError.of(_("工作簿解压后超过 %(limit)d MB，不能导入，请分成几个文件。"), code="unpacked_too_large",
-                                     limit=MAX_UNPACKED_BYTES // 1048576)
+        _check_zip(data)
 
 
 def decode_csv(data: bytes) -> str:
