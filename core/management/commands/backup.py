@@ -12,7 +12,7 @@ from core.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "备份数据库与上传文件到一个新目录（默认 KUOQUAN_BACKUP_DIR 或 var/backups/<时间>）。"
+    help = "备份数据库与上传文件到一个新目录（默认 BACKUP_ROOT/<时间>：KUOQUAN_BACKUP_DIR 或 var/backups）。"
 
     def add_arguments(self, parser):
         parser.add_argument("target", nargs="?", help="新的备份目录")
