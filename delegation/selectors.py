@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
@@ -234,6 +236,25 @@ def provisional_record_count(*, user, at_most: int | None = None) -> int:
     if at_most is not None:
         qs = qs[: at_most + 1]
     return qs.count()
+
+
+def record_page_counts(*, user, today: datetime.date, at_most: int) -> tuple[int, int]:
+    """(``overdue_record_count``, ``provisional_record_count``) with ``at_most``, in one query: the
+    list page shows both on every page, and each was a round trip and a compilation of its own."""
+    parts, params = [], []
+    for qs in (overdue_record_list(user=user, today=today).order_by().select_related(None),
+               exercise_record_list(user=user).filter(filing_due_provisional=True).order_by().select_related(None)):
+        try:
+            sql, p = qs.values("id")[: at_most + 1].query.sql_with_params()
+        except EmptyResultSet:  # a scope that can match nothing
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")
+        params.extend(p)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        overdue, provisional = cursor.fetchone()
+    return overdue, provisional
 
 
 def late_entry_record_count(*, user, at_most: int | None = None) -> int:

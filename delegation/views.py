@@ -36,7 +36,7 @@ from .forms import (
     TrainingForm,
 )
 from .models import Agreement, Assignment, ExerciseRecord, Item, Training
-from .views_base import DelegationListView, decorate_records
+from .views_base import DelegationListView, decorate_records, record_columns, record_row_attrs
 
 
 # --- items -----------------------------------------------------------------------------------
@@ -319,19 +319,22 @@ class RecordListView(DelegationListView):
     def decorate(self, rows):
         self.today = timezone.localdate()
         self.can_write = scoping.may_write_model(self.request.user, ExerciseRecord)
-        detail_url, file_url = pk_url("delegation:record-detail"), pk_url("delegation:record-file")
-        outcomes = dict(Outcome.choices)  # get_outcome_display() rebuilds this dict on every call
+        self.columns = record_columns(can_write=self.can_write)  # rendered by ScopedListView (rows_html)
+        file_url = pk_url("delegation:record-file")
+        outcomes = {value: str(label) for value, label in Outcome.choices}  # once per page, not per row
         for record in decorate_records(rows, self.today):
             record.outcome_label = outcomes.get(record.outcome, record.outcome)
-            record.detail_url = detail_url(record.pk)
             # Visible rows a writer cannot change (a clerk who is also auditor above) get the
             # button too: the POST answers 403, as before.
             record.file_url = file_url(record.pk) if self.can_write and record.filed_on is None else ""
         return rows
 
+    def row_attrs(self, record):
+        return record_row_attrs(record)
+
     def get_extra_context(self):
         user, today = self.request.user, self.today
-        overdue = selectors.overdue_record_count(user=user, today=today, at_most=self.OVERDUE_COUNT_MAX)
+        overdue, provisional = selectors.record_page_counts(user=user, today=today, at_most=self.OVERDUE_COUNT_MAX)
         filter_fields, filter_hidden = self.filterset.page_fields()
         due_soon = (
             selectors.due_soon_record_list(user=user, today=today)
@@ -345,7 +348,7 @@ class RecordListView(DelegationListView):
             "overdue_count": overdue,
             "overdue_display": f"{self.OVERDUE_COUNT_MAX}+" if overdue > self.OVERDUE_COUNT_MAX else overdue,
             "due_soon": decorate_records(list(due_soon), today),
-            "provisional_count": selectors.provisional_record_count(user=user, at_most=self.OVERDUE_COUNT_MAX),
+            "provisional_count": provisional,
             "filter_fields": filter_fields,
             "filter_hidden": filter_hidden,
         }
