@@ -20,7 +20,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 
 def _pct(label) -> str:
@@ -43,11 +43,15 @@ def required_message(label) -> str:
 
 
 # --- models --------------------------------------------------------------------------------
+# Lazy templates with the label as a parameter, not written into the text: an import job stores a
+# problem as its message id and parameters and shows it in the reader's language later
+# (core/importing/errors.py), so "请填写%(label)s。" + {label: 申请人} reads "Applicant is required."
+# for an English reader of a job a Chinese clerk uploaded.
 _MODEL_FIELD_MESSAGES = {
-    "max_length": max_length_message,
-    "blank": required_message,
-    "null": required_message,
-    "invalid_choice": lambda label: _with_label(gettext("%(label)s不能填写“%(value)s”，请从可选的值中选择。"), label),
+    "max_length": gettext_lazy("%(label)s最多%(limit_value)d个字，现有%(show_value)d个字。"),
+    "blank": gettext_lazy("请填写%(label)s。"),
+    "null": gettext_lazy("请填写%(label)s。"),
+    "invalid_choice": gettext_lazy("%(label)s不能填写“%(value)s”，请从可选的值中选择。"),
 }
 
 
@@ -78,7 +82,7 @@ class PlainMessagesModelMixin:
             label = self._meta.get_field(name).verbose_name
         except FieldDoesNotExist:  # a name that is not a field keeps its message
             return error
-        return ValidationError(template(label), code=error.code, params=error.params)
+        return ValidationError(template, code=error.code, params={**(error.params or {}), "label": label})
 
     def unique_error_message(self, model_class, unique_check):
         fields = tuple(unique_check)

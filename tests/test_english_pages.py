@@ -162,7 +162,7 @@ def test_units_choices_and_messages_follow_the_language():
         assert [str(r) for r in rules] == ["1 month", "3 months", "1 day", "30 days", "20 working days"]
         assert str(Category.LICENSING.label) == "Administrative licensing"
         assert str(FilingState.OVERDUE.label) == "Overdue, not filed"
-        assert required_message("Applicant") == "Fill in Applicant."
+        assert required_message("Applicant") == "Applicant is required."
         assert max_length_message("Applicant") % {"limit_value": 200, "show_value": 230} == (
             "Applicant: at most 200 characters (it has 230).")
     assert str(Category.LICENSING.label) == "行政许可"
