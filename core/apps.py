@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from . import files  # noqa: F401 - registers the system check kq.files.W001
+        # registers the system check kq.files.W001 and the deploy check kq.security.W001
+        from . import files, security  # noqa: F401

@@ -7,7 +7,8 @@ Which statuses an operation can answer follows from what it is, so they are adde
 - 401 and 403 wherever a login is required (no or an invalid token; no role for the step);
 - 404 for every operation on one row (``{id}``): outside the caller's jurisdiction too;
 - 400 for writes (the input, a rule of the domain) and for lists (a wrong filter or page size);
-- 409 for writes (a step not allowed in the row's current state, a duplicate).
+- 409 for writes (a step not allowed in the row's current state, a duplicate);
+- 429 wherever a rate limit applies (core/api/throttling.py: every operation).
 
 An operation that declares one of these itself (``extend_schema(responses=…)``) keeps its own.
 """
@@ -36,6 +37,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("没有执行该操作的角色或权限"),
     "404": _("不存在，或不在您的管辖范围内"),
     "409": _("与记录的当前状态冲突（如该状态下不能执行此步骤、编号重复）"),
+    "429": _("请求过于频繁：超过速率限制，Retry-After 头给出需等待的秒数"),
 }
 
 
@@ -55,6 +57,8 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("404")
         if write:
             statuses.append("409")
+        if self.view.get_throttles():  # core/api/throttling.py
+            statuses.append("429")
         return statuses
 
     def _get_response_bodies(self, direction="response"):
