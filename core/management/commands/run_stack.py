@@ -181,6 +181,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {user.username:<12} {user.first_name}")
         mode = "DEBUG 开启（runserver）" if debug else "生产方式（gunicorn + whitenoise，DEBUG 关闭；调试用 --debug）"
         self.stdout.write(f"{mode}；日志在 {self.log_dir}/")
+        if getattr(settings, "HTTPS", False):  # a host name other than this machine (config/settings.py)
+            self.stdout.write(self.style.WARNING(
+                "HTTPS 已开启：http 请求会被转到 https，须经 TLS 反向代理访问；只用 http 访问请设 DJANGO_HTTPS=0。"))
         self.stdout.write("按 Ctrl-C 停止。\n")
         self.stdout.flush()
 
