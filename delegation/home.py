@@ -23,7 +23,7 @@ def delegation_card(user) -> home.Card:
                     f"{reverse('delegation:assignment-list')}?takeover_status={TakeOverStatus.TAKEN_OVER}",
                     _("已承接 %(taken)d / 已交办 %(assigned)d（不含已收回）") % {"taken": f.taken_over, "assigned": f.assigned},
                     key="takeover-rate"),
-        home.Figure(_("7日内到期"), home.format_count(f.due_soon, cap), f"{records}?due_within=7",
+        home.Figure(_("7日内到期"), home.format_count(f.due_soon, cap), f"{records}?due_within={selectors.DUE_SOON_DAYS}",
                     _("未备案、备案期限在7日内的办件"), tone="warning" if f.due_soon else "", key="due-soon"),
         home.Figure(_("逾期未备案"), home.format_count(f.overdue, cap), reverse("delegation:overdue-list"),
                     _("已过备案期限仍未备案的办件"), tone="danger" if f.overdue else "", key="overdue"),

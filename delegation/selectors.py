@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import deadlines
 from regions import scoping
 from regions.choices import Level, PilotKind
 from regions.models import Division, PilotDesignation
@@ -219,12 +220,15 @@ def overdue_record_count(*, user, today: datetime.date | None = None, at_most: i
     return qs.count()
 
 
-def due_soon_record_list(*, user, today: datetime.date | None = None, days: int = 7) -> QuerySet:
-    """Unfiled records due within ``days`` calendar days from today (a reminder, not a deadline)."""
+DUE_SOON_DAYS = 7  # the home page's "7日内到期"
+
+
+def due_soon_record_list(*, user, today: datetime.date | None = None, days: int = DUE_SOON_DAYS) -> QuerySet:
+    """Unfiled records due within ``days`` calendar days from today (a reminder, not a deadline):
+    the records list's ``due_within`` filter is the same condition (core.deadlines.due_within_q)."""
     today = today or timezone.localdate()
     return exercise_record_list(user=user).filter(
-        filed_on__isnull=True, filing_due_on__gte=today, filing_due_on__lte=today + datetime.timedelta(days=days)
-    )
+        deadlines.due_within_q(days, today, due="filing_due_on", done="filed_on"))
 
 
 def provisional_record_count(*, user, at_most: int | None = None) -> int:
