@@ -253,10 +253,10 @@ def record_page_counts(*, user, today: datetime.date, at_most: int) -> tuple[int
         except EmptyResultSet:  # a scope that can match nothing
             parts.append("0")
             continue
-        parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS part)")  # nosec B608 # a count over the SQL Django compiled from a scoped queryset; values are parameters
         params.extend(p)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)  # nosec B608 # counts over the SQL Django compiled from two scoped querysets; values are parameters
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
         overdue, provisional = cursor.fetchone()
     return overdue, provisional
 
