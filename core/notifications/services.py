@@ -2,7 +2,8 @@
 
 Notices are mailed after commit by ``tasks.email_notifications_task`` (enqueued by the
 services that create them), one mail per addressee listing the new notices; ``emailed_at``
-is set in the transaction that sent the mail, so a notice is mailed once.
+is set in the transaction that sent the mail, so a notice is mailed once. The same task runs
+on beat without ids and mails whatever is left (broker or mail server down meanwhile).
 """
 
 from __future__ import annotations
@@ -107,10 +108,21 @@ def notifications_create(*, drafts: Iterable[registry.Draft], actor=None) -> lis
             )
             created += [row[0] for row in cursor.fetchall()]
     if created and email_enabled():
-        from . import tasks  # enqueued after commit; services do not otherwise depend on tasks
-
-        tasks.email_notifications_task.delay_on_commit(created)
+        transaction.on_commit(lambda: _mail_later(created))
     return created
+
+
+def _mail_later(ids: list[int]) -> None:
+    """Enqueue the mailing of ``ids``; with the broker unreachable the notices stay unmailed and
+    the periodic mailing (``email-pending-notifications`` on beat) sends them once it is back."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from . import tasks  # services do not otherwise depend on tasks
+
+    try:
+        tasks.email_notifications_task.delay(ids)
+    except BrokerError:
+        log.warning("broker unreachable: %d new notices are mailed by the next periodic run", len(ids), exc_info=True)
 
 
 def notifications_run_daily(*, day: datetime.date | None = None) -> dict[str, int]:

@@ -16,7 +16,10 @@ def run_daily_task(today: str | None = None) -> dict[str, int]:
     return services.notifications_run_daily(day=day)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+# ignore_result: nobody reads the count, and a result backend on a Redis that is down would
+# block the sender about 20 s before failing.
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5, ignore_result=True)
 def email_notifications_task(ids: list[int] | None = None) -> int:
-    """Mail the given notices (not yet mailed); an SMTP failure retries, a mailed one is skipped."""
+    """Mail the given notices (not yet mailed), or without ids every one not mailed yet (beat);
+    an SMTP failure retries, a mailed one is skipped."""
     return services.notifications_email(ids=ids)
