@@ -43,6 +43,8 @@ class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in
         FAILED = "failed", _("导入失败")
 
     RUNNING = frozenset({Status.PENDING, Status.VALIDATING, Status.QUEUED, Status.IMPORTING, Status.EXPORTING})
+    # ``message`` of a job whose task could not be sent (the broker was unreachable); its page says so.
+    BROKER_UNAVAILABLE = "broker_unavailable"
     EXPORT_LABELS = {Status.QUEUED: _("待导出"), Status.EXPORTING: _("导出中"), Status.DONE: _("已导出"),
                      Status.FAILED: _("导出失败")}
 
@@ -86,6 +88,13 @@ class ImportJob(models.Model):  # noqa: DJ008 - shown by its id and file name in
     def running(self) -> bool:
         """Waiting for or inside a run (the page keeps polling)."""
         return self.status in self.RUNNING
+
+    @property
+    def waiting_note(self) -> str:
+        """Why a waiting job has not started yet, when the application knows."""
+        if self.running and self.message == self.BROKER_UNAVAILABLE:
+            return str(_("后台任务服务暂时不可用：文件和任务已保存，服务恢复后将自动开始处理，无需重新上传。"))
+        return ""
 
     @property
     def percent(self) -> int:
