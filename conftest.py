@@ -83,3 +83,24 @@ def api_for():
         return c
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """CI prints the persona matrix's counts (issue 10): the declared cases of core.testing and
+    their checks by outcome (tests/test_schemathesis.py prints its own line)."""
+    from core.testing.api import ScopedAPICases
+    from core.testing.matrix import REGISTRY
+
+    prefixes = {f"{cls.__module__.replace('.', '/')}.py::{cls.__name__}::": cls for cls in REGISTRY}
+    outcomes, ran = {}, set()
+    for outcome in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            cls = next((c for p, c in prefixes.items() if getattr(report, "nodeid", "").startswith(p)), None)
+            if cls is not None and (report.when == "call" or outcome != "passed"):
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                ran.add(cls)
+    if ran:
+        api = sum(1 for cls in ran if issubclass(cls, ScopedAPICases))
+        terminalreporter.write_line(
+            f"persona matrix: {len(ran)} cases ({api} API, {len(ran) - api} pages), "
+            + ", ".join(f"{n} {outcome}" for outcome, n in outcomes.items()) + " checks")
