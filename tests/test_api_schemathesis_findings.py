@@ -5,7 +5,10 @@ pinned here: every answer is one the schema documents, in the API's JSON.
 - an id the router does not take (``1.5``, ``abc.x``) answered the site's HTML 404 page: now
   the API's JSON 404;
 - the catalogue PDF (``?division=``) and the period close (``owner`` in the body) answer 404 for
-  a division outside the caller's jurisdiction without documenting it: now documented.
+  a division outside the caller's jurisdiction without documenting it: now documented;
+- finance's overdue list and reconciliation answer a plain array, which the schema described as
+  the paginated envelope (``[] is not of type "object"``): now documented as arrays, with the
+  reconciliation's row declared.
 """
 
 from __future__ import annotations
@@ -68,3 +71,19 @@ def test_404_of_a_division_outside_the_jurisdiction_is_documented(personas, api_
     response = api_for(personas["office"]).post(
         "/api/v1/ledger/periods/close/", {"ledger": "finance", "owner": 10**9, "month": "2026-01"}, format="json")
     assert error_of(response, 404)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_finance_overdue_and_reconciliation_are_documented_as_the_arrays_they_answer(personas, api_for, client):
+    import jsonschema_rs
+
+    schema = client.get("/api/schema/?format=json").json()
+    office = api_for(personas["office"])
+    for path in ("/api/v1/finance/entitlements/overdue/", "/api/v1/finance/entitlements/reconciliation/"):
+        body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body["type"] == "array", (path, body)
+        response = office.get(path)
+        assert response.status_code == 200
+        jsonschema_rs.validate({**body, "components": schema["components"]}, response.json())
+    row = schema["components"]["schemas"]["Reconciliation"]["properties"]
+    assert set(row) == {"town", "town_name", "owed", "paid", "outstanding", "overdue"}

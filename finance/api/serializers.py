@@ -92,6 +92,17 @@ class OverdueSerializer(EntitlementSerializer):
         read_only_fields = fields
 
 
+class ReconciliationSerializer(PlainSerializer):
+    """One town's row of finance.selectors.reconciliation (对账)."""
+
+    town = serializers.IntegerField(source="town_id", read_only=True)
+    town_name = serializers.CharField(source="town", read_only=True)
+    owed = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    paid = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    outstanding = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    overdue = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+
+
 class DisbursementLineInput(PlainSerializer):
     entitlement = ScopedPrimaryKeyRelatedField(queryset=Entitlement.objects.all(), label="应返款项")
     amount = serializers.CharField(label="本次调拨（元）")

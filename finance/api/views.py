@@ -70,20 +70,22 @@ class EntitlementViewSet(ServiceViewSet):
     def get_scoped_queryset(self, user):
         return selectors.entitlement_list(user=user).order_by("-id")
 
+    # Both answer a plain array (no pagination): pagination_class=None makes the schema say so
+    # (it documented the paginated envelope, and schemathesis found [] violating it).
     @extend_schema(summary="逾期未拨的应返款项", responses={200: s.OverdueSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def overdue(self, request):
         rows = selectors.entitlement_overdue_list(user=request.user)
         return Response(s.OverdueSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="对账：应返、已拨、未拨、逾期（按镇）", parameters=[
-        OpenApiParameter("start", str, description="YYYY-MM"), OpenApiParameter("end", str, description="YYYY-MM")])
-    @action(detail=False, methods=["get"])
+        OpenApiParameter("start", str, description="YYYY-MM"), OpenApiParameter("end", str, description="YYYY-MM")],
+        responses={200: s.ReconciliationSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None)
     def reconciliation(self, request):
         start, end = _period(request.query_params)
         rows = selectors.reconciliation(user=request.user, start=start, end=end)
-        return Response([{"town": r.town_id, "town_name": r.town, "owed": f"{r.owed:.2f}", "paid": f"{r.paid:.2f}",
-                          "outstanding": f"{r.outstanding:.2f}", "overdue": f"{r.overdue:.2f}"} for r in rows])
+        return Response(s.ReconciliationSerializer(rows, many=True).data)
 
 
 @extend_schema_view(list=extend_schema(summary="调拨列表"), retrieve=extend_schema(summary="调拨"),
