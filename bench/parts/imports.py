@@ -79,7 +79,12 @@ class ImportPart:
             filed = None
             if r < 0.75:
                 filed = min(decided + dt.timedelta(days=rng.randint(0, 40)), today)
+            # Filed on time but recorded today, after the due date: a late entry (补录), which needs
+            # the receiving department's receipt number (rules.check), as an office's file has it.
+            late_entry = filed is not None and filed <= due < today
             rows.append({
+                "filing_recorded_on": today if filed else None, "filing_late_entry": late_entry,
+                "filing_receipt_number": f"回执-{run}-{len(rows) + 1:06d}" if late_entry else "",
                 "division_id": a["division_id"], "division_code": a["division__code"], "item_id": a["item_id"],
                 "item_code": a["item__code"], "applicant": f"导入申请人{len(rows) % 997}",
                 "received_on": decided - dt.timedelta(days=rng.randint(0, 10)), "decided_on": decided,
@@ -178,7 +183,8 @@ class ImportPart:
         run_import = self.import_full(rows, results)
 
         fields = ["division_id", "item_id", "applicant", "received_on", "decided_on", "outcome", "decision_number",
-                  "officer_id", "filing_due_on", "filed_on"]
+                  "officer_id", "filing_due_on", "filed_on", "filing_recorded_on", "filing_late_entry",
+                  "filing_receipt_number"]
         table = ExerciseRecord._meta.db_table
         columns = [ExerciseRecord._meta.get_field(f.removesuffix("_id")).column for f in fields]
         user_id = self.users[ADMIN].id
@@ -265,7 +271,7 @@ class ImportPart:
 
         resource = ExerciseRecordResource(actor=None)
         attrs = ("division", "item", "applicant", "received_on", "decided_on", "outcome", "decision_number", "officer",
-                 "filed_on")
+                 "filed_on", "filing_receipt_number")
         labels = {value: str(label) for value, label in Outcome.choices}
         out = io.StringIO()
         writer = csv.writer(out)
@@ -273,7 +279,8 @@ class ImportPart:
         for r in rows:
             writer.writerow([r["division_code"], r["item_code"], r["applicant"], r["received_on"].isoformat(),
                              r["decided_on"].isoformat(), labels[r["outcome"]], r["decision_number"],
-                             r["officer_staff_number"], r["filed_on"].isoformat() if r["filed_on"] else ""])
+                             r["officer_staff_number"], r["filed_on"].isoformat() if r["filed_on"] else "",
+                             r["filing_receipt_number"]])
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # UTF-8 with BOM, as Excel writes it
 
     def import_full(self, rows, results):

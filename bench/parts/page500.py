@@ -25,7 +25,8 @@ RAW_SQL = """
            r.decided_on, r.outcome, r.decision_number, r.officer_id AS officer, r.filing_due_on,
            r.filing_due_provisional AS due_provisional, r.filed_on,
            CASE WHEN r.filed_on IS NULL THEN CASE WHEN r.filing_due_on < %(today)s THEN 'overdue' ELSE 'pending' END
-                WHEN r.filed_on <= r.filing_due_on THEN 'on_time' ELSE 'late' END AS filing_state
+                WHEN r.filed_on <= r.filing_due_on THEN 'on_time' ELSE 'late' END AS filing_state,
+           r.filing_late_entry
     FROM delegation_exerciserecord r JOIN regions_division d ON d.id = r.division_id
     JOIN delegation_item i ON i.id = r.item_id WHERE {where} ORDER BY r.id DESC LIMIT 500"""
 
