@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from core.ledger.models import Period
 from regions import scoping
+from regions.models import Division
 
-from .choices import EntitlementStatus
+from .choices import EntitlementKind, EntitlementStatus
 from .models import (
     ZERO,
     Disbursement,
@@ -146,3 +147,57 @@ def reconciliation(*, user, start: datetime.date, end: datetime.date,
         p = paid.get(town_id) or ZERO
         rows.append(Reconciliation(town_id, name, s or ZERO, p, (s or ZERO) - p, overdue.get(town_id, ZERO)))
     return rows
+
+
+@dataclass
+class MonthRow:
+    month: datetime.date
+    revenue: Decimal = ZERO
+    owed: Decimal = ZERO
+    paid: Decimal = ZERO
+    overdue: Decimal = ZERO
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.owed - self.paid
+
+
+def town_finance(*, town, year: int, today: datetime.date | None = None) -> dict:
+    """A town's finance page for one year (the town already read through the scope): its
+    arrangements (the superseded ones too), the one in force, whether the year lies in its
+    term, and per month the revenue, what is owed, paid, outstanding and overdue; the year's
+    settlement. Five grouped queries, whatever the number of records."""
+    today = today or timezone.localdate()
+    months = {m: MonthRow(datetime.date(year, m, 1)) for m in range(1, 13)}
+    for month, s in (RevenueRecord.objects.filter(town=town, month__year=year).values_list("month")
+                     .annotate(s=Sum("amount")).order_by()):
+        months[month.month].revenue = s
+    active = Entitlement.objects.filter(town=town, month__year=year, status=EntitlementStatus.ACTIVE,
+                                        kind=EntitlementKind.MONTHLY)
+    for month, s in active.values_list("month").annotate(s=Sum("amount")).order_by():
+        months[month.month].owed = s
+    for month, s in (DisbursementLine.objects.filter(entitlement__town=town, entitlement__month__year=year,
+                                                     entitlement__kind=EntitlementKind.MONTHLY)
+                     .values_list("entitlement__month").annotate(s=Sum("amount")).order_by()):
+        months[month.month].paid = s
+    for e in with_paid(active.filter(amount__gt=0, due_on__lt=today)).filter(outstanding__gt=0).values(
+            "month", "outstanding"):
+        months[e["month"].month].overdue += e["outstanding"]
+    arrangements = list(FiscalArrangement.objects.filter(town=town).select_related("superseded_by")
+                        .prefetch_related("rules__categories").order_by("-effective_from"))
+    in_force = arrangement_in_force(town=town, month=datetime.date(year, 12, 1))
+    settlement = (Entitlement.objects.filter(town=town, kind=EntitlementKind.SETTLEMENT, month__year=year,
+                                             status=EntitlementStatus.ACTIVE).select_related("rule").first())
+    rows = list(months.values())
+    return {
+        "arrangements": arrangements, "in_force": in_force,
+        "in_term": bool(in_force and in_force.in_term(year)), "months": rows, "settlement": settlement,
+        "totals": MonthRow(datetime.date(year, 1, 1), sum((r.revenue for r in rows), ZERO),
+                           sum((r.owed for r in rows), ZERO), sum((r.paid for r in rows), ZERO),
+                           sum((r.overdue for r in rows), ZERO)),
+    }
+
+
+def town_list(*, user) -> QuerySet:
+    """The towns in scope that have a fiscal arrangement (the finance pages' index)."""
+    return scoping.scope(Division.objects.filter(fiscal_arrangements__isnull=False).distinct(), user).order_by("code")

@@ -1,0 +1,59 @@
+"""What the page matrix cannot know: the town page's figures and its out-of-term notice, the
+form's refusals in words with the input kept and nothing written, the trace on the page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from finance import services
+from finance.models import RevenueCategory, RevenueRecord
+
+from .factories import linxi_arrangement, revenue
+
+D = datetime.date
+
+
+@pytest.fixture
+def linxi(demo):
+    town = demo["341824101"]
+    linxi_arrangement(town)
+    return town
+
+
+def test_town_page_shows_the_months_and_the_settlement(linxi, personas, client_for):
+    for month in range(1, 13):
+        revenue(linxi, D(2010, month, 1), "vat", "1291666.66" if month < 12 else "1291666.74")
+    revenue(linxi, "2010-01", "land_net", "1000000.00")
+    services.entitlement_compute(town=linxi, month="2010-01")
+    services.settlement_compute(town=linxi, year=2010)
+    html = client_for(personas["clerk_linxi"]).get(reverse("finance:town", args=[linxi.pk]), {"year": 2010})
+    text = html.content.decode()
+    assert html.status_code == 200
+    assert "2291666.66" in text and "1000000.00" in text  # January's revenue, January's entitlement
+    assert "3500000.00" in text and 'data-testid="settlement"' in text
+    assert 'data-testid="outside-term"' not in text
+    later = client_for(personas["office"]).get(reverse("finance:town", args=[linxi.pk]), {"year": 2014})
+    assert "2014年不在体制期限内，不计超收返还。" in later.content.decode()
+    other = client_for(personas["clerk_other"]).get(reverse("finance:town", args=[linxi.pk]))
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize(("amount", "words"), [("12.345", "最多2位小数"), ("abc", "不是数字"), ("-3", "冲销原记录")])
+def test_form_refusal_in_words_input_kept_nothing_written(linxi, personas, client_for, amount, words):
+    client = client_for(personas["clerk_linxi"])
+    data = {"town": linxi.pk, "month": "2010-03", "category": RevenueCategory.objects.get(code="vat").pk,
+            "collecting_body": "临溪税务分局", "amount": amount}
+    response = client.post(reverse("finance:revenue-create"), data)
+    text = response.content.decode()
+    assert response.status_code == 200 and words in text and f'value="{amount}"' in text
+    assert not RevenueRecord.objects.exists()
+
+
+def test_entitlement_page_shows_the_trace(linxi, personas, client_for):
+    revenue(linxi, "2010-05", "land_net", "2345678.91")
+    land = next(e for e in services.entitlement_compute(town=linxi, month="2010-05") if e.amount)
+    text = client_for(personas["auditor"]).get(reverse("finance:entitlement-detail", args=[land.pk])).content.decode()
+    assert "本月适用科目收入合计" in text and "2345678.91" in text and "工业集中区基础设施建设" in text
