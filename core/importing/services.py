@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -36,6 +37,8 @@ EXPORT_INLINE_MAX_ROWS = 5000
 PROGRESS_EVERY = 5000
 STORED_ERRORS = 1000  # the job keeps the first ones and the count of all
 STALE_AFTER = datetime.timedelta(minutes=30)
+RESEND_AFTER = datetime.timedelta(minutes=5)  # a background job still waiting after this is sent again
+WAITING = [ImportJob.Status.PENDING, ImportJob.Status.QUEUED]  # for a worker to take the next step
 TASK = "core.importing.tasks.run_job_task"
 
 
@@ -134,11 +137,25 @@ def _dispatch(job: ImportJob) -> None:
         job_run(job_id=job.pk)
 
 
-def _enqueue(job_id: int) -> None:
-    """Send the task by name (core.importing.tasks): the services never import the task module."""
-    from celery import current_app
+def _enqueue(job_id: int) -> bool:
+    """Send the task by name (core.importing.tasks): the services never import the task module.
 
-    current_app.signature(TASK, args=(job_id,)).apply_async()
+    With the broker unreachable the job is kept as it is (waiting), marked so that its page
+    says why, and sent again by the sweeper (``waiting_jobs_resend``) once the broker is back:
+    no job is lost and the request does not fail. No result is stored or read: with a result
+    backend on a Redis that is down, sending blocked about 20 s and then raised.
+    """
+    from celery import current_app
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        current_app.signature(TASK, args=(job_id,)).apply_async(ignore_result=True)
+    except BrokerError:
+        logger.warning("import job %s: broker unreachable; kept waiting, the sweeper sends it again", job_id,
+                       exc_info=True)
+        ImportJob.objects.filter(pk=job_id, status__in=WAITING).update(message=ImportJob.BROKER_UNAVAILABLE)
+        return False
+    return True
 
 
 # --- running jobs -------------------------------------------------------------------------
@@ -250,7 +267,7 @@ def export_content(*, key: str, user, fmt: str, filters=None, request=None, limi
 
 def _run_export(job: ImportJob) -> None:
     started = time.perf_counter()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.EXPORTING, started_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.EXPORTING, message="", started_at=timezone.now())
     try:
         registration = job.registration
         if registration is None or not registration.may_export(job.started_by):
@@ -294,3 +311,19 @@ def stale_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_NAMESPACE + job_id])
     return marked
+
+
+def waiting_jobs_resend(*, now: datetime.datetime | None = None) -> int:
+    """Background jobs still waiting for a worker: sent again; how many.
+
+    A job whose message never reached the broker (Redis down when it was uploaded or confirmed,
+    or the web process gone between commit and send) would otherwise wait for good. A job is
+    sent again when it has waited more than ``RESEND_AFTER`` since it was created and since its
+    last step started. A second message for a job that was only slow to be taken is harmless:
+    ``job_run`` takes the job's advisory lock and runs only the step the job waits for.
+    """
+    now = now or timezone.now()
+    cutoff = now - RESEND_AFTER
+    waiting = ImportJob.objects.filter(status__in=WAITING, run_in_background=True, created_at__lt=cutoff).filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+    return sum(_enqueue(job_id) for job_id in waiting.values_list("pk", flat=True))

@@ -19,6 +19,7 @@ def run_job_task(job_id: int) -> None:
 
 
 @shared_task
-def sweep_stale_jobs_task() -> int:
-    """Every few minutes: a job a dead worker left "running" is marked failed (nothing was written)."""
-    return services.stale_jobs_sweep()
+def sweep_stale_jobs_task() -> dict[str, int]:
+    """Every few minutes: a job a dead worker left "running" is marked failed (nothing was written);
+    a job whose task never reached the broker (Redis was down) is sent again."""
+    return {"failed": services.stale_jobs_sweep(), "resent": services.waiting_jobs_resend()}
