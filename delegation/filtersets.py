@@ -178,7 +178,8 @@ class ExerciseRecordFilterSet(ScopedFilterSet):
         """
         form = self.form
         division = form.fields["division"]
-        divisions = list(division.queryset[: self.DIVISION_SELECT_MAX + 1])
+        # Only what the options show (the label is the name): not the division's dozen columns.
+        divisions = list(division.queryset.only("id", "name")[: self.DIVISION_SELECT_MAX + 1])
         shown = []
         if 1 < len(divisions) <= self.DIVISION_SELECT_MAX:
             # The choices come from the list just read, so rendering the select costs no query.
