@@ -157,7 +157,10 @@ def fast_import_records(
     items = dict(selectors.item_list(user=actor).filter(code__in=item_codes).values_list("code", "id"))
     staff = {v["officer"] for _line, v, _failed in parsed} - {""}
     officers = dict(Officer.objects.filter(staff_number__in=staff).values_list("staff_number", "id"))
-    rules = _FileRules.preload(item_ids=items.values(), division_ids=writable, officer_ids=officers.values())
+    pairs = {(items.get(v["item"]), divisions[v["division"]].id) for _line, v, _failed in parsed
+             if v["division"] in divisions and v["item"] in items}
+    rules = _FileRules.preload(item_ids=items.values(), division_ids=writable, officer_ids=officers.values(),
+                               pairs=pairs)
     rules.today = timezone.localdate()
 
     # 3. (division, decision number) once in the file, and not yet in the database

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,16 +48,25 @@ class ExerciseRules:
         # What preload() read in full: (item ids, division ids) and (officer ids, department ids).
         # A pair inside these sets with nothing loaded has nothing to load (no cross product kept).
         self._assignment_scope: tuple[set, set] = (set(), set())
+        self._assignment_pairs: set[tuple[int, int]] = set()  # or only these (item, division) pairs
         self._cert_scope: tuple[set, set] = (set(), set())
 
     # --- bulk loading, for imports --------------------------------------------------------
     @classmethod
-    def preload(cls, *, item_ids, division_ids, officer_ids=()) -> ExerciseRules:
+    def preload(cls, *, item_ids, division_ids, officer_ids=(), pairs=None) -> ExerciseRules:
+        """Everything the checks of records of these items, divisions and officers read. ``pairs``:
+        the (item, division) pairs the records name, when known: only their assignments are read
+        (a province-wide file names a few of the cross product: at 10M records 345,000 assignment
+        rows were read, 5-6 s, for 5,000 rows)."""
         rules = cls()
         item_ids, division_ids, officer_ids = set(item_ids), set(division_ids), set(officer_ids) - {None}
         rules._load_items(item_ids)
-        rules._assignment_scope = (item_ids, division_ids)
-        rules._load_assignments(Q(item_id__in=item_ids, division_id__in=division_ids))
+        if pairs is None:
+            rules._assignment_scope = (item_ids, division_ids)
+            rules._load_assignments(Q(item_id__in=item_ids, division_id__in=division_ids))
+        else:
+            rules._assignment_pairs = {(i, d) for i, d in pairs if i in item_ids and d in division_ids}
+            rules._load_assignment_pairs(rules._assignment_pairs)
         rules._load_status(item_ids)
         for officer_id, division_id in Officer.objects.filter(id__in=officer_ids).values_list("id", "division_id"):
             rules._officers[officer_id] = division_id
@@ -76,6 +86,23 @@ class ExerciseRules:
             "item_id", "division_id", "mode", "taken_over_on", "revoked_on"
         ):
             self._assignments.setdefault((row["item_id"], row["division_id"]), []).append(row)
+
+    def _load_assignment_pairs(self, pairs: set[tuple[int, int]]):
+        if not pairs:
+            return
+        items, divisions = zip(*pairs, strict=True)
+        table = Assignment._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.item_id, a.division_id, a.mode, a.taken_over_on, a.revoked_on FROM {table} a"  # nosec B608 # table name from the model; ids as parameters
+                " JOIN unnest(%s::bigint[], %s::bigint[]) AS k(item_id, division_id)"
+                " ON a.item_id = k.item_id AND a.division_id = k.division_id ORDER BY a.id",
+                [list(items), list(divisions)],
+            )
+            for item_id, division_id, mode, taken_over_on, revoked_on in cursor.fetchall():
+                self._assignments.setdefault((item_id, division_id), []).append(
+                    {"item_id": item_id, "division_id": division_id, "mode": mode, "taken_over_on": taken_over_on,
+                     "revoked_on": revoked_on})
 
     def _load_status(self, item_ids):
         loaded = defaultdict(list)
@@ -102,7 +129,8 @@ class ExerciseRules:
     def assignments(self, item_id: int, division_id: int) -> list[dict]:
         key = (item_id, division_id)
         if key not in self._assignments:
-            if item_id in self._assignment_scope[0] and division_id in self._assignment_scope[1]:
+            if key in self._assignment_pairs or (
+                    item_id in self._assignment_scope[0] and division_id in self._assignment_scope[1]):
                 return []  # preloaded: none
             self._assignments[key] = []
             self._load_assignments(Q(item_id=item_id, division_id=division_id))
