@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from finance.demo import load_demo_finance
+
+
+class Command(BaseCommand):
+    help = "Load 临溪镇's fiscal demo 2009–2013 (idempotent; needs load_demo_regions)."
+
+    def handle(self, *args, **options):
+        done = load_demo_finance()
+        self.stdout.write("finance demo loaded" if done else "finance demo already present")
