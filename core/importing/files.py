@@ -73,7 +73,6 @@ def check_upload(filename: str, size: int, f) -> str:
     """Validate an uploaded file's name, size and content (a file object); return its format.
 
     The name must say .xlsx or .csv and the content must be what the name says (core.uploads).
-    Given only the first bytes (the older call), just those are compared with the name.
     """
     fmt = detect_format(filename)
     if size == 0:
@@ -81,16 +80,11 @@ def check_upload(filename: str, size: int, f) -> str:
     if size > MAX_UPLOAD_BYTES:
         raise ImportFileError.of(_("文件过大（%(size).1f MB），上限为 %(limit)d MB，请分成几个文件导入。"), code="too_large",
                                  size=size / 1048576, limit=MAX_UPLOAD_BYTES // 1048576)
-    if isinstance(f, bytes):
-        head, f = f, None
-    elif uploads.detect_kind(f, (fmt,)) == fmt:
+    if uploads.detect_kind(f, (fmt,)) == fmt:
         return fmt
-    else:
-        head = f.read(8)
-        f.seek(0)
+    head = f.read(8)
+    f.seek(0)
     is_zip = head.startswith(b"PK\x03\x04")
-    if f is None and (is_zip if fmt == "xlsx" else not (is_zip or head.startswith(b"\xd0\xcf\x11\xe0"))):
-        return fmt
     if fmt == "xlsx":
         raise ImportFileError.of(_("文件扩展名是 .xlsx，但内容不是 Excel 工作簿，请在 Excel 中另存为“Excel 工作簿（*.xlsx）”。"),
                                  code="not_xlsx")

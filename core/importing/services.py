@@ -82,7 +82,7 @@ def import_job_create(*, key: str, upload, actor) -> ImportJob:
     if not registration.may_import(actor):
         raise ApplicationError(gettext("您没有导入%(kind)s的权限。") % {"kind": registration.label}, code="import_forbidden")
     try:
-        fmt = files.check_upload(upload.name, upload.size, upload.read(8))
+        fmt = files.check_upload(upload.name, upload.size, upload)
     except ImportFileError as e:
         raise ApplicationError(str(e), code="import_file") from e
     upload.seek(0)
