@@ -109,6 +109,9 @@ def test_backup_and_restore_on_the_embedded_server(tmp_path, settings):
 
         loaded = kb.restore(source=tmp_path / "from-test-server", conninfo=embedded("kq_a"), media_root=tmp_path / "m1")
         assert loaded["ok"], loaded
+        # From this process the ledger check would read Django's database, not kq_a: not run, said so.
+        other = kb.backup(target=tmp_path / "other", conninfo=embedded("kq_a"))
+        assert other["ledger_verify"]["ok"] is None and other["pg_dump_major"] == 18
 
         def manage(*args: str, database: str, media: Path) -> subprocess.CompletedProcess:
             env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_SECRET_KEY": "x",
