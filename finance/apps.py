@@ -19,3 +19,10 @@ class FinanceConfig(AppConfig):
                    AccountKind("received", "已拨资金", Invariant.NON_NEGATIVE)],
             posting_kinds={"monthly": "月度应返", "settlement": "年终结算", "disbursement": "调拨"},
         ))
+
+        # Overdue disbursements in the daily notices (core.notifications).
+        from core.notifications import registry as notices
+
+        from .notices import produce_notices
+
+        notices.register_producer("finance", produce_notices)

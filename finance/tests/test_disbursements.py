@@ -107,3 +107,17 @@ def test_recompute_keeps_what_was_paid(town, owed):
     assert posted(town, "owed:industrial_zone") == Decimal("500000.00")
     (overdue,) = [e for e in selectors.entitlement_overdue_list(today=D(2010, 5, 5)) if e.earmark]
     assert overdue.pk == land.pk and overdue.outstanding == Decimal("500000.00")
+
+
+def test_overdue_entitlement_is_a_notice_once(owed, town, django_user_model):
+    from core.notifications.models import Notification
+    from core.notifications.services import notifications_run_daily
+    from regions.models import Membership
+
+    clerk = django_user_model.objects.create_user("clerk_fin", password="x-long-password")
+    Membership.objects.create(user=clerk, division=town, role="clerk")
+    assert notifications_run_daily(day=D(2010, 4, 30))["finance"] == 0  # due that day: not yet overdue
+    assert notifications_run_daily(day=D(2010, 5, 3))["finance"] == 2  # the land and the fees of January
+    assert notifications_run_daily(day=D(2010, 5, 4))["finance"] == 0
+    assert set(Notification.objects.filter(addressee=clerk).values_list("subject_key", flat=True)) == {
+        f"finance.entitlement:{owed['land'].pk}", f"finance.entitlement:{owed['fees'].pk}"}
