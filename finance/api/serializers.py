@@ -10,6 +10,7 @@ from core.api.fields import ScopedPrimaryKeyRelatedField, StrictDateField
 from core.api.serializers import PlainModelSerializer, PlainSerializer
 from regions.models import Division
 
+from ..choices import EntitlementKind, EntitlementStatus, RuleKind
 from ..models import (
     ArrangementRule,
     Disbursement,
@@ -20,8 +21,16 @@ from ..models import (
 )
 
 
+def _choices_text(choices, label: str) -> serializers.CharField:
+    """A choice field documented as text listing its values: "kind" and "status" are enums of
+    other apps too, and drf-spectacular would give them colliding component names."""
+    return serializers.CharField(read_only=True, help_text=f"{label}：" + "、".join(
+        f"{value}（{text}）" for value, text in choices))
+
+
 class ArrangementRuleSerializer(PlainModelSerializer):
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    kind = _choices_text(RuleKind.choices, "规则类型")
 
     class Meta:
         model = ArrangementRule
@@ -67,12 +76,14 @@ class RevenueRecordSerializer(PlainModelSerializer):
         return data
 
 
-class ReasonInput(PlainSerializer):
+class RevenueReverseInput(PlainSerializer):
     reason = serializers.CharField(label="理由", allow_blank=True)
 
 
 class EntitlementSerializer(PlainModelSerializer):
     town_name = serializers.CharField(source="town.name", read_only=True)
+    kind = _choices_text(EntitlementKind.choices, "类型")
+    status = _choices_text(EntitlementStatus.choices, "状态")
     rule_name = serializers.CharField(source="rule.name", read_only=True)
 
     class Meta:

@@ -44,7 +44,7 @@ class RevenueRecordViewSet(ServiceViewSet):
     queryset = RevenueRecord.objects.all()
     serializer_class = s.RevenueRecordSerializer
     create_service = services.revenue_record_create
-    actions = [WorkflowAction("reverse", service=services.revenue_record_reverse, input=s.ReasonInput,
+    actions = [WorkflowAction("reverse", service=services.revenue_record_reverse, input=s.RevenueReverseInput,
                               object_argument="record", summary="冲销财政收入记录")]
 
     def get_scoped_queryset(self, user):
