@@ -15,7 +15,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.ledger.models import Period
+from core.ledger.models import Account, Period
 from regions import scoping
 from regions.models import Division
 
@@ -189,7 +189,9 @@ def town_finance(*, town, year: int, today: datetime.date | None = None) -> dict
     settlement = (Entitlement.objects.filter(town=town, kind=EntitlementKind.SETTLEMENT, month__year=year,
                                              status=EntitlementStatus.ACTIVE).select_related("rule").first())
     rows = list(months.values())
+    accounts = list(Account.objects.filter(ledger=LEDGER, owner=town).order_by("code"))
     return {
+        "accounts": accounts,
         "arrangements": arrangements, "in_force": in_force,
         "in_term": bool(in_force and in_force.in_term(year)), "months": rows, "settlement": settlement,
         "totals": MonthRow(datetime.date(year, 1, 1), sum((r.revenue for r in rows), ZERO),

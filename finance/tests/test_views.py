@@ -35,6 +35,7 @@ def test_town_page_shows_the_months_and_the_settlement(linxi, personas, client_f
     assert "2291666.66" in text and "1000000.00" in text  # January's revenue, January's entitlement
     assert "3500000.00" in text and 'data-testid="settlement"' in text
     assert 'data-testid="outside-term"' not in text
+    assert "临溪镇应返未拨（工业集中区基础设施建设）" in text and "/statement/?start=2010-01-01" in text
     later = client_for(personas["office"]).get(reverse("finance:town", args=[linxi.pk]), {"year": 2014})
     assert "2014年不在体制期限内，不计超收返还。" in later.content.decode()
     other = client_for(personas["clerk_other"]).get(reverse("finance:town", args=[linxi.pk]))
