@@ -3,7 +3,10 @@
 DATABASE_URL   postgresql://… (production, CI). Unset: an embedded PostgreSQL in var/pgdata.
 REDIS_URL      redis://…      (production, CI). Unset: eager tasks, unless the run command
                               started an embedded Redis and exported its URL.
-DJANGO_DEBUG   1 for development.
+DJANGO_DEBUG   1 for development. Off (the default) is production: no debug pages,
+               DJANGO_SECRET_KEY required.
+DJANGO_HTTPS   1: served over TLS behind a proxy (HSTS, Secure cookies, redirect to https);
+               0: plain http on purpose; unset: on unless every allowed host is this machine.
 """
 
 import os
@@ -15,11 +18,11 @@ from celery.schedules import crontab
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-kuoquan" if DEBUG or "DATABASE_URL" not in os.environ else None
-)
+# No default with DEBUG off, embedded database or not: a key everyone can read signs everyone's
+# sessions. `kq.py run` exports one kept in var/secret_key; the image's build step passes its own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("dev-only-insecure-key-kuoquan" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DATABASE_URL is set and DEBUG is off")
+    raise RuntimeError("DJANGO_SECRET_KEY must be set when DEBUG is off (DJANGO_DEBUG=1 for development)")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records user and URL on every change row written during a request (DRF users too).
     "pghistory.middleware.HistoryMiddleware",
@@ -167,6 +171,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every star
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"  # not routed: stored files are served by core/files.py after a check
 MEDIA_ROOT = Path(os.environ.get("KUOQUAN_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Where `manage.py backup` (and core.tasks.backup_task) writes <YYYYmmdd-HHMMSS>/ without a DIR.
+BACKUP_ROOT = Path(os.environ.get("KUOQUAN_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 # Who sends a checked file's bytes (core/files.py): "" Django itself; "nginx" X-Accel-Redirect to
 # KQ_FILES_ACCEL_PREFIX (an `internal` location aliasing MEDIA_ROOT); "apache" X-Sendfile.
 KQ_FILES_ACCEL = os.environ.get("KQ_FILES_ACCEL", "")
@@ -201,6 +207,15 @@ REST_FRAMEWORK = {
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser", "rest_framework.parsers.FormParser",
                                "rest_framework.parsers.MultiPartParser"],
+    # Per user (so per token: one token a user) and per address for anonymous callers; the token
+    # endpoint has its own, stricter pair (core/api/throttling.py). Counted in CACHES["default"].
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.UserRateThrottle", "core.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("KQ_THROTTLE_USER", "600/min"),
+        "anon": os.environ.get("KQ_THROTTLE_ANON", "60/min"),
+        "token_address": os.environ.get("KQ_THROTTLE_TOKEN_ADDRESS", "10/min"),
+        "token_username": os.environ.get("KQ_THROTTLE_TOKEN_USERNAME", "5/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "扩权强镇管理平台 API (Kuoquan)",
@@ -222,6 +237,16 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The cache is shared by every gunicorn worker (API rate limits count there): Redis when there
+# is one (`run` starts an embedded one: kombu's redis+socket:// is redis-py's unix://).
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL.replace("redis+socket://", "unix://", 1),
+        "KEY_PREFIX": "kq",
+        # Redis down: fail fast (the rate limits let requests through, core/api/throttling.py).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without a broker (a bare `manage.py` on a laptop) tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -243,6 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
     # Every app's registered notice producer (core.notifications.registry); idempotent.
     "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},
+    # Notices not mailed yet (the broker or the mail server was down when they were written).
+    "email-pending-notifications": {"task": "core.notifications.tasks.email_notifications_task",
+                                    "schedule": crontab(minute="*/15")},
     # Import/export jobs a dead worker left "running" are marked failed (core.importing).
     "sweep-stale-import-jobs": {"task": "core.importing.tasks.sweep_stale_jobs_task", "schedule": crontab(minute="*/10")},
 }
@@ -267,6 +295,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "0") == "1"
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- HTTP security (manage.py check --deploy is clean with DJANGO_HTTPS on) --------------------
+# HTTPS is on when asked (DJANGO_HTTPS=1), or by default as soon as a host other than this machine
+# is served with DEBUG off: a deployment with a real host name never sends non-Secure session
+# cookies without someone writing DJANGO_HTTPS=0. `kq.py run` (http://127.0.0.1) stays on plain http.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+_https = os.environ.get("DJANGO_HTTPS", "")
+if _https not in ("", "0", "1"):
+    raise RuntimeError("DJANGO_HTTPS must be 1 (behind TLS), 0 (plain http) or unset")
+HTTPS = _https == "1" if _https else (not DEBUG and not set(ALLOWED_HOSTS) <= LOCAL_HOSTS)
+if HTTPS:
+    # TLS ends at the proxy (nginx, a load balancer), which must set this header and drop a client's own.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's own health probe may use plain http
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("DJANGO_HSTS_PRELOAD", "1") == "1"
+# Rate limits count anonymous callers by address: behind the proxy the client is the last
+# X-Forwarded-For entry it adds; without one (`run`) the socket's address, so a forged header counts for nothing.
+REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("KQ_NUM_PROXIES", "1" if HTTPS else "0"))
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# core/security.py sends it (Django 6.0's setting shape). No inline script anywhere: Swagger UI
+# loads its init script from ?script, Redoc starts from an attribute. Inline styles stay allowed:
+# Redoc and Swagger UI inject <style> elements and the progress bars set style="width: …".
+# Bootstrap's CSS and Swagger UI draw data: images; Redoc's search runs in a blob: worker.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}

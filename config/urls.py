@@ -1,21 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from core.api.auth import obtain_token
+from core.security import csp_extended
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", obtain_token, name="api-token"),
     path("regions/", include("regions.api.urls")),
     path("delegation/", include("delegation.api.urls")),
+    path("finance/", include("finance.api.urls")),
     path("ledger/", include("core.ledger.api.urls")),
     path("notifications/", include("core.notifications.api.urls")),
 ]
 
 # A request Django refuses itself (a body over DATA_UPLOAD_MAX_MEMORY_SIZE …): JSON under /api/.
 handler400 = "core.api.exceptions.bad_request"
+handler404 = "core.api.exceptions.not_found"  # JSON under /api/ (an id no route matches)
+handler500 = "core.api.exceptions.server_error"  # JSON under /api/ too; no traceback with DEBUG off
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -30,6 +34,7 @@ urlpatterns = [
     path("import/", include("core.importing.urls")),
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
+    path("finance/", include("finance.urls")),
     path("ledger/", include("core.ledger.urls")),
     path("notifications/", include("core.notifications.urls")),
     # Stored files, after the owning app's check (core/files.py); nothing serves MEDIA_ROOT itself.
@@ -37,6 +42,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The split view serves Swagger UI's init script from ?script: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Redoc's bundle shows its logo from its CDN (no option turns it off): allowed on this page only;
+    # offline the image fails and Redoc hides it.
+    path("api/redoc/", csp_extended(SpectacularRedocView.as_view(url_name="schema"), img_src=["https://cdn.redoc.ly"]),
+         name="api-redoc"),
 ]

@@ -21,6 +21,7 @@ PUBLIC = {
     # DRF routers' index pages: the names of the endpoints below them, no rows.
     "api-root": "regions API index",
     "delegation-api:api-root": "delegation API index",
+    "finance-api:api-root": "finance API index",
     "ledger-api:api-root": "ledger API index",
 }
 # Django's admin: staff only, its own permission model (not the jurisdiction), no app pages.

@@ -1,9 +1,10 @@
 """JSON errors with a stable code: {"error": {"code", "message", "fields"?}}.
 
-``exception_handler`` is DRF's (settings: EXCEPTION_HANDLER). ``bad_request`` is Django's
-``handler400`` (config/urls.py): a request Django refuses before or around the view (a body
-over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host) answers in the same JSON under
-/api/, and with Django's own page elsewhere.
+``exception_handler`` is DRF's (settings: EXCEPTION_HANDLER). ``server_error`` is Django's
+``handler500``: an unexpected error under /api/ answers the same JSON, never a traceback.
+``bad_request`` is Django's ``handler400`` (config/urls.py): a request Django refuses before or
+around the view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host) answers
+in the same JSON under /api/, and with Django's own page elsewhere.
 """
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
@@ -40,6 +41,24 @@ def bad_request(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
+def not_found(request, exception=None):
+    """Django's handler404: a URL under /api/ that no route matches (``items/1.5/``, ``items/abc/``
+    — the router takes ids without dots or slashes) answers the API's JSON 404, as the
+    schema documents, not the site's HTML page."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": gettext("不存在，或不在您的管辖范围内。")}
+        return JsonResponse({"error": body}, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """Django's handler500: JSON under /api/, the site's 500 page elsewhere; never a traceback."""
+    if request.path.startswith("/api/"):
+        body = {"code": "server_error", "message": gettext("服务器内部错误，已记录，请稍后再试或联系系统管理员。")}
+        return JsonResponse({"error": body}, status=500, json_dumps_params={"ensure_ascii": False})
+    return defaults.server_error(request)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, SuspiciousOperation):  # raised while DRF reads the body (RequestDataTooBig)
         return Response({"error": _suspicious_body(exc)}, status=status.HTTP_400_BAD_REQUEST)
@@ -62,6 +81,11 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         body = {"code": "invalid", "message": gettext("提交的数据有误。"), "fields": response.data}
+    elif isinstance(exc, exceptions.Throttled):  # DRF has set Retry-After (whole seconds)
+        wait = response.get("Retry-After")
+        message = (gettext("请求过于频繁，请在 %(seconds)s 秒后再试。") % {"seconds": wait} if wait
+                   else gettext("请求过于频繁，请稍后再试。"))
+        body = {"code": "throttled", "message": message}
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         body = {"code": _first_code(exc.detail) if hasattr(exc, "detail") else "error", "message": str(detail)}

@@ -253,17 +253,19 @@ def test_schema_documents_the_declared_action(schema):
     assert component["required"] == ["reason"]  # the service requires it: so does the contract
     assert component["properties"]["reason"]["minLength"] == 1
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Member")
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "409", "429"}
     error = operation["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "error" in schema["components"]["schemas"][error]["properties"]
 
 
 def test_schema_lists_the_errors_of_every_operation_and_no_delete(schema):
     paths = schema["paths"]
-    assert set(paths["/api/test/members/"]["get"]["responses"]) == {"200", "400", "401", "403"}
-    assert set(paths["/api/test/members/"]["post"]["responses"]) == {"201", "400", "401", "403", "409"}
-    assert set(paths["/api/test/members/{id}/"]["get"]["responses"]) == {"200", "401", "403", "404"}
-    assert set(paths["/api/test/members/{id}/"]["patch"]["responses"]) == {"200", "400", "401", "403", "404", "409"}
+    # 429: every operation is rate limited (core/api/throttling.py)
+    assert set(paths["/api/test/members/"]["get"]["responses"]) == {"200", "400", "401", "403", "429"}
+    assert set(paths["/api/test/members/"]["post"]["responses"]) == {"201", "400", "401", "403", "409", "429"}
+    assert set(paths["/api/test/members/{id}/"]["get"]["responses"]) == {"200", "401", "403", "404", "429"}
+    assert set(paths["/api/test/members/{id}/"]["patch"]["responses"]) == {"200", "400", "401", "403", "404", "409",
+                                                                           "429"}
     assert "delete" not in paths["/api/test/members/{id}/"]
     assert set(paths["/api/test/readonly/{id}/"]) == {"get"}
     page_size = next(p for p in paths["/api/test/members/"]["get"]["parameters"] if p["name"] == "page_size")
