@@ -10,18 +10,14 @@ that a filing falls due, once that it is overdue, and once that its date moved.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.notifications import registry, services
 from core.notifications.registry import Draft, NoticeKind
-from regions.choices import Role
-from regions.models import Division, Membership
+from regions.selectors import town_addressees
 
 from .models import ExerciseRecord, FilingDueRecomputed
 
@@ -46,29 +42,6 @@ RECOMPUTED = registry.register_kind(NoticeKind(
 
 
 # --- selectors ----------------------------------------------------------------------------
-def addressees_by_division(division_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Division id → ids of the active users told about its records: its clerks, and the
-    offices of the divisions above it (the county's 领导小组办公室). Two queries."""
-    division_ids = set(division_ids)
-    if not division_ids:
-        return {}
-    paths = dict(Division.objects.filter(pk__in=division_ids).values_list("id", "path"))
-    active = Q(is_active=True, user__is_active=True)
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = Membership.objects.filter(active, Q(role=Role.CLERK, division_id__in=division_ids) | Q(role=Role.OFFICE))
-    offices: list[tuple[str, int]] = []
-    for role, division_id, path, user_id in rows.values_list("role", "division_id", "division__path", "user_id"):
-        if role == Role.CLERK:
-            result[division_id].add(user_id)
-        else:
-            offices.append((path, user_id))
-    for division_id, path in paths.items():
-        for office_path, user_id in offices:
-            if path.startswith(office_path):
-                result[division_id].add(user_id)
-    return result
-
-
 def _record_params(record_id, number, applicant, division) -> dict:
     return {"number": number, "applicant": applicant, "division": division}
 
@@ -83,7 +56,7 @@ def filing_reminders(*, day: datetime.date) -> list[Draft]:
         .order_by("filing_due_on", "id")
         .values_list("id", "division_id", "division__name", "decision_number", "applicant", "filing_due_on")
     )
-    people = addressees_by_division(row[1] for row in rows)
+    people = town_addressees(row[1] for row in rows)
     drafts = []
     for record_id, division_id, division, number, applicant, due in rows:
         kind = OVERDUE if due < day else DUE_SOON
@@ -104,7 +77,7 @@ def recomputed_notices(*, since: datetime.datetime, year: int | None = None) -> 
         "id", "record_id", "record__division_id", "record__division__name", "record__decision_number",
         "old_due_on", "new_due_on", "at",
     ))
-    people = addressees_by_division(row[2] for row in rows)
+    people = town_addressees(row[2] for row in rows)
     drafts = []
     for row_id, record_id, division_id, division, number, old, new, at in rows:
         url = reverse("delegation:record-detail", args=[record_id])

@@ -26,8 +26,7 @@ def home_figures(*, user) -> dict:
 
 def town_addressees(division_ids) -> dict[int, set[int]]:
     """Division id → ids of the active users told about its rows: its clerks, and the offices of
-    the divisions above it (the county's 领导小组办公室). Two queries. For every app's notices
-    (delegation.notices has its own copy of this, addressees_by_division, to be pointed here)."""
+    the divisions above it (the county's 领导小组办公室). Two queries. Every app's notices use it."""
     from collections import defaultdict
 
     from django.db.models import Q
