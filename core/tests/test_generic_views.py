@@ -4,6 +4,7 @@ renders in Python, and the history tab on every detail page the project mounts."
 from __future__ import annotations
 
 import datetime
+import re
 from enum import nonmember
 
 from django.template.loader import get_template
@@ -66,5 +67,17 @@ def test_every_detail_page_has_the_history_tab():
     assert len(views) >= 7  # delegation's five, regions' two
     for view in views:
         assert view.history_tab, view
-        source = get_template(view.template_name).template.source
+        source = _source_with_parents(view.template_name)
         assert "generic/detail_tabs.html" in source and "includes/history.html" in source, view
+
+
+def _source_with_parents(name: str) -> str:
+    """A template's source and those of the templates it extends (generic/detail.html holds the
+    tabs and the history include for the pages built on it)."""
+    sources = []
+    while name:
+        source = get_template(name).template.source
+        sources.append(source)
+        match = re.match(r'\s*{%\s*extends\s+"([^"]+)"\s*%}', source)
+        name = match.group(1) if match else ""
+    return "\n".join(sources)
