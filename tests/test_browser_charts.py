@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser_delegation import SCREENSHOTS, TAKE_SCREENSHOTS, demo_site, page  # noqa: F401 (fixtures)
+from tests.test_browser_delegation import SCREENSHOTS, TAKE_SCREENSHOTS, chromium, demo_site, page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -50,7 +50,8 @@ def demo_site(transactional_db, live_server):
 
 
 @pytest.fixture
-def page(demo_site):
+def chromium(demo_site):
+    """Debian's chromium through Playwright (never a downloaded browser), for every browser test."""
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -60,15 +61,25 @@ def page(demo_site):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"],
         )
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
+        yield browser
         # Queries made while Playwright's event loop runs use their own connection (Django's
         # connections are per context); close it here or the test database cannot be dropped.
         connections.close_all()
-        context.close()
         browser.close()
+
+
+def new_page(browser, *, width: int = 1440, height: int = 1000):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(chromium):
+    page = new_page(chromium)
+    yield page
+    page.context.close()
 
 
 def test_clerk_files_an_overdue_record(page, demo_site):

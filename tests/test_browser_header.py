@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.system import require_chromium
-from tests.test_browser_delegation import _ensure_calendar
+from tests.test_browser_delegation import chromium, demo_site  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,25 +30,8 @@ MEASURE = """() => {
 
 
 @pytest.fixture
-def browser(transactional_db, live_server):
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    from delegation.demo import load_demo_delegation
-    from regions.demo import load_demo_regions
-
-    _ensure_calendar(2026, 2027)
-    load_demo_regions()
-    load_demo_delegation()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=require_chromium(), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield browser, live_server.url
-        connections.close_all()
-        browser.close()
+def browser(chromium, demo_site):  # noqa: F811
+    return chromium, demo_site.url
 
 
 def _header(browser, base, *, user: str, language: str, width: int, height: int = 768) -> dict:

@@ -5,36 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.system import require_chromium
-from tests.test_browser_delegation import _ensure_calendar
+from tests.test_browser_delegation import chromium, demo_site, new_page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def narrow_page(transactional_db, live_server):
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    from delegation.demo import load_demo_delegation
-    from regions.demo import load_demo_regions
-
-    _ensure_calendar(2026, 2027)
-    load_demo_regions()
-    load_demo_delegation()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=require_chromium(), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page, live_server.url
-        connections.close_all()
-        context.close()
-        browser.close()
+def narrow_page(chromium, demo_site):  # noqa: F811
+    page = new_page(chromium, width=390, height=844)
+    yield page, demo_site.url
+    page.context.close()
 
 
 COLUMN_WIDTHS = """(selector) => {
