@@ -18,11 +18,29 @@ from celery.schedules import crontab
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
-# No default with DEBUG off, embedded database or not: a key everyone can read signs everyone's
-# sessions. `kq.py run` exports one kept in var/secret_key; the image's build step passes its own.
+# No key written in the source with DEBUG off: a key everyone can read signs everyone's sessions.
+# On a laptop (the embedded database, no DATABASE_URL) the checkout's own random key in
+# var/secret_key, the one `kq.py run` exports, made here if missing, so `manage.py …` works there
+# as it does under `run`; with DATABASE_URL (production, CI) DJANGO_SECRET_KEY is required.
+SECRET_KEY_FILE = Path(os.environ.get("KUOQUAN_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+
+
+def _checkout_secret_key() -> str:
+    import secrets
+
+    if not SECRET_KEY_FILE.exists():
+        SECRET_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SECRET_KEY_FILE.touch(mode=0o600)
+        SECRET_KEY_FILE.write_text(secrets.token_urlsafe(50))
+    return SECRET_KEY_FILE.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or ("dev-only-insecure-key-kuoquan" if DEBUG else "")
+if not SECRET_KEY and "DATABASE_URL" not in os.environ:
+    SECRET_KEY = _checkout_secret_key()
 if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DEBUG is off (DJANGO_DEBUG=1 for development)")
+    raise RuntimeError("DJANGO_SECRET_KEY must be set when DATABASE_URL is set and DEBUG is off "
+                       "(DJANGO_DEBUG=1 for development)")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

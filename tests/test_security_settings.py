@@ -68,15 +68,28 @@ def test_check_deploy_names_what_plain_http_lacks():
         assert warning in result.stderr + result.stdout, warning
 
 
-def test_no_secret_key_no_start_with_debug_off():
-    result = _run("import django;django.setup()", DJANGO_SECRET_KEY=None)
+def test_no_secret_key_no_start_with_debug_off(tmp_path):
+    result = _run("import django;django.setup()", DJANGO_SECRET_KEY=None,
+                  DATABASE_URL="postgresql://postgres@127.0.0.1:5432/none")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
-    # the embedded database (no DATABASE_URL) used to fall back to a key written in the source
-    embedded = _run("import django;django.setup()", DJANGO_SECRET_KEY=None, DATABASE_URL=None,
-                    KUOQUAN_EMBEDDED_PG_DIR="/nonexistent/never-started")
-    assert embedded.returncode != 0 and "DJANGO_SECRET_KEY must be set" in embedded.stderr
     assert _run("import django;django.setup()", DJANGO_SECRET_KEY=None, DJANGO_DEBUG="1").returncode == 0
+
+
+def test_a_laptop_gets_its_checkouts_own_random_key_never_one_from_the_source(tmp_path):
+    # The embedded database (no DATABASE_URL): the key `kq.py run` keeps in var/secret_key, made on
+    # first use with mode 0600, the same on every later start; it used to be a key written in the source.
+    code = ("import django;django.setup();from django.conf import settings as s;print(s.SECRET_KEY)")
+    key_file = tmp_path / "secret_key"
+    env = {"DJANGO_SECRET_KEY": None, "DATABASE_URL": None, "KUOQUAN_SECRET_KEY_FILE": str(key_file),
+           "KUOQUAN_EMBEDDED_PG_DIR": "/nonexistent/never-started"}
+    first, again = _run(code, **env), _run(code, **env)
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip()
+    assert len(key) >= 50 and key == key_file.read_text().strip() == again.stdout.strip()
+    assert key != "dev-only-insecure-key-kuoquan" and key_file.stat().st_mode & 0o077 == 0
+    other = _run(code, **{**env, "KUOQUAN_SECRET_KEY_FILE": str(tmp_path / "other")})
+    assert other.stdout.strip() != key
 
 
 def test_https_follows_the_flag_and_defaults_on_for_a_real_host_name():
