@@ -18,6 +18,8 @@ def test_pagination_only_when_there_is_another_page(prev_before, next_after, sho
     if shown:  # the way that leads nowhere is greyed out, the other one links
         assert (not next_after or f"after={next_after}" in html) and (not prev_before or f"before={prev_before}" in html)
         assert html.count("disabled") == (prev_before is None) + (next_after is None)
+        # a greyed-out button is no link at all: never ?before=None or ?after=None
+        assert "=None" not in html and html.count("href=") == (prev_before is not None) + (next_after is not None)
 
 
 @pytest.mark.django_db
