@@ -141,6 +141,43 @@ class FiscalArrangement(AuditedModel):
         return self.term_start.year <= year <= self.term_end.year
 
 
+def tiers_problem(tiers) -> str:
+    """What is wrong with a rule's tiers (分档), in words; "" when they are sound.
+
+    Tiers are bands of the excess over the base, from the lowest: ``{"up_to": "3000000.00",
+    "share_percent": "100.00"}`` returns 100 % of the excess up to 3,000,000.00, the next band
+    from there on; the last band has ``"up_to": None`` (everything above).
+    """
+    if not isinstance(tiers, list) or len(tiers) < 2:
+        return gettext("分档返还至少要有两档（末档不设上限）。")
+    previous = Decimal(0)
+    for number, band in enumerate(tiers, start=1):
+        if not isinstance(band, dict) or set(band) - {"up_to", "share_percent"}:
+            return gettext("第 %(n)s 档的格式不对。") % {"n": number}
+        try:
+            share = Decimal(str(band.get("share_percent")))
+        except ArithmeticError:
+            return gettext("第 %(n)s 档的返还比例不是数字。") % {"n": number}
+        if not share.is_finite() or not 0 <= share <= 100 or share != share.quantize(Decimal("0.01")):
+            return gettext("第 %(n)s 档的返还比例应在 0 到 100 之间，最多两位小数。") % {"n": number}
+        up_to = band.get("up_to")
+        last = number == len(tiers)
+        if last:
+            if up_to not in (None, ""):
+                return gettext("末档不设上限（超过上一档上限的部分都按末档比例返还）。")
+            continue
+        try:
+            limit = Decimal(str(up_to))
+        except ArithmeticError:
+            return gettext("第 %(n)s 档的上限不是金额。") % {"n": number}
+        if up_to in (None, "") or not limit.is_finite() or limit != limit.quantize(Decimal("0.01")):
+            return gettext("第 %(n)s 档须填写上限金额（元，最多两位小数）。") % {"n": number}
+        if limit <= previous:
+            return gettext("第 %(n)s 档的上限 %(limit)s 元应高于上一档。") % {"n": number, "limit": up_to}
+        previous = limit
+    return ""
+
+
 @track()
 class ArrangementRule(AuditedModel):
     """One rule of an arrangement: which categories it covers, the share returned, the earmark.
@@ -163,6 +200,11 @@ class ArrangementRule(AuditedModel):
     )
     per_mu_amount = models.DecimalField(_("每亩补助（元）"), null=True, blank=True, **MONEY)
     earmark = models.CharField(_("指定用途"), max_length=32, choices=Earmark.choices, blank=True, default="")
+    tiers = models.JSONField(
+        _("分档返还"), default=list, blank=True,
+        help_text=_("超收返还分档：每档 {\"up_to\": 上限金额（元，末档为 null）, \"share_percent\": 返还比例}，"
+                    "按上限从低到高；不分档时为空，按返还比例计算"),
+    )
 
     jurisdiction_field = "arrangement__town"
     jurisdiction_writers = (Role.OFFICE,)
@@ -185,6 +227,12 @@ class ArrangementRule(AuditedModel):
         return self.name
 
     def clean(self):
+        if self.tiers:
+            if self.kind != RuleKind.EXCESS:
+                raise ValidationError({"tiers": gettext("只有超收返还规则可以分档。")})
+            problem = tiers_problem(self.tiers)
+            if problem:
+                raise ValidationError({"tiers": problem})
         if self.kind == RuleKind.PER_MU and not self.per_mu_amount:
             raise ValidationError({"per_mu_amount": gettext("按亩补助规则须填写每亩补助金额。")})
         if self.kind != RuleKind.PER_MU and self.per_mu_amount is not None:
