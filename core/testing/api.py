@@ -92,6 +92,18 @@ class ScopedAPICases(MatrixCases):
         """A login refused for having no membership (``membership_required``)."""
         return not p.has_membership and self.membership_required
 
+    @staticmethod
+    def assert_through(response, p: Persona, route: Route):
+        """Past every gate: the route's own status (200 for a read), or for a write any answer
+        that is not a gate's refusal and not a server error (what it writes is the case's test)."""
+        status = response.status_code
+        if route.expect is not None or not route.write:
+            wanted = route.expect or 200
+            assert status == wanted, f"{p.name}: expected {wanted}, got {status}: {response.content[:300]!r}"
+        else:
+            assert status not in GATE_REFUSALS and status < 500, (
+                f"{p.name} may write here, yet got {status}: {response.content[:300]!r}")
+
     def expect_row_route(self, response, m, p: Persona, route: Route, division):
         """The answer to ``p`` on ``route`` for a row of ``division``."""
         if p.anonymous:
@@ -104,13 +116,7 @@ class ScopedAPICases(MatrixCases):
             return self.assert_refused(response, (404,), "not_found", f"{p.name}: outside the jurisdiction")
         if route.write and not self.writes(p, division):
             return self.assert_refused(response, (403,), "permission_denied", f"{p.name} may read, not write")
-        status = response.status_code
-        if route.expect is not None or not route.write:
-            wanted = route.expect or 200
-            assert status == wanted, f"{p.name}: expected {wanted}, got {status}: {response.content[:300]!r}"
-        else:
-            assert status not in GATE_REFUSALS and status < 500, (
-                f"{p.name} may write here, yet got {status}: {response.content[:300]!r}")
+        return self.assert_through(response, p, route)
 
     # --- the matrix ------------------------------------------------------------------------------
     @over(routes=lambda r: r.on_row)
@@ -167,13 +173,7 @@ class ScopedAPICases(MatrixCases):
             return self.assert_refused(response, (403,), "permission_denied", "no membership")
         if route.write and not self.role_writes(p):
             return self.assert_refused(response, (403,), "permission_denied", f"role {p.role} writes nothing here")
-        status = response.status_code
-        if route.expect is not None or not route.write:
-            wanted = route.expect or 200
-            assert status == wanted, f"{p.name}: expected {wanted}, got {status}: {response.content[:300]!r}"
-        else:
-            assert status not in GATE_REFUSALS and status < 500, (
-                f"{p.name} may write here, yet got {status}: {response.content[:300]!r}")
+        return self.assert_through(response, p, route)
 
     def check_delete_is_405(self, m, persona):
         """Nothing is deleted: DELETE is not a route (403 first for roles that write nothing here)."""
