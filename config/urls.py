@@ -12,6 +12,7 @@ api_v1 = [
     path("regions/", include("regions.api.urls")),
     path("delegation/", include("delegation.api.urls")),
     path("finance/", include("finance.api.urls")),
+    path("personnel/", include("personnel.api.urls")),
     path("ledger/", include("core.ledger.api.urls")),
     path("notifications/", include("core.notifications.api.urls")),
 ]
@@ -35,6 +36,7 @@ urlpatterns = [
     path("delegation/reports/", include("delegation.urls_reports")),
     path("delegation/", include("delegation.urls")),
     path("finance/", include("finance.urls")),
+    path("personnel/", include("personnel.urls")),
     path("ledger/", include("core.ledger.urls")),
     path("notifications/", include("core.notifications.urls")),
     # Stored files, after the owning app's check (core/files.py); nothing serves MEDIA_ROOT itself.
