@@ -6,7 +6,7 @@ from enum import nonmember
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.states import StatusChoices
+from core.states import StatusChoices, Transition
 
 
 class CategoryKind(models.TextChoices):
@@ -67,3 +67,56 @@ class EntitlementStatus(StatusChoices):
     REPLACED = "replaced", _("已重算冲销")
 
     colours = nonmember({"active": "success", "replaced": "secondary"})
+
+
+# --- f3: targets, debt, quarterly inspection (issue 11 §6, §8) ----------------------------------
+
+
+class Indicator(models.TextChoices):
+    """The yearly growth targets of the plan (试点镇发展目标): fiscal revenue and above-scale
+    industrial output ≥ 25 % a year, infrastructure investment ≥ 20 % a year."""
+
+    FISCAL_REVENUE = "fiscal_revenue", _("财政总收入")
+    INDUSTRIAL_OUTPUT = "industrial_output", _("规模以上工业总产值")
+    INFRASTRUCTURE_INVESTMENT = "infrastructure_investment", _("基础设施建设投资")
+
+
+class DebtKind(models.TextChoices):
+    BORROWING = "borrowing", _("举借")
+    REPAYMENT = "repayment", _("偿还")
+
+
+class InspectionStatus(StatusChoices):
+    """A quarterly inspection (按季检查) being carried out, or done (its results frozen)."""
+
+    OPEN = "open", _("检查中")
+    COMPLETED = "completed", _("已完成")
+
+    colours = nonmember({"open": "warning", "completed": "success"})
+    transitions = nonmember({
+        "record": Transition(source=("open",)),
+        "complete": Transition(source=("open",), target="completed"),
+    })
+
+
+class CheckResult(models.TextChoices):
+    PENDING = "pending", _("未检查")
+    PASS = "pass", _("符合")
+    FAIL = "fail", _("不符合")
+    NOT_APPLICABLE = "na", _("不适用")
+
+
+class Severity(models.TextChoices):
+    """How grave a finding is; ordered from the least to the gravest."""
+
+    MINOR = "minor", _("一般")
+    MAJOR = "major", _("较重")
+    SERIOUS = "serious", _("严重")
+
+
+class FindingStatus(StatusChoices):
+    OPEN = "open", _("待整改")
+    CLOSED = "closed", _("已整改")
+
+    colours = nonmember({"open": "danger", "closed": "success"})
+    transitions = nonmember({"close": Transition(source=("open",), target="closed")})
