@@ -69,6 +69,33 @@ class EntitlementStatus(StatusChoices):
     colours = nonmember({"active": "success", "replaced": "secondary"})
 
 
+# --- funds and incentives (issue 11 §5, §7; engineer f2) -------------------------------------------
+
+
+class FundKind(models.TextChoices):
+    """What a fund (资金) held for a town is: the county's start-up fund (临溪 2009: 3,000,000 元),
+    the yearly development fund in the budget, or special funds departments pool for the town."""
+
+    STARTUP = "startup", _("发展启动资金")
+    DEVELOPMENT = "development", _("年度发展资金")
+    SPECIAL = "special", _("专项资金")
+
+
+class FundEntryKind(models.TextChoices):
+    """A grant into a fund (拨入) or spending from it (支出)."""
+
+    GRANT = "grant", _("拨入")
+    SPEND = "spend", _("支出")
+
+
+class IncentiveKind(models.TextChoices):
+    """County-level fee preferences for projects above an investment threshold (规费减免), and
+    subsidies paid to enterprises as rewards (以奖代补)."""
+
+    FEE_PREFERENCE = "fee_preference", _("县级规费优惠")
+    AWARD_SUBSIDY = "award_subsidy", _("以奖代补")
+
+
 # --- f3: targets, debt, quarterly inspection (issue 11 §6, §8) ----------------------------------
 
 
