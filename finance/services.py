@@ -206,8 +206,9 @@ def revenue_record_reverse(*, record: RevenueRecord, reason: str, actor=None) ->
 
 
 @transaction.atomic
-def reclamation_record_create(*, town, month, area_mu, project: str, actor=None) -> ReclamationRecord:
-    """Record farmland newly made in a month (mu): the base of the per-mu subsidy."""
+def reclamation_record_create(*, town, month, area_mu, project: str, basis: str = "", actor=None) -> ReclamationRecord:
+    """Record farmland newly made in a month (mu): the base of the per-mu subsidy. ``basis``: the
+    row it rests on ("landuse.reclamation_acceptance:7"), kept in the record's history context."""
     area = r.parse_area(area_mu)
     month = r.parse_month(month)
     if area <= 0:
@@ -217,7 +218,8 @@ def reclamation_record_create(*, town, month, area_mu, project: str, actor=None)
     if not arrangement.rules.filter(kind=RuleKind.PER_MU).exists():
         _refuse(gettext("财政体制“%(arrangement)s”没有复垦补助规则。") % {"arrangement": arrangement.name},
                 "no_per_mu_rule", "area_mu")
-    return save_validated(ReclamationRecord(town=town, month=month, area_mu=area, project=project), actor)
+    with actor_context(actor, **({"basis": basis} if basis else {})):
+        return save_validated(ReclamationRecord(town=town, month=month, area_mu=area, project=project), actor)
 
 
 @transaction.atomic

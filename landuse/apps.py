@@ -23,3 +23,20 @@ class LanduseConfig(AppConfig):
                    AccountKind("used", "已用指标", Invariant.NON_NEGATIVE)],
             posting_kinds=POSTING_KINDS,
         ))
+
+        from core import home
+
+        from .home import landuse_card
+
+        home.register(home.Area.LANDUSE, landuse_card)
+
+        # --- l2: farmland balance, reclamation, import/export --------------------------------------
+        # The daily notice of towns that have not balanced the farmland they occupied, and the
+        # import and export of projects and allocations (core.importing).
+        from core.notifications import registry as notices
+
+        from . import importing, notices_farmland
+
+        notices.register_producer("landuse.farmland", notices_farmland.produce_notices)
+        importing.register()
+        # --- end of l2's block ---------------------------------------------------------------------

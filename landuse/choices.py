@@ -85,3 +85,35 @@ POSTING_KINDS = {
     "draw": "项目用地",
 }
 
+
+# --- farmland balance and reclamation (l2) --------------------------------------------------------
+class ReclamationKind(models.TextChoices):
+    """Where the new farmland comes from (DOMAIN.md §3, §5): the per-mu subsidy is for farmland
+    made from unused land or reclaimed from abandoned land; land consolidation also adds farmland."""
+
+    UNUSED = "unused", _("开发未利用地")
+    ABANDONED = "abandoned", _("复垦废弃地")
+    CONSOLIDATION = "consolidation", _("土地整理")
+
+
+class ReclamationStatus(StatusChoices):
+    """A reclamation project's acceptance (验收): accepted, it adds quota to the town and earns the
+    subsidy, once; a failed acceptance is final (a new application is a new reclamation)."""
+
+    PENDING = "pending", _("待验收")
+    ACCEPTED = "accepted", _("已验收")
+    REJECTED = "rejected", _("验收未通过")
+
+    colours = nonmember({"pending": "info", "accepted": "success", "rejected": "danger"})
+    transitions = nonmember({
+        "accept": Transition(source=("pending",), target="accepted"),
+        "reject": Transition(source=("pending",), target="rejected"),
+    })
+
+
+class BalancingSource(models.TextChoices):
+    """Where the county finds the farmland that balances a town (占补平衡县级统筹)."""
+
+    COUNTY_RESERVE = "county_reserve", _("县级储备耕地")
+    OTHER_TOWN = "other_town", _("县内他镇调剂")
+    CROSS_COUNTY = "cross_county", _("跨县调剂")

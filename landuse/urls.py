@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("allocations/", views.AllocationListView.as_view(), name="allocation-list"),
     path("allocations/new/", views.AllocationCreateView.as_view(), name="allocation-create"),
     path("allocations/<int:pk>/reverse/", views.AllocationReverseView.as_view(), name="allocation-reverse"),
+    path("gains/new/", views.GainCreateView.as_view(), name="gain-create"),
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
     path("projects/priority/", views.PriorityListView.as_view(), name="priority-list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project-create"),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("projects/<int:pk>/withdraw/", views.ProjectWithdrawView.as_view(), name="project-withdraw"),
     path("projects/<int:pk>/draw/", views.ProjectDrawView.as_view(), name="project-draw"),
     # l2: farmland balance, reclamation, statement PDF, import/export (below this line)
+    path("", include("landuse.urls_farmland")),
 ]

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import farmland, views
 
 app_name = "landuse-api"
 
@@ -12,5 +12,7 @@ router.register("allocations", views.AllocationViewSet, basename="allocation")
 router.register("gains", views.QuotaGainViewSet, basename="gain")
 router.register("projects", views.ProjectViewSet, basename="project")
 # l2: farmland balance, reclamation (below this line)
+router.register("reclamations", farmland.ReclamationViewSet, basename="reclamation")
+router.register("farmland-balancing", farmland.FarmlandBalancingViewSet, basename="farmland-balancing")
 
 urlpatterns = router.urls
