@@ -37,12 +37,12 @@ def test_projects_preview_every_error_all_or_nothing_then_import(people):
     assert "负数" in messages[(4, "用地面积（亩）")]
     assert any(row == 5 and "管辖范围" in text for (row, _c), text in messages.items())
     good = csv("341824101,2012,临溪工业园道路,公共基础设施,12.5,12.5,3,否,\n"
-               "341824101,2012,园外厂房,工业园区项目,4,2,0,否,紧邻原有厂区\n")
+               "341824101,2012,园区厂房,工业园区项目,4,2,0,是,\n")
     preview = import_file(key="landuse.project", file_bytes=good, actor=users["clerk_linxi"], dry_run=True)
     assert preview.ok and preview.total == 2 and not Project.objects.exists()
     done = import_file(key="landuse.project", file_bytes=good, actor=users["clerk_linxi"])
     assert done.ok and Project.objects.count() == 2
-    assert Project.objects.get(name="园外厂房").flagged
+    assert Project.objects.get(name="园区厂房").in_industrial_zone
     # exported and imported again: the same two projects, nothing new
     content, _n = export_content(key="landuse.project", user=users["clerk_linxi"], fmt="csv")
     assert "临溪工业园道路" in content.decode("utf-8-sig")
