@@ -20,9 +20,18 @@ class FinanceConfig(AppConfig):
             posting_kinds={"monthly": "月度应返", "settlement": "年终结算", "disbursement": "调拨"},
         ))
 
+        # The towns' debt (issue 11 §6): per town and lender a "debt" account (the balance owed,
+        # never below zero: a repayment cannot exceed it) against the lender's counter-account.
+        register(LedgerSpec(
+            code="finance_debt", name="镇债务", unit=Unit.YUAN,
+            kinds=[AccountKind("debt", "镇债务余额", Invariant.NON_NEGATIVE),
+                   AccountKind("lender", "债权人", Invariant.NONE)],
+            posting_kinds={"borrowing": "举借", "repayment": "偿还"},
+        ))
         # Overdue disbursements in the daily notices (core.notifications).
         from core.notifications import registry as notices
 
+        from . import services_targets  # noqa: F401 - registers the new-debt notice kind
         from .notices import produce_notices
 
         notices.register_producer("finance", produce_notices)

@@ -80,3 +80,51 @@ def _pay(town, month: datetime.date, entitlements: list[Entitlement], data: dict
     paid_on = D.fromisoformat(data["late"][key]) if key in data["late"] else following
     services.disbursement_create(town=town, paid_on=paid_on, document_number=f"绩财拨〔{month:%Y}〕{month.month}号",
                                  lines=lines, memo=f"{month:%Y年%m月}应返调拨", actor=actor)
+
+
+# --- targets, debt, quarterly inspection (issue 11 §6, §8; engineer f3) ------------------------------
+
+TARGETS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_finance_targets.json"
+
+
+@transaction.atomic
+def load_demo_targets() -> bool:
+    """临溪镇's targets, yearly figures, debt register and one quarterly inspection, through the
+    services (fixtures/demo_finance_targets.json); False when already there (nothing done)."""
+    from . import services_targets as st
+    from .models import GrowthTarget
+
+    data = json.loads(TARGETS_FILE.read_text(encoding="utf-8"))
+    town = Division.objects.get(code=data["town"])
+    if GrowthTarget.objects.filter(town=town).exists():
+        return False
+    actor = get_user_model().objects.filter(username="office").first()
+    for year in data["target_years"]:
+        for indicator, percent in data["targets"].items():
+            st.growth_target_set(town=town, year=year, indicator=indicator, target_percent=percent,
+                                 document_number=data["target_document"], actor=actor)
+    for indicator, years in data["figures"].items():
+        for year, amount in years.items():
+            st.year_figure_enter(town=town, year=int(year), indicator=indicator, amount=amount,
+                                 source=data["figure_source"], actor=actor)
+    for row in data["debt"]:
+        common = {"town": town, "lender": row["lender"], "occurred_on": D.fromisoformat(row["on"]),
+                  "amount": row["amount"], "document_number": row["document"], "actor": actor}
+        if row["kind"] == "borrowing":
+            st.debt_borrow(approved_by=row["approved_by"], purpose=row["purpose"], **common)
+        else:
+            st.debt_repay(**common)
+    items = {code: st.checklist_item_create(county=town.parent, code=code, text=text, position=n, actor=actor)
+             for n, (code, text) in enumerate(data["checklist"], start=1)}
+    i = data["inspection"]
+    inspection = st.inspection_open(town=town, year=i["year"], quarter=i["quarter"],
+                                    inspected_on=D.fromisoformat(i["inspected_on"]), inspectors=i["inspectors"],
+                                    actor=actor)
+    st.inspection_results_record(inspection=inspection, actor=actor, results=[
+        {"item": item.pk, "result": "fail" if code in i["fail"] else "pass", "note": i["fail"].get(code, "")}
+        for code, item in items.items()])
+    for finding in i["findings"]:
+        st.inspection_finding_add(inspection=inspection, text=finding["text"], severity=finding["severity"],
+                                  item=items[finding["item"]], actor=actor)
+    st.inspection_complete(inspection=inspection, summary=i["summary"], actor=actor)
+    return True

@@ -8,26 +8,36 @@ Every read that depends on the user goes through ``regions.scoping.scope``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.ledger.models import Account, Period
 from regions import scoping
 from regions.models import Division
 
-from .choices import EntitlementKind, EntitlementStatus
+from . import rules as r
+from .choices import DebtKind, EntitlementKind, EntitlementStatus, FindingStatus, Indicator, Severity
 from .models import (
     ZERO,
+    ChecklistItem,
+    DebtEntry,
     Disbursement,
     DisbursementLine,
     Entitlement,
     FiscalArrangement,
+    GrowthTarget,
+    Inspection,
+    InspectionFinding,
     ReclamationRecord,
     RevenueRecord,
+    YearFigure,
 )
 
 LEDGER = "finance"
@@ -203,3 +213,268 @@ def town_finance(*, town, year: int, today: datetime.date | None = None) -> dict
 def town_list(*, user) -> QuerySet:
     """The towns in scope that have a fiscal arrangement (the finance pages' index)."""
     return scoping.scope(Division.objects.filter(fiscal_arrangements__isnull=False).distinct(), user).order_by("code")
+
+
+# --- targets, debt, quarterly inspection (issue 11 §6, §8; engineer f3) ------------------------------
+# Growth is computed from the previous year's figure, in Decimal: growth = (actual − previous) /
+# previous × 100, shown rounded down to 0.01 % (so a shown 25.00 % is met against 25 %, a shown
+# 24.99 % is not); "met" compares exactly: actual × 100 ≥ previous × (100 + target).
+
+DEFAULT_TARGET_PERCENT = {  # the plan's targets (实施方案：年均增长25%以上 / 20%以上)
+    Indicator.FISCAL_REVENUE: Decimal("25.00"),
+    Indicator.INDUSTRIAL_OUTPUT: Decimal("25.00"),
+    Indicator.INFRASTRUCTURE_INVESTMENT: Decimal("20.00"),
+}
+SEVERITY_ORDER = {Severity.MINOR: 0, Severity.MAJOR: 1, Severity.SERIOUS: 2}
+
+
+@dataclass
+class Figure:
+    amount: Decimal
+    source: str  # "entered" | "records" | "base"
+    label: str
+
+
+@dataclass
+class IndicatorYear:
+    """One indicator of one town in one year: the target, the figures, the growth, met or not.
+    ``growth`` and ``met`` are None when the previous year's figure (or this year's) is missing
+    or zero; ``note`` then says why."""
+
+    town_id: int
+    year: int
+    indicator: str
+    target_percent: Decimal
+    target_set: bool
+    actual: Figure | None
+    previous: Figure | None
+    growth: Decimal | None = None
+    required: Decimal | None = None
+    met: bool | None = None
+    note: str = ""
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        return Indicator(self.indicator).label
+
+    @property
+    def gap(self) -> Decimal | None:
+        """How far the actual figure lies above (+) or below (−) what the target required."""
+        return None if self.required is None or self.actual is None else self.actual.amount - self.required
+
+
+def _figures(town_ids: list[int], years: set[int]) -> dict[tuple[int, int, str], Figure]:
+    """(town, year, indicator) → the figure: an entered current figure first; for fiscal revenue
+    then the year's revenue records (one GROUP BY), then the arrangement's base for its base year."""
+    out: dict[tuple[int, int, str], Figure] = {}
+    for base_year, town_id, amount in (FiscalArrangement.objects.filter(town_id__in=town_ids, base_year__in=years)
+                                       .values_list("base_year", "town_id", "base_amount")):
+        out[(town_id, base_year, Indicator.FISCAL_REVENUE)] = Figure(amount, "base", gettext("体制基数"))
+    for town_id, year, s in (RevenueRecord.objects.filter(town_id__in=town_ids, month__year__in=years)
+                             .annotate(year=ExtractYear("month")).values_list("town_id", "year")
+                             .annotate(s=Sum("amount")).order_by()):
+        out[(town_id, year, Indicator.FISCAL_REVENUE)] = Figure(s, "records", gettext("收入记录合计"))
+    for f in YearFigure.objects.filter(town_id__in=town_ids, year__in=years, replaced_by__isnull=True):
+        out[(f.town_id, f.year, f.indicator)] = Figure(f.amount, "entered", f.source)
+    return out
+
+
+def growth_of(*, actual: Decimal, previous: Decimal) -> Decimal:
+    """(actual − previous) / previous × 100, rounded down to 0.01 %."""
+    return ((actual - previous) * 100 / previous).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+
+
+def targets_for(*, town_ids: Iterable[int], years: Iterable[int], today: datetime.date | None = None
+                ) -> dict[tuple[int, int], list[IndicatorYear]]:
+    """(town, year) → the three indicators with target, figures, growth and met. Three grouped
+    queries and one for the targets, whatever the number of towns and years."""
+    town_ids, years = list(town_ids), sorted(set(years))
+    today = today or timezone.localdate()
+    figures = _figures(town_ids, set(years) | {y - 1 for y in years})
+    targets = {(t.town_id, t.year, t.indicator): t.target_percent
+               for t in GrowthTarget.objects.filter(town_id__in=town_ids, year__in=years)}
+    out: dict[tuple[int, int], list[IndicatorYear]] = {}
+    for town_id in town_ids:
+        for year in years:
+            rows = []
+            for indicator in Indicator.values:
+                percent = targets.get((town_id, year, indicator))
+                row = IndicatorYear(town_id, year, indicator, percent if percent is not None else
+                                    DEFAULT_TARGET_PERCENT[indicator], percent is not None,
+                                    figures.get((town_id, year, indicator)), figures.get((town_id, year - 1, indicator)),
+                                    provisional=year >= today.year)
+                _judge(row)
+                rows.append(row)
+            out[(town_id, year)] = rows
+    return out
+
+
+def _judge(row: IndicatorYear) -> None:
+    if row.previous is None:
+        row.note = gettext("缺少%(year)s年的数据，无法计算增长。") % {"year": row.year - 1}
+        return
+    previous = row.previous.amount
+    row.required = r.money(previous * (100 + row.target_percent) / 100)
+    if row.actual is None:
+        row.note = gettext("%(year)s年实际数尚未登记。") % {"year": row.year}
+        return
+    if previous == 0:
+        row.note = gettext("%(year)s年数据为零，无法计算增长率。") % {"year": row.year - 1}
+        return
+    row.growth = growth_of(actual=row.actual.amount, previous=previous)
+    row.met = row.actual.amount * 100 >= previous * (100 + row.target_percent)
+
+
+def town_targets(*, town, years: Iterable[int], today: datetime.date | None = None) -> dict[int, list[IndicatorYear]]:
+    """A town's targets page: year → its three indicators."""
+    return {year: rows for (_t, year), rows in targets_for(town_ids=[town.pk], years=years, today=today).items()}
+
+
+@dataclass
+class LenderDebt:
+    lender: str
+    borrowed: Decimal
+    repaid: Decimal
+    borrowed_in_year: Decimal
+    repaid_in_year: Decimal
+    last_on: datetime.date
+
+    @property
+    def balance(self) -> Decimal:
+        return self.borrowed - self.repaid
+
+
+def debt_by_lender(*, town_ids: Iterable[int], year: int | None = None) -> dict[int, list[LenderDebt]]:
+    """Town → its debt per lender up to the end of ``year`` (every year when None): borrowed,
+    repaid, balance, and what moved in the year; reversals net out (their amounts are negative).
+    One grouped query."""
+    qs = DebtEntry.objects.filter(town_id__in=list(town_ids))
+    if year is not None:
+        qs = qs.filter(occurred_on__year__lte=year)
+    in_year = Q(occurred_on__year=year) if year is not None else Q()
+    rows = (qs.values("town_id", "lender").annotate(
+        borrowed=_money(Sum("amount", filter=Q(kind=DebtKind.BORROWING))),
+        repaid=_money(Sum("amount", filter=Q(kind=DebtKind.REPAYMENT))),
+        borrowed_in_year=_money(Sum("amount", filter=Q(kind=DebtKind.BORROWING) & in_year)),
+        repaid_in_year=_money(Sum("amount", filter=Q(kind=DebtKind.REPAYMENT) & in_year)),
+        last_on=Max("occurred_on")).order_by("town_id", "lender"))
+    out: dict[int, list[LenderDebt]] = {}
+    for row in rows:
+        out.setdefault(row.pop("town_id"), []).append(LenderDebt(**row))
+    return out
+
+
+def debt_entry_list(*, user) -> QuerySet:
+    return scoping.scope(DebtEntry.objects.select_related("town", "reversal"), user)
+
+
+def new_debt_list(*, town_ids: Iterable[int], year: int) -> QuerySet:
+    """The borrowings of ``year`` (new debt, 严控新增债务) not reversed."""
+    return (DebtEntry.objects.filter(town_id__in=list(town_ids), kind=DebtKind.BORROWING, reverses__isnull=True,
+                                     reversal__isnull=True, occurred_on__year=year).select_related("town")
+            .order_by("occurred_on", "id"))
+
+
+def growth_target_list(*, user) -> QuerySet:
+    return scoping.scope(GrowthTarget.objects.select_related("town"), user)
+
+
+def year_figure_list(*, user) -> QuerySet:
+    return scoping.scope(YearFigure.objects.select_related("town", "replaced_by"), user)
+
+
+def target_towns(*, user) -> QuerySet:
+    """The towns in scope with an arrangement, a target, a figure or a debt entry."""
+    return scoping.towns_visible(user).filter(
+        Q(pk__in=FiscalArrangement.objects.values("town_id")) | Q(pk__in=GrowthTarget.objects.values("town_id"))
+        | Q(pk__in=DebtEntry.objects.values("town_id"))).order_by("code")
+
+
+@dataclass
+class OverviewRow:
+    town_id: int
+    town: str
+    indicators: list[IndicatorYear]
+    debt_balance: Decimal
+    new_debt: Decimal
+    new_debt_count: int
+
+    @property
+    def met(self) -> int:
+        return sum(1 for i in self.indicators if i.met)
+
+    @property
+    def not_met(self) -> int:
+        return sum(1 for i in self.indicators if i.met is False)
+
+
+def targets_overview(*, user, year: int, today: datetime.date | None = None) -> list[OverviewRow]:
+    """The county overview across the towns in scope for ``year``: each indicator met or not,
+    the debt balance at the year's end and the year's new borrowing."""
+    towns = list(target_towns(user=user).values_list("id", "name"))
+    ids = [t for t, _n in towns]
+    targets = targets_for(town_ids=ids, years=[year], today=today)
+    debt = debt_by_lender(town_ids=ids, year=year)
+    counts = dict(new_debt_list(town_ids=ids, year=year).values_list("town_id").annotate(n=Count("id")).order_by())
+    rows = []
+    for town_id, name in towns:
+        lenders = debt.get(town_id, [])
+        borrowed = [d.borrowed_in_year for d in lenders if d.borrowed_in_year]
+        rows.append(OverviewRow(town_id, name, targets[(town_id, year)], sum((d.balance for d in lenders), ZERO),
+                                sum(borrowed, ZERO), counts.get(town_id, 0)))
+    return rows
+
+
+def checklist_item_list(*, user) -> QuerySet:
+    return scoping.scope(ChecklistItem.objects.select_related("county"), user)
+
+
+def inspection_list(*, user) -> QuerySet:
+    return scoping.scope(Inspection.objects.select_related("town"), user).annotate(
+        open_findings=Count("findings", filter=Q(findings__status=FindingStatus.OPEN), distinct=True),
+        failed=Count("results", filter=Q(results__result="fail"), distinct=True))
+
+
+def inspection_finding_list(*, user) -> QuerySet:
+    return scoping.scope(InspectionFinding.objects.select_related("inspection__town", "item"), user)
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    """An open finding of a quarterly inspection, as the oversight app reads it."""
+
+    finding_id: int
+    town_id: int
+    town: str
+    year: int
+    quarter: int
+    inspected_on: datetime.date
+    severity: str
+    text: str
+    item: str
+    url: str
+
+
+def inspection_findings_open(*, town_ids: Iterable[int] | None = None, severity_at_least: str | None = None,
+                             since: datetime.date | None = None, user=None) -> list[OpenFinding]:
+    """The findings of the quarterly inspections not yet rectified (oversight reads these for
+    its rectification tracking; it imports finance, never the reverse). ``town_ids`` limits the
+    towns, ``severity_at_least`` the gravity (一般 < 较重 < 严重), ``since`` the inspection date;
+    ``user`` scopes to a jurisdiction (None: every town). One query; oldest inspection first."""
+    qs = InspectionFinding.objects.filter(status=FindingStatus.OPEN)
+    if user is not None:
+        qs = scoping.scope(qs, user)
+    if town_ids is not None:
+        qs = qs.filter(inspection__town_id__in=list(town_ids))
+    if severity_at_least is not None:
+        floor = SEVERITY_ORDER[Severity(severity_at_least)]
+        qs = qs.filter(severity__in=[s for s, rank in SEVERITY_ORDER.items() if rank >= floor])
+    if since is not None:
+        qs = qs.filter(inspection__inspected_on__gte=since)
+    rows = qs.select_related("inspection__town", "item").order_by("inspection__inspected_on", "id")
+    return [OpenFinding(f.pk, f.inspection.town_id, f.inspection.town.name, f.inspection.year, f.inspection.quarter,
+                        f.inspection.inspected_on, f.severity, f.text, f.item.text if f.item else "",
+                        reverse("finance:inspection-detail", args=[f.inspection_id])) for f in rows]
+
+# --- end of targets, debt, quarterly inspection (f3) -------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_targets
 
 app_name = "finance"
 
@@ -11,4 +11,23 @@ urlpatterns = [
     path("revenue/new/", views.RevenueRecordCreateView.as_view(), name="revenue-create"),
     path("revenue/<int:pk>/reverse/", views.RevenueRecordReverseView.as_view(), name="revenue-reverse"),
     path("entitlements/<int:pk>/", views.EntitlementDetailView.as_view(), name="entitlement-detail"),
+    # targets, debt and quarterly inspection (issue 11 §6, §8)
+    path("targets/", views_targets.TargetsOverviewView.as_view(), name="targets-overview"),
+    path("towns/<int:pk>/targets/", views_targets.TownTargetsView.as_view(), name="targets"),
+    path("targets/set/", views_targets.GrowthTargetSetView.as_view(), name="target-set"),
+    path("figures/new/", views_targets.YearFigureCreateView.as_view(), name="figure-create"),
+    path("debt/borrow/", views_targets.DebtBorrowView.as_view(), name="debt-borrow"),
+    path("debt/repay/", views_targets.DebtRepayView.as_view(), name="debt-repay"),
+    path("debt/<int:pk>/reverse/", views_targets.DebtEntryReverseView.as_view(), name="debt-reverse"),
+    path("checklist/", views_targets.ChecklistListView.as_view(), name="checklist"),
+    path("checklist/new/", views_targets.ChecklistItemCreateView.as_view(), name="checklist-create"),
+    path("inspections/", views_targets.InspectionListView.as_view(), name="inspections"),
+    path("inspections/new/", views_targets.InspectionCreateView.as_view(), name="inspection-create"),
+    path("inspections/<int:pk>/", views_targets.InspectionDetailView.as_view(), name="inspection-detail"),
+    path("inspections/<int:pk>/results/", views_targets.InspectionResultsView.as_view(), name="inspection-results"),
+    path("inspections/<int:pk>/findings/", views_targets.InspectionFindingAddView.as_view(),
+         name="inspection-finding"),
+    path("inspections/<int:pk>/complete/", views_targets.InspectionCompleteView.as_view(),
+         name="inspection-complete"),
+    path("findings/<int:pk>/close/", views_targets.FindingCloseView.as_view(), name="finding-close"),
 ]

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, views_targets
 
 app_name = "finance-api"
 
@@ -11,5 +11,12 @@ router.register("arrangements", views.ArrangementViewSet, basename="arrangement"
 router.register("revenue-records", views.RevenueRecordViewSet, basename="revenue-record")
 router.register("entitlements", views.EntitlementViewSet, basename="entitlement")
 router.register("disbursements", views.DisbursementViewSet, basename="disbursement")
+# targets, debt and quarterly inspection (issue 11 §6, §8)
+router.register("growth-targets", views_targets.GrowthTargetViewSet, basename="growth-target")
+router.register("year-figures", views_targets.YearFigureViewSet, basename="year-figure")
+router.register("debt-entries", views_targets.DebtEntryViewSet, basename="debt-entry")
+router.register("checklist-items", views_targets.ChecklistItemViewSet, basename="checklist-item")
+router.register("inspections", views_targets.InspectionViewSet, basename="inspection")
+router.register("inspection-findings", views_targets.InspectionFindingViewSet, basename="inspection-finding")
 
 urlpatterns = router.urls

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from finance.demo import load_demo_finance
+from finance.demo import load_demo_finance, load_demo_targets
 
 
 class Command(BaseCommand):
@@ -9,3 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         done = load_demo_finance()
         self.stdout.write("finance demo loaded" if done else "finance demo already present")
+        targets = load_demo_targets()
+        self.stdout.write("finance targets demo loaded" if targets else "finance targets demo already present")
