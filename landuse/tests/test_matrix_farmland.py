@@ -114,8 +114,8 @@ class TestReclamationAPI(ScopedAPICases):
 class TestReclamationAcceptAPI(ScopedAPICases):
     basename = "landuse-api:reclamation"
     actions = {"accept": accept_payload, "reject": {"reason": "矩阵退回"}}
+    write_roles = frozenset({"clerk", "office"})  # past the gate; the service tells the clerk (400 office_only)
     query_budget = 4
-    role_check_first = False  # the clerk writes reclamations: the office-only step is refused after the lookup
 
     def make(self, division, m):
         return pending(division)
