@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.deadlines import DeadlineRule, Due
-from personnel.models import EnforcementCertificate, Officer, certificate_valid_on
+from personnel.models import Officer
+from personnel.selectors import CertificatePeriods
 
 from .choices import ItemStatus, Mode
 from .models import Assignment, Item, ItemStatusChange
@@ -41,7 +42,7 @@ class ExerciseRules:
         self._items: dict[int, dict] = {}
         self._assignments: dict[tuple[int, int], list[dict]] = {}
         self._status: dict[int, tuple[list, list]] = {}
-        self._certs: dict[tuple[int, int], list[tuple]] = {}
+        self._certs = CertificatePeriods()  # personnel's validity rule, on periods read in bulk
         self._officers: dict[int, int] = {}
         self._division_names: dict[int, str] = {}
         self._rules: dict[str, DeadlineRule] = {}
@@ -49,7 +50,6 @@ class ExerciseRules:
         # A pair inside these sets with nothing loaded has nothing to load (no cross product kept).
         self._assignment_scope: tuple[set, set] = (set(), set())
         self._assignment_pairs: set[tuple[int, int]] = set()  # or only these (item, division) pairs
-        self._cert_scope: tuple[set, set] = (set(), set())
 
     # --- bulk loading, for imports --------------------------------------------------------
     @classmethod
@@ -71,8 +71,7 @@ class ExerciseRules:
         for officer_id, division_id in Officer.objects.filter(id__in=officer_ids).values_list("id", "division_id"):
             rules._officers[officer_id] = division_id
         department_ids = {v["department_id"] for v in rules._items.values()}
-        rules._cert_scope = (officer_ids, department_ids)
-        rules._load_certs(Q(officer_id__in=officer_ids, department_id__in=department_ids))
+        rules._certs.preload(officer_ids, department_ids)
         return rules
 
     def _load_items(self, item_ids):
@@ -114,12 +113,6 @@ class ExerciseRules:
             changes = loaded.get(item_id, [])
             self._status[item_id] = ([c[0] for c in changes], [c[1] for c in changes])
 
-    def _load_certs(self, condition: Q):
-        for officer_id, department_id, start, end, revoked in EnforcementCertificate.objects.filter(condition).values_list(
-            "officer_id", "department_id", "valid_from", "valid_until", "revoked_on"
-        ):
-            self._certs.setdefault((officer_id, department_id), []).append((start, end, revoked))
-
     # --- lookups (lazy when not preloaded) ------------------------------------------------
     def item(self, item_id: int) -> dict | None:
         if item_id not in self._items:
@@ -154,13 +147,7 @@ class ExerciseRules:
         return self._officers[officer_id]
 
     def certificate_valid(self, officer_id: int, department_id: int, day: datetime.date) -> bool:
-        key = (officer_id, department_id)
-        if key not in self._certs:
-            if officer_id in self._cert_scope[0] and department_id in self._cert_scope[1]:
-                return False  # preloaded: no certificate
-            self._certs[key] = []
-            self._load_certs(Q(officer_id=officer_id, department_id=department_id))
-        return any(certificate_valid_on(start, end, revoked, day) for start, end, revoked in self._certs[key])
+        return self._certs.valid(officer_id, department_id, day)
 
     def filing_rule(self, text: str) -> DeadlineRule:
         if text not in self._rules:

@@ -23,3 +23,14 @@ class PersonnelConfig(AppConfig):
             posting_kinds={"approve": "核定编制", "allocate": "机构编制分配", "enter": "入编",
                            "exit": "出编", "move": "岗位调整"},
         ))
+
+        # p2: secondments ending, adjustment opinions overdue and certificates expiring in the daily
+        # notices; provisional due dates of adjustment opinions recomputed when a year is entered.
+        from core import provisional
+        from core.notifications import registry as notices
+
+        from .notices_cadres import produce_notices
+        from .services_cadres import opinion_due_recompute
+
+        notices.register_producer("personnel", produce_notices)
+        provisional.register(opinion_due_recompute)

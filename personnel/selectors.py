@@ -21,3 +21,16 @@ def certificates_valid_on(*, day: datetime.date) -> QuerySet:
 def certificate_holder_valid_on(*, officer_id: int, department_id: int, day: datetime.date) -> bool:
     """Does the officer hold a valid certificate of that department on that day? (one query)"""
     return certificates_valid_on(day=day).filter(officer_id=officer_id, department_id=department_id).exists()
+
+
+# ==== p2 block: what other apps read of secondments, stationed units and certificates ==========
+# personnel.selectors.<name> for oversight's meeting agenda: (*, user | divisions, on)
+from . import selectors_cadres as _cadres  # noqa: E402
+
+adjustment_opinion_overdue_list = _cadres.adjustment_opinion_overdue_list
+certificate_expired_list = _cadres.certificate_expired_list
+certificate_expiring_list = _cadres.certificate_expiring_list
+secondment_current_list = _cadres.secondment_current_list
+secondment_ending_list = _cadres.secondment_ending_list
+CertificatePeriods = _cadres.CertificatePeriods  # delegation's exercise rules
+# ==== end of p2 block ==========================================================================
