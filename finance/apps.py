@@ -35,3 +35,30 @@ class FinanceConfig(AppConfig):
         from .notices import produce_notices
 
         notices.register_producer("finance", produce_notices)
+
+        # The home page's finance card (core.home).
+        from core import home
+
+        from .home import finance_card
+
+        home.register(home.Area.FINANCE, finance_card)
+
+        # Import and export of revenue records (core.importing): the finance bureau (office) or
+        # the town's clerk, each within their jurisdiction.
+        from core import importing
+        from regions import scoping
+
+        from . import selectors
+        from .models import RevenueRecord
+        from .resources import RevenueRecordResource
+
+        importing.register(
+            "finance.revenue_record", RevenueRecordResource, label=_("财政收入记录"),
+            export_queryset=lambda *, user, filters=None, request=None: selectors.revenue_record_list(
+                user=user).order_by("month", "id"),
+            may_import=lambda user: scoping.may_write_model(user, RevenueRecord),
+            may_export=lambda user: bool(user.is_superuser or scoping.grants(user)),
+            help_text=_("每行一条收入记录（镇、所属月份、收入科目、征收机关、金额），逐行按登记规则校验，有一行不通过则整份文件不导入；"
+                        "更正已登记的收入请在收入列表中冲销。"),
+        )
+        importing.register_app("finance", start="finance-import:start", nav_template="finance/_nav.html")

@@ -96,3 +96,64 @@ def prorated_base(base: Decimal, months: int) -> Decimal:
 def fmt(amount: Decimal) -> str:
     """As the trace and the pages show money: 3,500,000.00."""
     return f"{money(amount):,}"
+
+
+def tiered_share(excess: Decimal, tiers: list[dict]) -> tuple[Decimal, list[dict]]:
+    """The rebate of ``excess`` under ``tiers`` (分档返还, checked by ``models.tiers_problem``),
+    band by band from the lowest, each band's part rounded to the fen: (total, one trace step
+    per band the excess reaches, its range, the part of the excess in it, the share, the amount)."""
+    total, lower, steps = Decimal("0.00"), Decimal("0.00"), []
+    for band in tiers:
+        upper = Decimal(str(band["up_to"])) if band.get("up_to") not in (None, "") else None
+        if excess <= lower:
+            break
+        part = (min(excess, upper) if upper is not None else excess) - lower
+        percent = Decimal(str(band["share_percent"]))
+        amount = share_of(part, percent)
+        steps.append({"from": str(money(lower)), "up_to": str(money(upper)) if upper is not None else None,
+                      "part": str(money(part)), "share_percent": str(percent), "amount": str(amount)})
+        total += amount
+        if upper is None:
+            break
+        lower = upper
+    return money(total), steps
+
+
+def parse_tiers(value) -> list[dict]:
+    """Tiers as typed on a page (one band a line: "3000000 100" = up to 3,000,000.00 at 100 %,
+    the last line only the share: "50") or as the API sends them (a list of {up_to, share_percent});
+    returned as stored, amounts as text to the fen. Refused with the line that is wrong."""
+    if value in (None, "", []):
+        return []
+    if isinstance(value, str):
+        bands = []
+        lines = [line.strip() for line in value.replace("；", "\n").replace(";", "\n").splitlines() if line.strip()]
+        for number, line in enumerate(lines, start=1):
+            parts = line.replace("%", " ").replace("，", " ").replace(",", "").replace("：", " ").replace(":", " ").split()
+            if len(parts) == 1:
+                bands.append({"up_to": None, "share_percent": parts[0]})
+            elif len(parts) == 2:
+                bands.append({"up_to": parts[0], "share_percent": parts[1]})
+            else:
+                _refuse("tiers", gettext("分档第 %(n)s 行“%(line)s”应为“上限金额 返还比例”，末行只填比例。")
+                        % {"n": number, "line": line}, "invalid_tiers")
+        value = bands
+    if not isinstance(value, list):
+        _refuse("tiers", gettext("分档应为列表。"), "invalid_tiers")
+    out = []
+    for band in value:
+        if not isinstance(band, dict):
+            _refuse("tiers", gettext("分档的每一档应有上限和返还比例。"), "invalid_tiers")
+        up_to = band.get("up_to")
+        out.append({
+            "up_to": None if up_to in (None, "") else str(parse_money(up_to, field="tiers", label=gettext("分档上限"))),
+            "share_percent": str(parse_decimal(band.get("share_percent"), field="tiers", label=gettext("分档返还比例"),
+                                               places=2, unit="%")),
+        })
+    return out
+
+
+def tiers_text(tiers: list[dict]) -> str:
+    """Tiers as the page's text field shows them (the inverse of ``parse_tiers``)."""
+    return "\n".join(f"{band['up_to']} {band['share_percent']}" if band.get("up_to") else str(band["share_percent"])
+                     for band in tiers or [])

@@ -59,6 +59,13 @@ def month_closed(*, town, month: datetime.date) -> bool:
     return Period.objects.filter(ledger=LEDGER, owner_id__in=owners, month=month).exists()
 
 
+def closed_since(*, town, month: datetime.date) -> datetime.date | None:
+    """The first month on or after ``month`` closed on the finance ledger for the town (or its county)."""
+    owners = [town.pk] + ([town.parent_id] if town.parent_id else [])
+    return (Period.objects.filter(ledger=LEDGER, owner_id__in=owners, month__gte=month)
+            .order_by("month").values_list("month", flat=True).first())
+
+
 def arrangement_list(*, user) -> QuerySet:
     return scoping.scope(FiscalArrangement.objects.select_related("town", "superseded_by"), user)
 
@@ -478,3 +485,45 @@ def inspection_findings_open(*, town_ids: Iterable[int] | None = None, severity_
                         reverse("finance:inspection-detail", args=[f.inspection_id])) for f in rows]
 
 # --- end of targets, debt, quarterly inspection (f3) -------------------------------------------------
+
+
+def tier_rows(tiers: list[dict]) -> list[dict]:
+    """A rule's tiers as the pages show them: from, up to (None: no limit), share."""
+    rows, lower = [], Decimal("0.00")
+    for band in tiers or []:
+        upper = Decimal(band["up_to"]) if band.get("up_to") else None
+        rows.append({"from": lower, "up_to": upper, "share_percent": Decimal(band["share_percent"])})
+        lower = upper if upper is not None else lower
+    return rows
+
+
+def home_figures(*, user, today: datetime.date | None = None) -> dict:
+    """The home card's figures, in the user's scope, one query each: overdue entitlements (the
+    rows of the entitlement list's ``?overdue=1``), the sum outstanding on active entitlements
+    (the rows of the entitlement list), the arrangements not superseded."""
+    today = today or timezone.localdate()
+    active = with_paid(entitlement_list(user=user).filter(status=EntitlementStatus.ACTIVE, amount__gt=0))
+    return {
+        "overdue": entitlement_overdue_list(user=user, today=today).count(),
+        "outstanding": active.aggregate(s=Sum("outstanding"))["s"] or ZERO,
+        "arrangements": arrangement_list(user=user).filter(superseded_by__isnull=True).count(),
+    }
+
+
+def town_years(*, town) -> list[dict]:
+    """A town's record year by year: revenue, owed (active monthly entitlements and settlements,
+    which may be negative: owed back), paid, outstanding. Three grouped queries."""
+    from django.db.models.functions import ExtractYear
+
+    revenue = dict(RevenueRecord.objects.filter(town=town).annotate(y=ExtractYear("month")).values_list("y")
+                   .annotate(s=Sum("amount")).order_by())
+    owed = dict(Entitlement.objects.filter(town=town, status=EntitlementStatus.ACTIVE).annotate(
+        y=ExtractYear("month")).values_list("y").annotate(s=Sum("amount")).order_by())
+    paid = dict(DisbursementLine.objects.filter(entitlement__town=town).annotate(
+        y=ExtractYear("entitlement__month")).values_list("y").annotate(s=Sum("amount")).order_by())
+    out = []
+    for year in sorted(set(revenue) | set(owed) | set(paid)):
+        o, p = owed.get(year) or ZERO, paid.get(year) or ZERO
+        out.append({"year": year, "revenue": revenue.get(year) or ZERO, "owed": o, "paid": p,
+                    "outstanding": max(ZERO, o - p)})
+    return out

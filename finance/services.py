@@ -1,6 +1,7 @@
 """Every write of finance (DOMAIN.md §3). Keyword-only, one transaction each, attributed.
 
-- ``revenue_category_create``, ``arrangement_create`` (supersedes the town's current one);
+- ``revenue_category_create``, ``arrangement_create`` (supersedes the town's current one),
+  ``arrangement_supersede`` (a given arrangement, from a date);
 - ``revenue_record_create`` / ``revenue_record_reverse``, ``reclamation_record_create`` /
   ``reclamation_record_reverse``: facts written once, corrected by a reversal;
 - ``entitlement_compute(town, month)``: what the county owes for the month under the arrangement
@@ -48,7 +49,7 @@ from .models import (
     RevenueCategory,
     RevenueRecord,
 )
-from .selectors import LEDGER, arrangement_in_force, month_closed, paid_on_slot
+from .selectors import LEDGER, arrangement_in_force, closed_since, month_closed, paid_on_slot
 
 
 def _today() -> datetime.date:
@@ -94,6 +95,10 @@ def arrangement_create(
             _refuse(gettext("新的财政体制须在现行体制（%(name)s，%(date)s起施行）之后施行。")
                     % {"name": current.name, "date": f"{current.effective_from:%Y-%m-%d}"},
                     "arrangement_effective_order", "effective_from")
+        if current is not None and (closed := closed_since(town=town, month=effective_from)):
+            _refuse(gettext("%(month)s已结账，新的财政体制不能从%(date)s起施行；请选择结账月份之后的日期。")
+                    % {"month": f"{closed:%Y年%m月}", "date": f"{effective_from:%Y-%m-%d}"},
+                    "period_closed", "effective_from")
         arrangement = save_validated(FiscalArrangement(
             town=town, name=name, document_number=document_number, base_year=base_year,
             base_amount=r.parse_money(base_amount, field="base_amount", label=gettext("基数")),
@@ -113,15 +118,39 @@ def arrangement_create(
     return arrangement
 
 
+@transaction.atomic
+def arrangement_supersede(*, arrangement: FiscalArrangement, effective_from: datetime.date, name: str,
+                          base_year: int, base_amount, term_start: datetime.date, term_end: datetime.date,
+                          rules: Sequence[dict], settlement_method: str = SettlementMethod.YEAR_END,
+                          shortfall_rule: str = ShortfallRule.OWED_BACK, disbursement_limit: str = "3M",
+                          document_number: str = "", actor=None) -> FiscalArrangement:
+    """Supersede ``arrangement`` from ``effective_from`` (the first of a month) by a new one of
+    the same town, with its own base, term and rules. The old one stays readable and says
+    "superseded by … from …"; months from that date are computed under the new one. Only the
+    town's current arrangement can be superseded (an older one already was)."""
+    current = FiscalArrangement.objects.select_for_update().get(pk=arrangement.pk)
+    if current.superseded_by_id is not None:
+        raise ConflictError(gettext("“%(name)s”已被“%(other)s”替代，只能替代现行的财政体制。")
+                            % {"name": current.name, "other": current.superseded_by.name}, code="already_superseded")
+    return arrangement_create(
+        town=current.town, name=name, base_year=base_year, base_amount=base_amount, term_start=term_start,
+        term_end=term_end, effective_from=effective_from, rules=rules, settlement_method=settlement_method,
+        shortfall_rule=shortfall_rule, disbursement_limit=disbursement_limit, document_number=document_number,
+        actor=actor)
+
+
 def _rule_create(arrangement, position: int, spec: dict, covered: dict, actor) -> ArrangementRule:
     kind = spec.get("kind")
     per_mu = spec.get("per_mu_amount")
+    tiers = r.parse_tiers(spec.get("tiers"))
+    share = spec.get("share_percent") if spec.get("share_percent") not in (None, "") else "100"
+    if tiers:  # the share of a tiered rule is its top band's (what every yuan above the last limit gets)
+        share = tiers[-1]["share_percent"]
     rule = save_validated(ArrangementRule(
         arrangement=arrangement, position=position, name=spec.get("name", ""), kind=kind,
-        share_percent=r.parse_decimal(spec.get("share_percent", "100"), field="share_percent",
-                                      label=gettext("返还比例"), places=2, unit="%"),
+        share_percent=r.parse_decimal(share, field="share_percent", label=gettext("返还比例"), places=2, unit="%"),
         per_mu_amount=r.parse_money(per_mu, field="per_mu_amount", label=gettext("每亩补助")) if per_mu else None,
-        earmark=spec.get("earmark", Earmark.NONE),
+        earmark=spec.get("earmark") or Earmark.NONE, tiers=tiers,
     ), actor)
     categories = [c if isinstance(c, RevenueCategory) else RevenueCategory.objects.filter(code=c).first()
                   for c in spec.get("categories", ())]
@@ -161,6 +190,34 @@ def _arrangement_for(town, month: datetime.date) -> FiscalArrangement:
     return arrangement
 
 
+def revenue_problems(*, town, month: datetime.date, category, amount: Decimal) -> list[tuple[str, str, dict, str]]:
+    """Why a revenue record of ``town``, ``month``, ``category``, ``amount`` (already read) may
+    not be recorded: (field, gettext_lazy template, params, code), first problem first; [] when
+    it may. The one set of checks of the service and the importer (which keeps each template, to
+    show a row's error in its reader's language)."""
+    from django.utils.translation import gettext_lazy as _
+
+    if amount <= 0:
+        return [("amount", _("收入金额须大于零；更正已登记的收入请冲销原记录后重新登记。"), {}, "revenue_not_positive")]
+    if town.level != Level.TOWN:
+        return [("town", _("财政收入按镇登记，“%(name)s”不是镇。"), {"name": town.name}, "not_a_town")]
+    if month > _today().replace(day=1):
+        return [("month", _("所属月份 %(month)s 尚未到来。"), {"month": f"{month:%Y-%m}"}, "future_month")]
+    if month_closed(town=town, month=month):
+        return [("month", _("%(month)s已结账，不能再登记或冲销该月的记录。"), {"month": f"{month:%Y年%m月}"},
+                 "period_closed")]
+    arrangement = arrangement_in_force(town=town, month=month)
+    if arrangement is None:
+        return [("month", _("%(town)s在%(month)s没有施行中的财政体制，请先由领导小组办公室设定。"),
+                 {"town": town.name, "month": f"{month:%Y年%m月}"}, "no_arrangement")]
+    if category is None:
+        return [("category", _("收入科目不存在。"), {}, "unknown_category")]
+    if not arrangement.rules.filter(categories=category).exists():
+        return [("category", _("财政体制“%(arrangement)s”没有“%(category)s”这一收入科目，不能登记；如需纳入，请先调整财政体制。"),
+                 {"arrangement": arrangement.name, "category": category.name}, "category_not_in_arrangement")]
+    return []
+
+
 @transaction.atomic
 def revenue_record_create(*, town, month, category, collecting_body: str, amount, actor=None) -> RevenueRecord:
     """Record a month's revenue of one category in a town. Refused, writing nothing: an amount
@@ -168,18 +225,10 @@ def revenue_record_create(*, town, month, category, collecting_body: str, amount
     a closed month, a category the arrangement in force does not know."""
     amount = r.parse_money(amount)
     month = r.parse_month(month)
-    if amount <= 0:
-        _refuse(gettext("收入金额须大于零；更正已登记的收入请冲销原记录后重新登记。"), "revenue_not_positive", "amount")
-    _check_month(town, month)
-    arrangement = _arrangement_for(town, month)
     category = category if isinstance(category, RevenueCategory) else RevenueCategory.objects.filter(
         code=category).first()
-    if category is None:
-        _refuse(gettext("收入科目不存在。"), "unknown_category", "category")
-    if not arrangement.rules.filter(categories=category).exists():
-        _refuse(gettext("财政体制“%(arrangement)s”没有“%(category)s”这一收入科目，不能登记；如需纳入，请先调整财政体制。")
-                % {"arrangement": arrangement.name, "category": category.name}, "category_not_in_arrangement",
-                "category")
+    for field, template, params, code in revenue_problems(town=town, month=month, category=category, amount=amount):
+        _refuse(str(template) % params if params else str(template), code, field)
     return save_validated(RevenueRecord(
         town=town, month=month, category=category, collecting_body=collecting_body, amount=amount,
     ), actor)
@@ -247,7 +296,25 @@ def _arrangement_trace(a: FiscalArrangement) -> dict:
 def _rule_trace(rule: ArrangementRule) -> dict:
     return {"id": rule.pk, "name": rule.name, "kind": rule.kind, "share_percent": str(rule.share_percent),
             "earmark": rule.earmark, "categories": sorted(c.code for c in rule.categories.all()),
-            **({"per_mu_amount": str(rule.per_mu_amount)} if rule.per_mu_amount else {})}
+            **({"per_mu_amount": str(rule.per_mu_amount)} if rule.per_mu_amount else {}),
+            **({"tiers": rule.tiers} if rule.tiers else {})}
+
+
+def _rebate(rule: ArrangementRule, excess: Decimal, label: str) -> tuple[Decimal, list[dict], list[dict]]:
+    """The excess rule's rebate of ``excess``: (amount, its trace steps, the tiers' breakdown).
+    Tiered (分档): each band's part × its share, summed; else excess × the rule's share."""
+    if not rule.tiers:
+        amount = r.share_of(excess, rule.share_percent)
+        return amount, [{"label": f"× 返还比例 {rule.share_percent}%{label}", "amount": str(amount)}], []
+    amount, bands = r.tiered_share(excess, rule.tiers)
+    steps = []
+    for band in bands:
+        span = (f"{r.fmt(Decimal(band['from']))} 至 {r.fmt(Decimal(band['up_to']))} 元" if band["up_to"]
+                else f"{r.fmt(Decimal(band['from']))} 元以上")
+        steps.append({"label": f"分档：超收 {span} 部分 {r.fmt(Decimal(band['part']))} × {band['share_percent']}%",
+                      "amount": band["amount"]})
+    steps.append({"label": f"= 分档返还合计{label}", "amount": str(amount)})
+    return amount, steps, bands
 
 
 def _inputs(rule, sums, which: int) -> tuple[Decimal, dict]:
@@ -289,7 +356,9 @@ def _advance(arrangement, rule, month, sums, trace) -> Decimal:
         trace["steps"] = [{"label": "不在体制期限内，不计超收返还", "amount": "0.00"}]
         return ZERO
     excess = max(ZERO, ytd - prorated)
-    cumulative = r.share_of(excess, rule.share_percent)
+    cumulative, rebate_steps, bands = _rebate(rule, excess, "")
+    if bands:
+        trace["tiers"] = bands
     before = (Entitlement.objects.filter(
         town=arrangement.town, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE,
         rule__kind=RuleKind.EXCESS, month__year=month.year, month__lt=month,
@@ -299,7 +368,7 @@ def _advance(arrangement, rule, month, sums, trace) -> Decimal:
         {"label": "本年累计适用科目收入", "amount": str(ytd)},
         {"label": f"− 按月均摊基数（{month.month}/12）", "amount": str(prorated)},
         {"label": "= 累计超收", "amount": str(excess)},
-        {"label": f"× 返还比例 {rule.share_percent}%", "amount": str(cumulative)},
+        *rebate_steps,
         {"label": "− 本年此前已预拨", "amount": str(before)},
         {"label": "= 本月预拨（不为负，多拨于年终清算）", "amount": str(amount)},
     ]
@@ -425,7 +494,7 @@ def settlement_compute(*, town, year: int, actor=None) -> Entitlement | None:
         base = arrangement.base_amount
         in_term = arrangement.in_term(year)
         excess = max(ZERO, revenue - base) if in_term else ZERO
-        final = r.share_of(excess, rule.share_percent)
+        final, rebate_steps, bands = _rebate(rule, excess, " = 全年应返")
         advances = Entitlement.objects.filter(
             town=town, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE, rule__kind=RuleKind.EXCESS,
             month__year=year).aggregate(s=Sum("amount"))["s"] or ZERO
@@ -442,6 +511,7 @@ def settlement_compute(*, town, year: int, actor=None) -> Entitlement | None:
             "rule": _rule_trace(rule), "inputs": {"revenue_by_category": per_category},
             "base": {"yearly": str(base), "consumed": str(min(revenue, base)),
                      "remaining": str(max(ZERO, base - revenue))},
+            **({"tiers": bands} if bands else {}),
             "in_term": in_term, "revenue": str(revenue), "excess": str(excess), "final": str(final),
             "advances": str(advances), "carried_in": str(carried_in), "balance": str(balance),
             "treatment": ("owed_back" if balance < 0 and carried_forward == 0 else
@@ -451,7 +521,7 @@ def settlement_compute(*, town, year: int, actor=None) -> Entitlement | None:
                 {"label": "本年适用科目收入", "amount": str(revenue)},
                 {"label": "− 基数", "amount": str(base)},
                 {"label": "= 超收" if in_term else "不在体制期限内，不计超收返还", "amount": str(excess)},
-                {"label": f"× 返还比例 {rule.share_percent}% = 全年应返", "amount": str(final)},
+                *rebate_steps,
                 {"label": "− 本年已预拨", "amount": str(advances)},
                 {"label": "− 上年结转抵扣", "amount": str(carried_in)},
                 {"label": "= 结算差额", "amount": str(balance)},

@@ -7,9 +7,17 @@ app_name = "finance"
 urlpatterns = [
     path("", views.ReconciliationView.as_view(), name="reconciliation"),
     path("towns/<int:pk>/", views.TownFinanceView.as_view(), name="town"),
+    path("towns/<int:pk>/chart/", views.TownChartView.as_view(), name="town-chart"),
+    path("towns/<int:pk>/years-chart/", views.TownYearsChartView.as_view(), name="town-years-chart"),
     path("revenue/", views.RevenueRecordListView.as_view(), name="revenue-list"),
     path("revenue/new/", views.RevenueRecordCreateView.as_view(), name="revenue-create"),
     path("revenue/<int:pk>/reverse/", views.RevenueRecordReverseView.as_view(), name="revenue-reverse"),
+    path("arrangements/", views.ArrangementListView.as_view(), name="arrangement-list"),
+    path("arrangements/new/", views.ArrangementCreateView.as_view(), name="arrangement-create"),
+    path("arrangements/<int:pk>/", views.ArrangementDetailView.as_view(), name="arrangement-detail"),
+    path("arrangements/<int:pk>/supersede/", views.ArrangementSupersedeView.as_view(),
+         name="arrangement-supersede"),
+    path("entitlements/", views.EntitlementListView.as_view(), name="entitlement-list"),
     path("entitlements/<int:pk>/", views.EntitlementDetailView.as_view(), name="entitlement-detail"),
     # targets, debt and quarterly inspection (issue 11 §6, §8)
     path("targets/", views_targets.TargetsOverviewView.as_view(), name="targets-overview"),

@@ -5,15 +5,19 @@ calculation trace. Reads through finance.selectors (scoped), writes through one 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from core import charts
 from core.errors import ApplicationError
 from core.generic.actions import ServiceActionView
 from core.generic.columns import Column
@@ -23,8 +27,9 @@ from core.generic.lists import ScopedListView
 from regions import scoping
 
 from . import rules, selectors, services
-from .forms import RevenueRecordForm
-from .models import RevenueRecord
+from .choices import EntitlementStatus
+from .forms import ArrangementForm, RevenueRecordForm
+from .models import FiscalArrangement, RevenueRecord
 
 
 def _year(request) -> int:
@@ -64,6 +69,59 @@ class TownFinanceView(LoginRequiredMixin, TemplateView):
         year = _year(self.request)
         return {**super().get_context_data(**kwargs), "town": town, "year": year,
                 "years": range(year - 2, year + 3), **selectors.town_finance(town=town, year=year)}
+
+
+class TownChartView(LoginRequiredMixin, View):
+    """The town page's chart: per month of the year, revenue, owed, paid, outstanding and overdue
+    (万元), from the same selector as the page's table (town read through the scope: 404)."""
+
+    def get(self, request, pk):
+        town = get_object_or_404(scoping.towns_visible(request.user), pk=pk)
+        data = selectors.town_finance(town=town, year=_year(request))
+        months = data["months"]
+
+        def wan(values):
+            return [float((v / 10000).quantize(Decimal("0.01"))) for v in values]
+
+        option = charts.bar(
+            [f"{m.month:%m}" for m in months],
+            charts.Series(gettext("财政收入"), wan(m.revenue for m in months), charts.BLUE),
+            charts.Series(gettext("应返"), wan(m.owed for m in months), charts.GREY),
+            charts.Series(gettext("已拨"), wan(m.paid for m in months), charts.GREEN),
+            charts.Series(gettext("未拨"), wan(m.outstanding for m in months), charts.AMBER),
+            charts.Series(gettext("逾期未拨"), wan(m.overdue for m in months), charts.RED),
+            value_name=gettext("万元"),
+        )
+        for series in option["series"]:
+            series["label"] = {"show": False}  # five bars a month: the table beside it has the figures
+        rows = [{"month": f"{m.month:%Y-%m}", "revenue": str(m.revenue), "owed": str(m.owed), "paid": str(m.paid),
+                 "outstanding": str(m.outstanding), "overdue": str(m.overdue)} for m in months]
+        nothing = not any(m.revenue or m.owed or m.paid for m in months)
+        return charts.chart_response(option, rows=[] if nothing else rows)
+
+
+class TownYearsChartView(LoginRequiredMixin, View):
+    """Year by year (the town's whole record): revenue, owed (monthly and settlements), paid, outstanding."""
+
+    def get(self, request, pk):
+        town = get_object_or_404(scoping.towns_visible(request.user), pk=pk)
+        years = selectors.town_years(town=town)
+
+        def wan(key):
+            return [float((y[key] / 10000).quantize(Decimal("0.01"))) for y in years]
+
+        option = charts.bar(
+            [str(y["year"]) for y in years],
+            charts.Series(gettext("财政收入"), wan("revenue"), charts.BLUE),
+            charts.Series(gettext("应返"), wan("owed"), charts.GREY),
+            charts.Series(gettext("已拨"), wan("paid"), charts.GREEN),
+            charts.Series(gettext("未拨"), wan("outstanding"), charts.AMBER),
+            value_name=gettext("万元"),
+        )
+        for series in option["series"]:
+            series["label"] = {"show": False}
+        rows = [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in y.items()} for y in years]
+        return charts.chart_response(option, rows=rows)
 
 
 class RevenueRecordListView(ScopedListView):
@@ -106,6 +164,46 @@ class RevenueRecordReverseView(ServiceActionView):
         return reverse("finance:revenue-list")
 
 
+class EntitlementListView(ScopedListView):
+    """Entitlements in force (应返款项), with what is paid and outstanding; ``?overdue=1``: only
+    those past their due date and not fully disbursed (what the home card counts)."""
+
+    title = _("应返款项")
+    template_name = "finance/entitlement_list.html"
+    table_testid = "entitlement-list"
+    nav_template = "finance/_nav.html"
+    nav_active = "entitlements"
+    columns = (
+        Column(_("所属月份"), lambda e: f"{e.month:%Y-%m}" if e.kind == "monthly" else f"{e.month:%Y}年度",
+               link="finance:entitlement-detail"),
+        Column(_("镇"), "town.name"),
+        Column(_("规则"), "rule.name"),
+        Column(_("应返（元）"), lambda e: rules.fmt(e.amount), css="text-end"),
+        Column(_("已拨（元）"), lambda e: rules.fmt(e.paid), css="text-end"),
+        Column(_("未拨（元）"), lambda e: rules.fmt(e.outstanding), css="text-end"),
+        Column(_("最迟调拨日"), "due_on"),
+    )
+
+    def overdue(self) -> bool:
+        return self.request.GET.get("overdue") == "1"
+
+    def get_queryset(self):
+        if self.overdue():
+            qs = selectors.entitlement_overdue_list(user=self.request.user).order_by()
+        else:
+            qs = selectors.with_paid(selectors.entitlement_list(user=self.request.user).filter(
+                status=EntitlementStatus.ACTIVE, amount__gt=0))
+        town = self.request.GET.get("town") or ""
+        return qs.filter(town_id=int(town)) if town.isdigit() else qs
+
+    def row_attrs(self, row):
+        today = timezone.localdate()
+        return {"class": "table-danger"} if row.outstanding > 0 and row.amount > 0 and row.due_on < today else {}
+
+    def get_extra_context(self):
+        return {"overdue_only": self.overdue()}
+
+
 class EntitlementDetailView(ScopedDetailView):
     """An entitlement with its calculation trace, its ledger posting and what was paid on it."""
 
@@ -118,3 +216,118 @@ class EntitlementDetailView(ScopedDetailView):
     def get_detail_context(self, entitlement):
         paid = selectors.paid_on_slot(entitlement)
         return {"paid": paid, "outstanding": entitlement.amount - paid, "today": datetime.date.today()}
+
+
+# --- fiscal arrangements (财政体制): set by the office, superseded from a date, all kept readable ---
+
+
+def _term_note(a: FiscalArrangement) -> str:
+    if a.superseded_by_id:
+        return gettext("已被“%(name)s”替代，自%(date)s起") % {
+            "name": a.superseded_by.name, "date": f"{a.superseded_by.effective_from:%Y-%m-%d}"}
+    if not a.in_term(timezone.localdate().year):
+        return gettext("期限已过，不计超收返还")
+    return gettext("现行")
+
+
+class ArrangementListView(ScopedListView):
+    title = _("财政体制")
+    create_url = "finance:arrangement-create"
+    create_label = _("设定财政体制")
+    table_testid = "arrangement-list"
+    nav_template = "finance/_nav.html"
+    nav_active = "arrangements"
+    columns = (
+        Column(_("名称"), "name", link="finance:arrangement-detail"),
+        Column(_("试点镇"), "town.name"),
+        Column(_("文号"), "document_number"),
+        Column(_("基数"), lambda a: f"{a.base_year}年 {rules.fmt(a.base_amount)}", css="text-end"),
+        Column(_("体制期限"), lambda a: f"{a.term_start:%Y-%m-%d} — {a.term_end:%Y-%m-%d}"),
+        Column(_("施行日期"), "effective_from"),
+        Column(_("结算方式"), lambda a: a.get_settlement_method_display()),
+        Column(_("状态"), _term_note),
+    )
+
+    def get_queryset(self):
+        return selectors.arrangement_list(user=self.request.user)
+
+
+class ArrangementDetailView(ScopedDetailView):
+    """An arrangement: term, method, base, its rules table (tiers too); superseded or outside its
+    term it says so; the history tab is the generic one."""
+
+    template_name = "finance/arrangement_detail.html"
+    context_object_name = "arrangement"
+
+    def get_queryset(self):
+        return selectors.arrangement_list(user=self.request.user).select_related("superseded_by")
+
+    def get_detail_context(self, arrangement):
+        today = timezone.localdate()
+        rows = list(arrangement.rules.prefetch_related("categories"))
+        for rule in rows:
+            rule.tier_rows = selectors.tier_rows(rule.tiers)
+        return {
+            "rules": rows, "today": today, "in_term_now": arrangement.in_term(today.year),
+            "supersedes": FiscalArrangement.objects.filter(superseded_by=arrangement).first(),
+            "may_supersede": self.can_change and arrangement.superseded_by_id is None,
+        }
+
+
+def _prefill(a: FiscalArrangement) -> tuple[dict, list[dict]]:
+    """The form's start from an arrangement: its fields, and each rule as a row."""
+    fields = {"name": a.name, "document_number": a.document_number, "base_year": a.base_year,
+              "base_amount": a.base_amount, "term_start": a.term_start, "term_end": a.term_end,
+              "settlement_method": a.settlement_method, "shortfall_rule": a.shortfall_rule,
+              "disbursement_limit": a.disbursement_limit, "town": a.town_id}
+    rows = [{"name": r.name, "kind": r.kind, "categories": [c.pk for c in r.categories.all()],
+             "share_percent": r.share_percent, "tiers": rules.tiers_text(r.tiers),
+             "per_mu_amount": r.per_mu_amount or "", "earmark": r.earmark}
+            for r in a.rules.prefetch_related("categories")]
+    return fields, rows
+
+
+class ArrangementCreateView(ServiceFormView):
+    """Set a town's arrangement; if the town has one, the new one supersedes it from its date."""
+
+    model = FiscalArrangement
+    form_class = ArrangementForm
+    template_name = "finance/arrangement_form.html"
+    initial_fields = ("town",)
+
+    def create(self, form):
+        data = form.cleaned_data
+        if not scoping.can(self.request.user, scoping.CHANGE, FiscalArrangement(town=data["town"])):
+            raise PermissionDenied(gettext("您没有为该镇设定财政体制的权限。"))
+        return services.arrangement_create(actor=self.request.user, **data)
+
+    def success_url(self, arrangement):
+        return reverse("finance:arrangement-detail", args=[arrangement.pk])
+
+
+class ArrangementSupersedeView(ArrangementCreateView):
+    """Supersede an arrangement from a date: the old row's form page (404 out of scope, 403 for
+    those who do not write it), starting from its base, term and rules; the service makes a new
+    arrangement and leaves the old one as it was, pointing to the new."""
+
+    def get_queryset(self):
+        return selectors.arrangement_list(user=self.request.user)
+
+    def get_object(self):
+        self.old = super().get_object()
+        return self.old
+
+    def get_form_kwargs(self):
+        fields, rows = _prefill(self.old)
+        return {**super().get_form_kwargs(), "prefill": fields, "rules_initial": rows, "fixed_town": self.old.town}
+
+    def form_context(self, form):
+        return {"old": self.old}
+
+    def update(self, old, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "town"}
+        return services.arrangement_supersede(arrangement=old, actor=self.request.user, **data)
+
+    def success_message(self, obj, *, created: bool) -> str:
+        return gettext("已设定“%(new)s”，自%(date)s起替代原体制。") % {
+            "new": obj.name, "date": f"{obj.effective_from:%Y-%m-%d}"}

@@ -10,13 +10,14 @@ from core.api.fields import ScopedPrimaryKeyRelatedField, StrictDateField
 from core.api.serializers import PlainModelSerializer, PlainSerializer
 from regions.models import Division
 
-from ..choices import EntitlementKind, EntitlementStatus, RuleKind
+from ..choices import Earmark, EntitlementKind, EntitlementStatus, RuleKind, SettlementMethod, ShortfallRule
 from ..models import (
     ArrangementRule,
     Disbursement,
     DisbursementLine,
     Entitlement,
     FiscalArrangement,
+    RevenueCategory,
     RevenueRecord,
 )
 
@@ -34,7 +35,7 @@ class ArrangementRuleSerializer(PlainModelSerializer):
 
     class Meta:
         model = ArrangementRule
-        fields = ["id", "position", "name", "kind", "categories", "share_percent", "per_mu_amount", "earmark"]
+        fields = ["id", "position", "name", "kind", "categories", "share_percent", "tiers", "per_mu_amount", "earmark"]
 
 
 class ArrangementSerializer(PlainModelSerializer):
@@ -47,6 +48,47 @@ class ArrangementSerializer(PlainModelSerializer):
                   "term_end", "effective_from", "settlement_method", "shortfall_rule", "disbursement_limit",
                   "superseded_by", "rules", "created_at"]
         read_only_fields = fields
+
+
+class RuleInput(PlainSerializer):
+    """One rule of a new arrangement; amounts and shares as text (read by finance.rules)."""
+
+    name = serializers.CharField(label="规则名称", max_length=128)
+    kind = serializers.ChoiceField(label="规则类型", choices=RuleKind.choices)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+                                              queryset=RevenueCategory.objects.all(), label="适用收入科目（代码）")
+    share_percent = serializers.CharField(label="返还比例（%）", required=False, default="100")
+    tiers = serializers.ListField(child=serializers.DictField(), required=False, default=list, label="分档返还",
+                                  help_text='超收返还分档：[{"up_to": "3000000.00", "share_percent": "100"}, '
+                                            '{"up_to": null, "share_percent": "50"}]')
+    per_mu_amount = serializers.CharField(label="每亩补助（元）", required=False, allow_null=True, default=None)
+    earmark = serializers.ChoiceField(label="指定用途", choices=Earmark.choices, required=False, default="")
+
+
+class _ArrangementFields(PlainSerializer):
+    name = serializers.CharField(label="名称", max_length=128)
+    document_number = serializers.CharField(label="文号", max_length=64, required=False, default="", allow_blank=True)
+    base_year = serializers.IntegerField(label="基数年度", min_value=2000, max_value=2199)
+    base_amount = serializers.CharField(label="基数（元）", help_text="元，最多两位小数")
+    term_start = StrictDateField(label="体制期限起")
+    term_end = StrictDateField(label="体制期限止")
+    effective_from = StrictDateField(label="施行日期", help_text="某月1日")
+    settlement_method = serializers.ChoiceField(label="结算方式", choices=SettlementMethod.choices,
+                                                default=SettlementMethod.YEAR_END)
+    shortfall_rule = serializers.ChoiceField(label="多拨处理", choices=ShortfallRule.choices,
+                                             default=ShortfallRule.OWED_BACK)
+    disbursement_limit = serializers.CharField(label="调拨期限", max_length=8, default="3M")
+    rules = RuleInput(many=True, label="体制规则")
+
+
+class ArrangementInput(_ArrangementFields):
+    """A new arrangement of a town (it supersedes the town's current one from ``effective_from``)."""
+
+    town = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="试点镇")
+
+
+class ArrangementSupersedeInput(_ArrangementFields):
+    """The arrangement that supersedes this one from ``effective_from`` (same town)."""
 
 
 class RevenueRecordSerializer(PlainModelSerializer):

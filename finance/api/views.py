@@ -25,12 +25,33 @@ def _disbursement_create(*, actor, lines, **data):
                                         **data)
 
 
-@extend_schema_view(list=extend_schema(summary="财政体制列表"), retrieve=extend_schema(summary="财政体制"))
+def _arrangement_create(*, actor, rules, **data):
+    return services.arrangement_create(actor=actor, rules=[dict(rule) for rule in rules], **data)
+
+
+def _arrangement_supersede(*, arrangement, actor, rules, **data):
+    return services.arrangement_supersede(arrangement=arrangement, actor=actor, rules=[dict(rule) for rule in rules],
+                                          **data)
+
+
+@extend_schema_view(list=extend_schema(summary="财政体制列表"), retrieve=extend_schema(summary="财政体制"),
+                    create=extend_schema(summary="设定财政体制", request=s.ArrangementInput))
 class ArrangementViewSet(ServiceViewSet):
-    """Fiscal arrangements (财政体制) of the pilot towns: base, term, rules; superseded ones stay."""
+    """Fiscal arrangements (财政体制) of the pilot towns: base, term, rules (tiers too); superseded
+    ones stay. Set by the office only: ``create`` (supersedes the town's current one from its date)
+    and ``supersede`` (a new arrangement from a date, for this one's town)."""
 
     queryset = FiscalArrangement.objects.all()
     serializer_class = s.ArrangementSerializer
+    create_service = _arrangement_create
+    actions = [WorkflowAction("supersede", service=_arrangement_supersede, input=s.ArrangementSupersedeInput,
+                              object_argument="arrangement", summary="自某日起替代为新的财政体制",
+                              output=s.ArrangementSerializer)]
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.ArrangementInput
+        return super().get_serializer_class()
 
     def get_scoped_queryset(self, user):
         return selectors.arrangement_list(user=user).prefetch_related("rules__categories").order_by("-id")

@@ -12,7 +12,7 @@ from core.testing.cases import Route, ScopedAPICases
 from finance import services
 from finance.models import FiscalArrangement
 
-from .factories import linxi_arrangement, revenue
+from .factories import linxi_arrangement, linxi_categories, revenue
 
 D = datetime.date
 serial = itertools.count(1)
@@ -36,10 +36,26 @@ def entitlement_in(division):
     return next(e for e in services.entitlement_compute(town=division, month=month) if e.amount)
 
 
+def arrangement_body(**overrides) -> dict:
+    """A valid arrangement (API input) effective from a year no other case uses."""
+    linxi_categories()
+    n = next(serial)
+    return {"name": f"矩阵体制{n}", "base_year": 2008, "base_amount": "12000000.00", "term_start": "2009-01-01",
+            "term_end": "2013-12-31", "effective_from": f"{2040 + n}-01-01",
+            "rules": [{"name": "超收分档返还", "kind": "excess", "categories": ["vat"],
+                       "tiers": [{"up_to": "3000000", "share_percent": "100"}, {"up_to": None, "share_percent": "50"}]}],
+            **overrides}
+
+
 class TestArrangementAPI(ScopedAPICases):
     basename = "finance-api:arrangement"
     detail_gets = ("history",)
+    actions = {"supersede": lambda m: arrangement_body()}
     query_budget = 4  # + the rules and their categories
+
+    def create_payload(self, m, division):
+        arrangement_of(division)
+        return arrangement_body(town=division.pk)
 
     def make(self, division, m):
         current = FiscalArrangement.objects.filter(town=division, superseded_by__isnull=True).first()
