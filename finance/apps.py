@@ -28,6 +28,21 @@ class FinanceConfig(AppConfig):
                    AccountKind("lender", "债权人", Invariant.NONE)],
             posting_kinds={"borrowing": "举借", "repayment": "偿还"},
         ))
+        # Funds and incentives (issue 11 §5, §7): a town's fund is an account that never goes
+        # below zero, fed by the county's "source" (budget and departments' special funds) and
+        # spent into the town's "spent"; fee preferences come from the county's "relief", the
+        # incentives granted are the town's "incentive:<kind>" accounts.
+        register(LedgerSpec(
+            code="finance_funds", name="镇级资金与激励", unit=Unit.YUAN,
+            kinds=[AccountKind("source", "资金来源", Invariant.NONE),
+                   AccountKind("fund", "镇级资金", Invariant.NON_NEGATIVE),
+                   AccountKind("spent", "资金支出", Invariant.NONE),
+                   AccountKind("relief", "县级规费减免", Invariant.NONE),
+                   AccountKind("incentive", "已兑现激励", Invariant.NON_NEGATIVE)],
+            posting_kinds={"fund_grant": "资金拨入", "fund_spend": "资金支出", "fee_preference": "县级规费优惠",
+                           "award_subsidy": "以奖代补"},
+        ))
+
         # Overdue disbursements in the daily notices (core.notifications).
         from core.notifications import registry as notices
 
