@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ledger-reservations": {
         "task": "core.ledger.tasks.expire_pending_postings_task", "schedule": crontab(hour=0, minute=20),
     },
+    # Projects whose quota reservation expired: released and marked lapsed (after the ledger's own job).
+    "lapse-land-reservations": {"task": "landuse.tasks.lapse_reservations_task", "schedule": crontab(hour=0, minute=25)},
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
     # Every app's registered notice producer (core.notifications.registry); idempotent.
     "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},

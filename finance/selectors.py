@@ -222,6 +222,16 @@ def town_list(*, user) -> QuerySet:
     return scoping.scope(Division.objects.filter(fiscal_arrangements__isnull=False).distinct(), user).order_by("code")
 
 
+def tier_rows(tiers: list[dict]) -> list[dict]:
+    """A rule's tiers as the pages show them: from, up to (None: no limit), share."""
+    rows, lower = [], Decimal("0.00")
+    for band in tiers or []:
+        upper = Decimal(band["up_to"]) if band.get("up_to") else None
+        rows.append({"from": lower, "up_to": upper, "share_percent": Decimal(band["share_percent"])})
+        lower = upper if upper is not None else lower
+    return rows
+
+
 # --- targets, debt, quarterly inspection (issue 11 §6, §8; engineer f3) ------------------------------
 # Growth is computed from the previous year's figure, in Decimal: growth = (actual − previous) /
 # previous × 100, shown rounded down to 0.01 % (so a shown 25.00 % is met against 25 %, a shown
@@ -485,16 +495,6 @@ def inspection_findings_open(*, town_ids: Iterable[int] | None = None, severity_
                         reverse("finance:inspection-detail", args=[f.inspection_id])) for f in rows]
 
 # --- end of targets, debt, quarterly inspection (f3) -------------------------------------------------
-
-
-def tier_rows(tiers: list[dict]) -> list[dict]:
-    """A rule's tiers as the pages show them: from, up to (None: no limit), share."""
-    rows, lower = [], Decimal("0.00")
-    for band in tiers or []:
-        upper = Decimal(band["up_to"]) if band.get("up_to") else None
-        rows.append({"from": lower, "up_to": upper, "share_percent": Decimal(band["share_percent"])})
-        lower = upper if upper is not None else lower
-    return rows
 
 
 def home_figures(*, user, today: datetime.date | None = None) -> dict:

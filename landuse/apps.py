@@ -30,3 +30,13 @@ class LanduseConfig(AppConfig):
 
         home.register(home.Area.LANDUSE, landuse_card)
 
+        # --- l2: farmland balance, reclamation, import/export --------------------------------------
+        # The daily notice of towns that have not balanced the farmland they occupied, and the
+        # import and export of projects and allocations (core.importing).
+        from core.notifications import registry as notices
+
+        from . import importing, notices_farmland
+
+        notices.register_producer("landuse.farmland", notices_farmland.produce_notices)
+        importing.register()
+        # --- end of l2's block ---------------------------------------------------------------------

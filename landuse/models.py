@@ -263,3 +263,142 @@ class Project(AuditedModel):
             raise ValidationError(errors)
 
 
+# --- farmland balance and reclamation (l2) --------------------------------------------------------
+# Reclamation (复垦): farmland newly made in a town. Accepted (验收), it adds quota to the town (a
+# QuotaGain) and earns the per-mu subsidy, which landuse records in finance through finance's
+# service (finance never imports landuse); the acceptance is a row of its own, one per
+# reclamation (a unique key the database holds), linked to the gain and to finance's record, so
+# the same acceptance never adds quota or pays twice. Balancing entries (占补平衡县级统筹): the
+# county replaces farmland for a town that cannot replace what its projects occupied.
+
+import pgtrigger  # noqa: E402 - l2's block keeps its imports with it
+
+from .choices import BalancingSource, ReclamationKind, ReclamationStatus  # noqa: E402
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def _written_once():
+    """Facts once recorded: UPDATE and DELETE refused by the database."""
+    return [pgtrigger.Protect(name="protect_updates", operation=pgtrigger.Update), protect_deletes()]
+
+
+@track()
+class Reclamation(AuditedModel):
+    """A reclamation project (复垦/土地整理项目): where, how much new farmland (mu), its acceptance.
+
+    Registered by the town (or the office) while pending; accepted or refused by the county
+    office (``reclamation_accept`` / ``reclamation_reject``). The accepted area is the
+    acceptance's (核定面积), which may be less than the area applied for."""
+
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("项目名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=16, choices=ReclamationKind.choices)
+    location = models.CharField(_("地块位置"), max_length=200, blank=True)
+    area_mu = models.DecimalField(_("申报新增耕地（亩）"), **MU)
+    applied_on = models.DateField(_("申请验收日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=ReclamationStatus.choices,
+                              default=ReclamationStatus.PENDING, editable=False)
+    status_reason = models.CharField(_("未通过理由"), max_length=500, blank=True, editable=False)
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE, Role.CLERK)
+
+    class Meta:
+        verbose_name = _("复垦项目")
+        verbose_name_plural = _("复垦项目")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(name="landuse_reclamation_area_gt_0", condition=Q(area_mu__gt=0)),
+            models.CheckConstraint(name="landuse_reclamation_rejected_reason",
+                                   condition=~Q(status="rejected") | ~Q(status_reason="")),
+        ]
+        indexes = [models.Index(fields=["town", "status"], name="landuse_reclamation_town")]
+        triggers = [protect_deletes()]
+
+    def __str__(self):
+        return self.name
+
+
+@track()
+class ReclamationAcceptance(AuditedModel):
+    """The acceptance (验收) of a reclamation, written once: the area accepted, the quota it added
+    (``gain``) and the subsidy recorded in finance (``subsidy_record``, the per-mu rule of the
+    town's fiscal arrangement: 5,000 yuan per mu). One per reclamation: a second acceptance, even
+    one racing the first, is refused by the unique key."""
+
+    reclamation = models.OneToOneField(Reclamation, verbose_name=_("复垦项目"), on_delete=models.PROTECT,
+                                       related_name="acceptance")
+    accepted_on = models.DateField(_("验收日期"))
+    document_number = models.CharField(_("验收文号"), max_length=64)
+    area_mu = models.DecimalField(_("核定新增耕地（亩）"), **MU)
+    gain = models.OneToOneField(QuotaGain, verbose_name=_("新增指标"), on_delete=models.PROTECT, related_name="+")
+    subsidy_record = models.OneToOneField("finance.ReclamationRecord", verbose_name=_("财政复垦记录"),
+                                          on_delete=models.PROTECT, related_name="+")
+    subsidy_amount = models.DecimalField(_("复垦补助（元）"), **MONEY)
+
+    jurisdiction_field = "reclamation__town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("复垦验收")
+        verbose_name_plural = _("复垦验收")
+        ordering = ["-accepted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="landuse_acceptance_area_gt_0", condition=Q(area_mu__gt=0)),
+            models.CheckConstraint(name="landuse_acceptance_subsidy_gte_0", condition=Q(subsidy_amount__gte=0)),
+        ]
+        triggers = _written_once()
+
+    def __str__(self):
+        return f"{self.reclamation} {self.document_number}"
+
+
+@track()
+class FarmlandBalancing(AuditedModel):
+    """A county-level balancing entry (占补平衡县级统筹): farmland the county finds for a town
+    that cannot replace what its projects of the year occupied — from the county's reserve,
+    another town's surplus (``source_town``, whose balance it then leaves) or across counties.
+    Written once; a wrong entry is reversed (a negative entry linked to it)."""
+
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"), **YEAR)
+    area_mu = models.DecimalField(_("统筹平衡耕地（亩）"), **MU)
+    source = models.CharField(_("耕地来源"), max_length=16, choices=BalancingSource.choices)
+    source_town = models.ForeignKey(Division, verbose_name=_("调出镇"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    document_number = models.CharField(_("文号"), max_length=64)
+    recorded_on = models.DateField(_("登记日期"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    reverses = models.OneToOneField("self", verbose_name=_("冲销的记录"), on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="reversal", editable=False)
+    reason = models.CharField(_("冲销理由"), max_length=500, blank=True)
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE,)
+
+    class Meta:
+        verbose_name = _("占补平衡统筹")
+        verbose_name_plural = _("占补平衡统筹")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="landuse_balancing_negative_iff_reversal",
+                condition=Q(area_mu__gt=0, reverses__isnull=True) | Q(area_mu__lt=0, reverses__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="landuse_balancing_source_town",
+                condition=Q(source="other_town", source_town__isnull=False) | (~Q(source="other_town")
+                                                                              & Q(source_town__isnull=True)),
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "year"], name="landuse_balancing_town_year")]
+        triggers = _written_once()
+
+    def __str__(self):
+        return f"{self.town.name} {self.year}年 {self.area_mu}亩"
+
+    def clean(self):
+        if self.source_town_id and self.source_town_id == self.town_id:
+            raise ValidationError({"source_town": gettext("调出镇不能是被统筹平衡的镇本身。")})
+# --- end of l2's block ----------------------------------------------------------------------------

@@ -254,3 +254,164 @@ def quota_exhausted(*, user, year: int | None = None, threshold_mu: Decimal = ZE
 GAIN_LABELS = dict(GainKind.choices)
 LEDGER_CODE = LEDGER
 
+
+# --- farmland balance and reclamation (l2) --------------------------------------------------------
+# 占补平衡 per town and year: farmland occupied by the town's approved projects of the year against
+# farmland replaced (reclamations accepted that year) and what the county balanced for it (or took
+# from its surplus for another town). A surplus carries into the next year (先补后占), a shortfall
+# too: the town stays unbalanced until it replaces the farmland or the county balances it.
+from django.db.models import F  # noqa: E402 - l2's block keeps its imports with it
+from django.db.models.functions import ExtractYear  # noqa: E402
+
+from .choices import BalancingSource  # noqa: E402
+from .models import FarmlandBalancing, Reclamation, ReclamationAcceptance  # noqa: E402
+
+OUTSIDE_SOURCES = (BalancingSource.COUNTY_RESERVE, BalancingSource.CROSS_COUNTY)
+
+
+@dataclass
+class BalanceRow:
+    """One town's farmland balance of one year (亩)."""
+
+    town: Division
+    year: int
+    occupied: Decimal = ZERO_MU
+    replaced: Decimal = ZERO_MU
+    balanced_in: Decimal = ZERO_MU  # county balancing entries for the town
+    given_out: Decimal = ZERO_MU  # the town's surplus the county used for another town
+    carried_in: Decimal = ZERO_MU  # the balance at the end of the previous year
+
+    @property
+    def net(self) -> Decimal:
+        return self.replaced + self.balanced_in - self.given_out - self.occupied
+
+    @property
+    def balance(self) -> Decimal:
+        """At the end of the year, with what was carried in; negative: farmland still owed."""
+        return self.carried_in + self.net
+
+    @property
+    def balanced(self) -> bool:
+        return self.balance >= 0
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(ZERO_MU, -self.balance)
+
+
+@dataclass
+class CountyBalance:
+    """The county level of one year: its towns' rows and their totals. Farmland moved between two
+    of its towns nets to zero; only the county's reserve and other counties change its total."""
+
+    county: Division
+    year: int
+    rows: list[BalanceRow] = field(default_factory=list)
+
+    def _sum(self, name: str) -> Decimal:
+        return sum((getattr(r, name) for r in self.rows), ZERO_MU)
+
+    @property
+    def occupied(self) -> Decimal:
+        return self._sum("occupied")
+
+    @property
+    def replaced(self) -> Decimal:
+        return self._sum("replaced")
+
+    @property
+    def from_outside(self) -> Decimal:
+        return self._sum("balanced_in") - self._sum("given_out")
+
+    @property
+    def balance(self) -> Decimal:
+        return self._sum("balance")
+
+    @property
+    def balanced(self) -> bool:
+        return self.balance >= 0
+
+    @property
+    def unbalanced_towns(self) -> list[BalanceRow]:
+        return [r for r in self.rows if not r.balanced]
+
+
+def _sums(qs, town: str, year, value: str) -> dict[tuple[int, int], Decimal]:
+    rows = qs.annotate(t=F(town), y=year).values("t", "y").annotate(s=Sum(value)).order_by()
+    return {(r["t"], r["y"]): r["s"] for r in rows}
+
+
+def farmland_balance(*, towns, until_year: int) -> dict[int, dict[int, BalanceRow]]:
+    """town id → year → BalanceRow, every year from the town's first figure up to ``until_year``
+    (the carry needs the earlier years). Four GROUP BY queries, whatever the number of towns."""
+    towns = list(towns)
+    ids = [t.pk for t in towns]
+    occupied = _sums(Project.objects.filter(town_id__in=ids, status=ProjectStatus.APPROVED, farmland_mu__gt=0,
+                                            year__lte=until_year), "town_id", F("year"), "farmland_mu")
+    replaced = _sums(ReclamationAcceptance.objects.filter(reclamation__town_id__in=ids,
+                                                          accepted_on__year__lte=until_year),
+                     "reclamation__town_id", ExtractYear("accepted_on"), "area_mu")
+    entries = FarmlandBalancing.objects.filter(year__lte=until_year)
+    balanced_in = _sums(entries.filter(town_id__in=ids), "town_id", F("year"), "area_mu")
+    given_out = _sums(entries.filter(source_town_id__in=ids), "source_town_id", F("year"), "area_mu")
+    first: dict[int, int] = {}
+    for source in (occupied, replaced, balanced_in, given_out):
+        for t, y in source:
+            first[t] = min(first.get(t, y), y)
+    out: dict[int, dict[int, BalanceRow]] = {}
+    for town in towns:
+        rows: dict[int, BalanceRow] = {}
+        carried = ZERO_MU
+        for year in range(first.get(town.pk, until_year + 1), until_year + 1):
+            key = (town.pk, year)
+            row = BalanceRow(town, year, occupied.get(key, ZERO_MU), replaced.get(key, ZERO_MU),
+                             balanced_in.get(key, ZERO_MU), given_out.get(key, ZERO_MU), carried)
+            rows[year] = row
+            carried = row.balance
+        out[town.pk] = rows
+    return out
+
+
+def farmland_table(*, user, year: int) -> list[CountyBalance]:
+    """The farmland-balance table of ``year``, per county: every town the user sees that has a
+    figure up to that year (a town's clerk sees their town's row only)."""
+    towns = list(scoping.towns_visible(user).select_related("parent").order_by("parent__code", "code"))
+    balance = farmland_balance(towns=towns, until_year=year)
+    counties: dict[int, CountyBalance] = {}
+    for town in towns:
+        row = balance[town.pk].get(year)
+        if row is not None:
+            counties.setdefault(town.parent_id, CountyBalance(town.parent, year)).rows.append(row)
+    return list(counties.values())
+
+
+def farmland_town_years(*, town: Division, until_year: int) -> list[BalanceRow]:
+    """One town's farmland balance by year, oldest first (its statement, its quota page)."""
+    return list(farmland_balance(towns=[town], until_year=until_year)[town.pk].values())
+
+
+def farmland_unbalanced_list(*, user=None, year: int | None = None) -> list[BalanceRow]:
+    """Towns that have not balanced the farmland they occupied (占补不平衡) at the end of ``year``
+    (default: this year), most farmland owed first: the office's page, the daily notices and
+    the oversight app's agenda. ``user=None``: every town (the notices)."""
+    year = year or current_year()
+    projects = Project.objects.filter(status=ProjectStatus.APPROVED, farmland_mu__gt=0, year__lte=year)
+    if user is not None:
+        projects = projects.filter(town__in=scoping.towns_visible(user))
+    towns = Division.objects.filter(pk__in=projects.values("town_id")).select_related("parent")
+    rows = [r for years in farmland_balance(towns=towns, until_year=year).values()
+            if (r := years.get(year)) is not None and not r.balanced]
+    return sorted(rows, key=lambda r: (-r.shortfall, r.town.code))
+
+
+def reclamation_list(*, user) -> QuerySet:
+    return scoping.scope(Reclamation.objects.select_related("town", "acceptance"), user)
+
+
+def reclamation_acceptance_get(*, reclamation) -> ReclamationAcceptance | None:
+    return ReclamationAcceptance.objects.filter(reclamation=reclamation).select_related("gain", "subsidy_record").first()
+
+
+def farmland_balancing_list(*, user) -> QuerySet:
+    return scoping.scope(FarmlandBalancing.objects.select_related("town", "source_town"), user)
+# --- end of l2's block ----------------------------------------------------------------------------

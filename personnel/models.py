@@ -607,7 +607,7 @@ class InstitutionPlanLine(AuditedModel):
 
     def clean(self):
         if self.action == PlanLineAction.CREATE:
-            if self.institution_id:
+            if self.institution_id and self._state.adding:  # the approval links the one it set up
                 raise ValidationError({"institution": _("新设机构不能选择已有机构。")})
             if not self.name or not self.nature:
                 raise ValidationError({"name": _("新设机构须填写机构名称和机构性质。")})
