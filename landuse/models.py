@@ -241,11 +241,17 @@ class Project(AuditedModel):
         """The pool the project draws from: commercial land from the 招拍挂 part, the rest general."""
         return Pool.COMMERCIAL if self.kind == ProjectKind.COMMERCIAL else Pool.GENERAL
 
-    def save(self, *args, **kwargs):
+    def _set_flagged(self) -> None:
+        """An industrial project outside the zone is flagged; set before the constraints are
+        validated (full_clean) and again on every save, so the flag always follows the fields."""
         self.flagged = self.kind == ProjectKind.INDUSTRIAL and not self.in_industrial_zone
+
+    def save(self, *args, **kwargs):
+        self._set_flagged()
         super().save(*args, **kwargs)
 
     def clean(self):
+        self._set_flagged()
         errors = {}
         if self.kind == ProjectKind.INDUSTRIAL and not self.in_industrial_zone and not self.outside_zone_reason.strip():
             errors["outside_zone_reason"] = gettext("新引进的工业项目应向园区集中；选址在工业集中区外的，须写明理由。")

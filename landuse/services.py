@@ -233,7 +233,7 @@ def allocation_reverse(*, allocation: Allocation, reason: str, actor=None) -> Al
     """Reverse a movement (red-letter correction): the receiver gives the quota back, if it still
     has it available; the movement stays, marked reversed."""
     reason = require_reason(reason)
-    allocation = Allocation.objects.select_for_update().select_related("target__division", "source__division").get(
+    allocation = Allocation.objects.select_for_update(of=("self",)).select_related("target__division", "source__division").get(
         pk=allocation.pk)
     if allocation.reversal_posting_id:
         _refuse(gettext("该指标下达已冲销。"), "allocation_reversed", cls=ConflictError)
@@ -340,7 +340,7 @@ def project_update(*, project: Project, actor=None, **fields) -> Project:
 
 def _locked_project(project: Project, step: str, actor, roles: tuple[str, ...], what: str) -> Project:
     """The project, locked; the actor's role checked first (403), then the step against its state."""
-    project = Project.objects.select_for_update().select_related("town").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("town").get(pk=project.pk)
     _require_role(actor, project.town, roles, what)
     if not ProjectStatus.allows(step, project.status):
         declared = ProjectStatus.transition(step)
@@ -604,7 +604,7 @@ def reclamation_accept(*, reclamation: Reclamation, accepted_on, document_number
     """Accept a reclamation (验收): the town gains the accepted area as quota, finance records it as
     new farmland (the subsidy, 5,000 yuan per mu, posted with the month's entitlements). Once: a
     second acceptance, concurrent or later, is refused and adds nothing."""
-    reclamation = Reclamation.objects.select_for_update().select_related("town").get(pk=reclamation.pk)
+    reclamation = Reclamation.objects.select_for_update(of=("self",)).select_related("town").get(pk=reclamation.pk)
     town = reclamation.town
     _require_office(actor, town)
     done = ReclamationAcceptance.objects.filter(reclamation=reclamation).first()
@@ -656,7 +656,7 @@ def reclamation_accept(*, reclamation: Reclamation, accepted_on, document_number
 def reclamation_reject(*, reclamation: Reclamation, reason: str, actor=None) -> Reclamation:
     """Refuse a reclamation's acceptance (验收未通过), with the reason; nothing is gained or paid."""
     reason = require_reason(reason)
-    reclamation = Reclamation.objects.select_for_update().select_related("town").get(pk=reclamation.pk)
+    reclamation = Reclamation.objects.select_for_update(of=("self",)).select_related("town").get(pk=reclamation.pk)
     _require_office(actor, reclamation.town)
     if reclamation.status != ReclamationStatus.PENDING:
         raise ConflictError(gettext("“%(name)s”当前状态为%(status)s，只有待验收的复垦项目才能退回。")
@@ -707,7 +707,7 @@ def farmland_balancing_create(*, town, year, area_mu, source: str, document_numb
 def farmland_balancing_reverse(*, balancing: FarmlandBalancing, reason: str, actor=None) -> FarmlandBalancing:
     """Reverse a balancing entry (红字冲销): an entry of the opposite area, linked to it."""
     reason = require_reason(reason)
-    balancing = FarmlandBalancing.objects.select_for_update().select_related("town").get(pk=balancing.pk)
+    balancing = FarmlandBalancing.objects.select_for_update(of=("self",)).select_related("town").get(pk=balancing.pk)
     _require_office(actor, balancing.town)
     if balancing.reverses_id is not None:
         raise ConflictError(gettext("这是一条冲销记录，不能再冲销。"), code="reverse_a_reversal")

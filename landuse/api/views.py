@@ -10,10 +10,12 @@ from rest_framework.response import Response
 
 from core.api.actions import WorkflowAction
 from core.api.viewsets import ServiceViewSet
+from regions.permissions import JurisdictionPermission
 
 from .. import selectors, services
 from ..models import Allocation, Project, QuotaAccount, QuotaGain
 from . import serializers as s
+from .permissions import StepRolePermission
 
 
 @extend_schema_view(list=extend_schema(summary="用地指标账户列表"), retrieve=extend_schema(summary="用地指标账户"))
@@ -95,6 +97,8 @@ class ProjectViewSet(ServiceViewSet):
     create_service = _project_create
     update_service = services.project_update
     service_object = "project"
+    permission_classes = [JurisdictionPermission, StepRolePermission]
+    step_roles = {step: services.STEP_ROLES[step] for step in ("approve", "reject", "draw")}
     actions = [
         WorkflowAction("submit", service=services.project_submit, input=s.SubmitInput, summary="报批并预留指标"),
         WorkflowAction("approve", service=services.project_approve, input=s.ApprovalInput, summary="批准（预留转使用）"),

@@ -114,7 +114,7 @@ class TestReclamationAPI(ScopedAPICases):
 class TestReclamationAcceptAPI(ScopedAPICases):
     basename = "landuse-api:reclamation"
     actions = {"accept": accept_payload, "reject": {"reason": "矩阵退回"}}
-    write_roles = frozenset({"clerk", "office"})  # past the gate; the service tells the clerk (400 office_only)
+    write_roles = frozenset({"office"})  # the county office's steps: the clerk gets 403 before the lookup
     query_budget = 4
 
     def make(self, division, m):

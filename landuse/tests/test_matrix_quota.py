@@ -25,6 +25,9 @@ def funded(division, amount="100"):
 
 def allocation_into(division):
     fund_town(division, "100")
+    # fund_town hands everything down to the town; the county keeps 10 mu of its own, so that the
+    # create cases (allocation_payload: 1 mu from the county to the town) have quota to give.
+    fund_town(division.parent, "10")
     return Allocation.objects.filter(target__division=division).order_by("-id").first()
 
 
@@ -34,6 +37,7 @@ def project_in(division, **fields):
 
 
 def allocation_payload(division):
+    """A valid allocation of 1 mu from the town's county (which allocation_into left 10 mu)."""
     return {"kind": "allocate", "year": YEAR, "source": division.parent_id, "source_pool": "general",
             "target": division.pk, "target_pool": "general", "amount_mu": "1", "document_number": f"矩{next(serial)}",
             "allocated_on": datetime.date.today().isoformat(), "memo": ""}
@@ -42,15 +46,11 @@ def allocation_payload(division):
 # --- pages -----------------------------------------------------------------------------------------
 
 class TestAllocationScreen(ScopedPageCases):
+    """The county's allocation screen lists the towns in scope, each linked to its quota page."""
+
     list_name = "landuse:index"
-    query_budget = 30
-
-    def make(self, division, m):
-        return funded(division)
-
-
-class TestTownQuotaPage(ScopedPageCases):
     detail_name = "landuse:town"
+    query_budget = 30
 
     def make(self, division, m):
         return funded(division)

@@ -87,10 +87,16 @@ def test_allocation_only_down_one_level_and_pilot_share_only_to_pilot_towns(chai
     with pytest.raises(ApplicationError) as skipped:
         allocate(chain["city"], chain["town"], "1")
     assert skipped.value.code == "movement_not_child"
+    # fund_town handed all 100 mu down to the town: the county needs quota of its own to set aside.
+    fund_town(chain["county"], "10")
+    assert figures(chain["county"]).available == 10
     allocate(chain["county"], chain["county"], "10", kind=MovementKind.SET_ASIDE, target_pool=Pool.PILOT)
+    assert figures(chain["county"]).available == 0
     with pytest.raises(ApplicationError) as not_pilot:
         allocate(chain["county"], chain["other"], "5", source_pool=Pool.PILOT)
     assert not_pilot.value.code == "movement_not_pilot"
+    allocate(chain["county"], chain["town"], "5", source_pool=Pool.PILOT)  # the pilot town may have it
+    assert figures(chain["town"]).available == 105
 
 
 def test_cross_county_transfer(chain):

@@ -132,6 +132,36 @@ def test_only_the_county_office_accepts(linxi):
     assert r.status == ReclamationStatus.PENDING
 
 
+@pytest.mark.parametrize("step", ["accept", "reject"])
+def test_the_clerk_is_refused_the_acceptance_in_the_api_with_403(linxi, step):
+    """The clerk registers reclamations (the model's gate lets them write) yet the office's steps
+    answer 403 permission_denied, in words, writing nothing; the office's own request goes through."""
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    town, users = linxi
+    r = reclamation(town, "10", actor=users["clerk_linxi"])
+    url = reverse(f"landuse-api:reclamation-{step}", kwargs={"pk": r.pk})
+    body = ({"accepted_on": "2012-05-10", "document_number": "镇自验"} if step == "accept" else {"reason": "镇自退"})
+
+    def client(name):
+        c = APIClient()
+        c.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=users[name])[0].key}")
+        return c
+
+    response = client("clerk_linxi").post(url, body, format="json")
+    assert response.status_code == 403, response.content
+    error = response.json()["error"]
+    assert error["code"] == "permission_denied" and "领导小组办公室" in error["message"], error
+    assert not ReclamationAcceptance.objects.exists() and not ReclamationRecord.objects.exists()
+    r.refresh_from_db()
+    assert r.status == ReclamationStatus.PENDING
+    assert client("office").post(url, body, format="json").status_code == 200
+    r.refresh_from_db()
+    assert r.status == (ReclamationStatus.ACCEPTED if step == "accept" else ReclamationStatus.REJECTED)
+
+
 @pytest.mark.parametrize(("area", "code"), [("-3", "negative_area"), ("1.23456", "too_many_decimals"),
                                             ("abc", "not_a_number"), ("0", "zero_area")])
 def test_bad_areas_are_refused_in_words_writing_nothing(linxi, area, code):
