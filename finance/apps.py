@@ -46,8 +46,8 @@ class FinanceConfig(AppConfig):
         # Overdue disbursements in the daily notices (core.notifications).
         from core.notifications import registry as notices
 
-        from . import services_targets  # noqa: F401 - registers the new-debt notice kind
         from .notices import produce_notices
+        from .services import targets  # noqa: F401 - registers the new-debt notice kind
 
         notices.register_producer("finance", produce_notices)
 

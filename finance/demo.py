@@ -91,8 +91,8 @@ TARGETS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_finance_targets.json
 def load_demo_targets() -> bool:
     """临溪镇's targets, yearly figures, debt register and one quarterly inspection, through the
     services (fixtures/demo_finance_targets.json); False when already there (nothing done)."""
-    from . import services_targets as st
     from .models import GrowthTarget
+    from .services import targets as st
 
     data = json.loads(TARGETS_FILE.read_text(encoding="utf-8"))
     town = Division.objects.get(code=data["town"])

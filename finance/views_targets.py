@@ -2,7 +2,7 @@
 targets-and-debt page, the county overview across towns, the forms of the office (targets,
 figures, borrowing, repayment, reversal), the checklist, and the inspections (list, detail with
 its results and findings, open, record, find, complete, close). Reads through finance.selectors
-(scoped), writes through one service of finance.services_targets each."""
+(scoped), writes through one service of finance.services.targets each."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from regions import scoping
 
 from . import forms_targets as f
 from . import rules, selectors
-from . import services_targets as st
 from .choices import CheckResult, FindingStatus, InspectionStatus, Severity
 from .models import ChecklistItem, DebtEntry, GrowthTarget, Inspection, InspectionFinding, YearFigure
+from .services import targets as st
 
 
 def _year(request, default: int | None = None) -> int:

@@ -1,6 +1,6 @@
 """REST API of targets, debt and quarterly inspection (issue 11 §6, §8) on core.api's
 ServiceViewSet: reads through finance.selectors (scoped), writes through one service of
-finance.services_targets each; workflow steps are actions. Nothing is deleted (DELETE: 405)."""
+finance.services.targets each; workflow steps are actions. Nothing is deleted (DELETE: 405)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from core.errors import ApplicationError
 from regions import scoping
 
 from .. import selectors
-from .. import services_targets as st
 from ..choices import DebtKind
 from ..models import ChecklistItem, DebtEntry, GrowthTarget, Inspection, InspectionFinding, YearFigure
+from ..services import targets as st
 from . import serializers_targets as s
 
 

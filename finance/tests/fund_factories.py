@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from finance import services_funds as sf
 from finance.choices import FundKind, IncentiveKind
 from finance.models import Fund, IncentivePolicy
+from finance.services import funds as sf
 
 
 def startup_fund(town, actor=None) -> Fund:

@@ -15,9 +15,9 @@ from django.db import ProgrammingError, connection, transaction
 
 from core.errors import ApplicationError, ConflictError
 from core.ledger.models import Balance, Entry, Posting, VerificationRun
-from finance import services_funds as sf
 from finance.choices import FundEntryKind, FundKind, IncentiveKind
 from finance.models import Fund, FundEntry, Incentive
+from finance.services import funds as sf
 from finance.tests.fund_factories import award_policy, fee_policy, startup_fund
 from regions.tests.factories import DepartmentFactory
 

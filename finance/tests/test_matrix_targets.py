@@ -9,9 +9,9 @@ import itertools
 
 from core.testing.cases import Route, ScopedAPICases, ScopedPageCases
 from core.testing.personas import COUNTY, ELSEWHERE_CITY
-from finance import services_targets as st
 from finance.choices import Severity
 from finance.models import ChecklistItem
+from finance.services import targets as st
 
 D = datetime.date
 serial = itertools.count(1)

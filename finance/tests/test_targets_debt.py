@@ -15,9 +15,9 @@ from core.errors import ApplicationError, ConflictError
 from core.ledger.chain import verify
 from core.notifications.models import Notification
 from finance import selectors
-from finance import services_targets as st
 from finance.choices import CheckResult, Indicator, Severity
 from finance.models import DebtEntry, InspectionFinding, YearFigure
+from finance.services import targets as st
 
 from .factories import linxi_arrangement, revenue
 

@@ -38,9 +38,9 @@ from regions.choices import Level, Role
 from regions.models import Division, Membership
 from regions.selectors import town_addressees
 
-from . import rules as r
-from .choices import CheckResult, DebtKind, FindingStatus, Indicator, InspectionStatus, Severity
-from .models import (
+from .. import rules as r
+from ..choices import CheckResult, DebtKind, FindingStatus, Indicator, InspectionStatus, Severity
+from ..models import (
     ChecklistItem,
     DebtEntry,
     GrowthTarget,

@@ -38,9 +38,9 @@ from core.services import require_reason, save_validated
 from regions.choices import Level
 from regions.models import Department, Division
 
-from . import rules as r
-from .choices import FundEntryKind, FundKind, IncentiveKind
-from .models import ZERO, Fund, FundEntry, Incentive, IncentivePolicy
+from .. import rules as r
+from ..choices import FundEntryKind, FundKind, IncentiveKind
+from ..models import ZERO, Fund, FundEntry, Incentive, IncentivePolicy
 
 FUNDS_LEDGER = "finance_funds"
 
