@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_targets
+from . import views, views_settlement, views_targets
 
 app_name = "finance"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("towns/<int:pk>/", views.TownFinanceView.as_view(), name="town"),
     path("towns/<int:pk>/chart/", views.TownChartView.as_view(), name="town-chart"),
     path("towns/<int:pk>/years-chart/", views.TownYearsChartView.as_view(), name="town-years-chart"),
+    path("towns/<int:pk>/settlement.pdf", views_settlement.TownSettlementView.as_view(), name="town-settlement"),
     path("revenue/", views.RevenueRecordListView.as_view(), name="revenue-list"),
     path("revenue/new/", views.RevenueRecordCreateView.as_view(), name="revenue-create"),
     path("revenue/<int:pk>/reverse/", views.RevenueRecordReverseView.as_view(), name="revenue-reverse"),

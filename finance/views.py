@@ -26,7 +26,7 @@ from core.generic.forms import ServiceFormView
 from core.generic.lists import ScopedListView
 from regions import scoping
 
-from . import rules, selectors, services
+from . import rules, selectors, services, views_settlement
 from .choices import EntitlementStatus
 from .forms import ArrangementForm, RevenueRecordForm
 from .models import FiscalArrangement, RevenueRecord
@@ -68,6 +68,7 @@ class TownFinanceView(LoginRequiredMixin, TemplateView):
         town = get_object_or_404(scoping.towns_visible(self.request.user), pk=self.kwargs["pk"])
         year = _year(self.request)
         return {**super().get_context_data(**kwargs), "town": town, "year": year,
+                "settlement_readable": views_settlement.reads_settlement(self.request.user, town),
                 "years": range(year - 2, year + 3), **selectors.town_finance(town=town, year=year)}
 
 
