@@ -347,6 +347,19 @@ def local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def parallel_args(args: list[str]) -> list[str]:
+    """The suite on every core (pytest-xdist), a test class kept on one worker (its shared data is
+    built once). Only against a real server (DATABASE_URL): each worker gets its own test
+    database there and its own Redis database (config/settings_test.py); the throw-away embedded
+    server of a laptop without DATABASE_URL serves one process, so that run stays serial.
+    `-n 0` or `-p no:xdist` in the arguments turns it off."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or not os.environ.get("DATABASE_URL") or any(a == "-n" or a.startswith("-n") or "xdist" in a
+                                                              for a in args):
+        return []
+    return ["-n", str(cores), "--dist", "loadscope"]
+
+
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "lock":
         return lock(argv[1:])
@@ -360,7 +373,7 @@ def main(argv: list[str]) -> int:
         os.environ.setdefault("DJANGO_SECRET_KEY", local_secret_key())
         cmd = [str(PYTHON), "manage.py", "run_stack", *argv[1:]]
     else:
-        cmd = [str(PYTHON), "-m", "pytest", *argv[1:]]
+        cmd = [str(PYTHON), "-m", "pytest", *parallel_args(argv[1:]), *argv[1:]]
     os.execv(cmd[0], cmd)
     return 0  # not reached
 

@@ -8,6 +8,15 @@ if "DATABASE_URL" not in os.environ:
     os.environ.setdefault("KUOQUAN_EMBEDDED_PG_DIR", tempfile.mkdtemp(prefix="kq-pg-"))
     os.environ.setdefault("KUOQUAN_EMBEDDED_PG_THROWAWAY", "1")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL", "").startswith("redis://"):
+    # Parallel run (kq.py test): worker gwN uses Redis database (base - N) mod 16, so two workers
+    # never share a broker queue or a key; set in the environment for the processes tests start.
+    import re as _re
+
+    _base = _re.match(r"^(redis://[^/]+)(?:/(\d+))?$", os.environ["REDIS_URL"])
+    if _base:
+        _db = (int(_base.group(2) or 0) - int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))) % 16
+        os.environ["REDIS_URL"] = f"{_base.group(1)}/{_db}"
 if "KUOQUAN_MEDIA_ROOT" not in os.environ:
     import atexit
     import shutil
