@@ -121,3 +121,34 @@ def rank_up_check(*, person, post, institution, town_is_pilot: bool, target: str
 
 def rule_label(code: str) -> str:
     return next((str(r.label) for r in RANK_UP_RULES if r.code == code), code)
+
+
+def mask_value(field: str, value) -> str:
+    """A personal-data value (a date, or the ISO text the history keeps) as a masked text."""
+    if value in (None, ""):
+        return ""
+    if field == "id_number":
+        return mask_id_number(str(value))
+    if field == "phone":
+        return mask_phone(str(value))
+    if field == "birth_date":
+        return f"{str(value)[:4]}-**-**"
+    return str(value)
+
+
+def mask_history(rows: list[dict]) -> list[dict]:
+    """History rows (core.history's history_for / history_table) with the personal data masked:
+    the diff, the snapshot and the described values alike."""
+    for row in rows:
+        for name in PII_FIELDS:
+            if name in (row.get("changes") or {}):
+                change = row["changes"][name]
+                row["changes"][name] = {"before": mask_value(name, change["before"]),
+                                        "after": mask_value(name, change["after"])}
+            if name in (row.get("data") or {}):
+                row["data"] = {**row["data"], name: mask_value(name, row["data"][name])}
+        for item in row.get("display", ()):
+            if item["field"] in PII_FIELDS:
+                item["before"] = mask_value(item["field"], item["before"]) if item["before"] != "—" else "—"
+                item["after"] = mask_value(item["field"], item["after"]) if item["after"] != "—" else "—"
+    return rows

@@ -156,6 +156,12 @@ class PersonDetailView(ScopedDetailView):
     def get_queryset(self):
         return selectors_staffing.person_list(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "history" in context and not sees_pii(self.request.user):
+            context["history"] = rules_staffing.mask_history(context["history"])
+        return context
+
     def get_detail_context(self, person):
         user = self.request.user
         context = {"pii": pii(person, sees_pii(user)), "movements": selectors_staffing.person_movements(person=person),
