@@ -189,3 +189,14 @@ def test_a_superior_department_in_scope_and_anonymous_are_refused(client, django
     auditor = _member(django_user_model, town.parent, "auditor", "auditor-s")
     client.force_login(auditor)
     assert client.get(url, {"year": "2010"}).status_code == 200
+
+
+def test_the_town_page_links_the_statement_for_its_readers_only(client, django_user_model, year_2010):
+    town = year_2010
+    page = reverse("finance:town", kwargs={"pk": town.pk})
+    pdf = reverse("finance:town-settlement", kwargs={"pk": town.pk})
+    client.force_login(_member(django_user_model, town.parent, "office", "office-s"))
+    assert f'href="{pdf}?year=2010"' in client.get(page, {"year": "2010"}).content.decode()
+    client.force_login(_member(django_user_model, town.parent, "superior", "superior-s2"))
+    response = client.get(page, {"year": "2010"})
+    assert response.status_code == 200 and pdf not in response.content.decode()
