@@ -22,15 +22,23 @@ from ..models import ChecklistItem, DebtEntry, GrowthTarget, Inspection, Inspect
 from ..services import targets as st
 from . import serializers_targets as s
 
+YEARS = (1900, 2999)  # a year parameter outside is refused (400), not an overflow in date arithmetic (500)
+IDS = (1, 2**31 - 1)  # an id parameter outside the database's integer
 
-def _int(params, name: str, default: int | None = None) -> int | None:
+
+def _int(params, name: str, default: int | None = None, bounds: tuple[int, int] = YEARS) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ApplicationError(f"参数 {name}“{value}”应为整数。", code="invalid", extra={name: ["应为整数。"]}) from None
+    low, high = bounds
+    if not low <= number <= high:
+        message = f"参数 {name} 应在 {low} 至 {high} 之间。"
+        raise ApplicationError(message, code="invalid", extra={name: [message]})
+    return number
 
 
 def _debt_create(*, actor, kind, approved_by="", **data):
@@ -58,9 +66,9 @@ class GrowthTargetViewSet(ServiceViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def progress(self, request):
         year = _int(request.query_params, "year", timezone.localdate().year - 1)
-        span = min(max(_int(request.query_params, "years", 1), 1), 10)
+        span = min(max(_int(request.query_params, "years", 1, bounds=(-(2**31), 2**31)), 1), 10)
         towns = selectors.target_towns(user=request.user)
-        town = _int(request.query_params, "town")
+        town = _int(request.query_params, "town", bounds=IDS)
         if town is not None:
             towns = towns.filter(pk=town)
         rows = selectors.targets_for(town_ids=list(towns.values_list("id", flat=True)),

@@ -97,3 +97,19 @@ def test_disbursement_over_outstanding_is_refused(linxi, personas, api_for):
     ok = office.post("/api/v1/finance/disbursements/", {**body, "lines": [{"entitlement": land.pk, "amount": "1000"}]},
                      format="json")
     assert ok.status_code == 201 and ok.json()["amount"] == "1000.00"
+
+
+@pytest.mark.parametrize(("url", "query"), [
+    ("/api/v1/finance/debt-entries/balances/", {"year": "9223372036854775807"}),
+    ("/api/v1/finance/debt-entries/balances/", {"year": "0"}),
+    ("/api/v1/finance/growth-targets/progress/", {"year": "100000"}),
+    ("/api/v1/finance/growth-targets/progress/", {"town": "99999999999"}),
+])
+def test_a_parameter_out_of_range_is_a_400_in_words(linxi, clerk, url, query):
+    """Found by schemathesis: a year beyond the calendar overflowed the date arithmetic (500)."""
+    error = assert_error(clerk.get(url, query), 400, "invalid")
+    assert next(iter(query)) in str(error)
+
+
+def test_debt_balances_of_a_year_in_range(linxi, clerk):
+    assert clerk.get("/api/v1/finance/debt-entries/balances/", {"year": "2011"}).status_code == 200
