@@ -142,6 +142,13 @@ class ProjectUpdateSerializer(ProjectSerializer):
     town = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+class ExpiringQuery(PlainSerializer):
+    """``?days=`` of the reservations about to lapse: a whole number of days, at most ten years."""
+
+    days = serializers.IntegerField(label="天数", required=False, default=30, min_value=0, max_value=3660,
+                                    help_text="多少天内到期（0–3660，默认 30）")
+
+
 class SubmitInput(PlainSerializer):
     applied_on = StrictDateField(label="报批日期", required=False, default=None, allow_null=True)
     application_document = serializers.CharField(label="报批文号", max_length=64, required=False, default="",

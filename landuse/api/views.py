@@ -121,10 +121,11 @@ class ProjectViewSet(ServiceViewSet):
         rows = selectors.priority_list(user=request.user)[:500]
         return Response(s.ProjectSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="即将到期的指标预留（督查议程）", parameters=[OpenApiParameter("days", int)],
+    @extend_schema(summary="即将到期的指标预留（督查议程）", parameters=[s.ExpiringQuery],
                    responses={200: s.ProjectSerializer(many=True)})
     @action(detail=False, methods=["get"], pagination_class=None)
     def expiring(self, request):
-        days = request.query_params.get("days", "30")
-        rows = selectors.reservations_expiring(user=request.user, within_days=int(days) if days.isdigit() else 30)
+        query = s.ExpiringQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)  # "abc", -1 or 10**12 days: 400 in words, not a 500
+        rows = selectors.reservations_expiring(user=request.user, within_days=query.validated_data["days"])
         return Response(s.ProjectSerializer(rows[:500], many=True, context=self.get_serializer_context()).data)

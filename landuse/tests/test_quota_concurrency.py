@@ -22,6 +22,7 @@ from core.ledger.models import Balance
 from landuse import services
 from landuse.choices import ProjectStatus
 from landuse.models import Project, QuotaAccount
+from landuse.services import base as services_base  # the balance lock's switch
 
 from .factories import fund_town, project, quota_chain
 
@@ -44,7 +45,7 @@ def test_twenty_concurrent_draws_never_overspend(monkeypatch, lock):
 
     monkeypatch.setattr(ledger, "_race_hook", hook)
     monkeypatch.setattr(ledger, "LOCK_BALANCES", lock)
-    monkeypatch.setattr(services, "LOCK_ACCOUNTS", lock)
+    monkeypatch.setattr(services_base, "LOCK_ACCOUNTS", lock)
     barrier, outcomes, guard = threading.Barrier(WRITERS), [], threading.Lock()
 
     def draw(p):
