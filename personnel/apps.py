@@ -34,3 +34,9 @@ class PersonnelConfig(AppConfig):
 
         notices.register_producer("personnel", produce_notices)
         provisional.register(opinion_due_recompute)
+
+        from core import home
+
+        from .home import personnel_card
+
+        home.register(home.Area.PERSONNEL, personnel_card)

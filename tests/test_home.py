@@ -17,7 +17,7 @@ from delegation.models import Assignment, ExerciseRecord, Item
 from regions.models import Division
 
 LINXI = "341824101"
-NOT_BUILT = ("personnel", "oversight")
+NOT_BUILT = ("oversight",)
 
 
 @pytest.fixture
@@ -87,7 +87,9 @@ def test_every_figure_links_to_a_page_that_opens(client_for, site, persona):
     got = figures(html)
     assert set(got) == {"items-in-force", "takeover-rate", "due-soon", "overdue", "provisional", "divisions",
                         "pilot-towns", "finance-overdue", "finance-outstanding", "finance-arrangements",
-                        "available", "under-review", "expiring", "flagged"}
+                        "available", "under-review", "expiring", "flagged", "personnel-people",
+                        "personnel-opinions-overdue", "personnel-secondments-ending",
+                        "personnel-certificates-expiring"}
     for key, (href, _value) in got.items():
         assert c.get(href).status_code == 200, (persona, key, href)
 
@@ -99,7 +101,7 @@ def test_areas_not_built_say_so_and_link_nowhere(client_for, site):
         box = card(html, area)
         assert 'data-built="no"' in box and "尚未上线" in box and 'data-testid="not-built"' in box
         assert "href=" not in box and "data-figure" not in box
-    for area in ("delegation", "regions", "finance", "landuse"):
+    for area in ("delegation", "regions", "finance", "landuse", "personnel"):
         assert 'data-built="yes"' in card(html, area)
     # The navigation: unbuilt areas are disabled entries without a link, every link opens.
     nav = html[html.index('<ul class="navbar-nav'):html.index("</ul>", html.index('<ul class="navbar-nav'))]
@@ -120,7 +122,8 @@ def test_registering_an_unknown_area_is_refused():
 # overdue, provisional; divisions, pilot towns. Everything else is what every page costs (session,
 # user, memberships, the jurisdiction's names, the header's badges …), measured on the site's 404
 # page, which renders the same layout with nothing of its own.
-FIGURE_QUERIES = 5 + 2 + 3 + 4  # + finance: overdue, outstanding, in force; + landuse: accounts, figures, 3 counts
+FIGURE_QUERIES = 5 + 2 + 3 + 4 + 4  # + finance: overdue, outstanding, in force; + landuse: accounts, figures, 3 counts
+# + personnel: people in establishment, opinions overdue, secondments ending, certificates expiring
 
 
 @pytest.mark.parametrize("persona", ["office", "clerk_linxi", "clerk_other", "auditor", "superior", "admin", "nobody"])
