@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext
 
 from core.errors import ApplicationError
+from core.units import parse_decimal_area
 
 FEN = Decimal("0.01")
 MU_PLACES = Decimal("0.0001")
@@ -56,8 +57,9 @@ def parse_money(value, *, field: str = "amount", label: str | None = None) -> De
 
 
 def parse_area(value, *, field: str = "area_mu", label: str | None = None) -> Decimal:
-    """Mu with at most four decimals."""
-    return parse_decimal(value, field=field, label=label or gettext("面积"), places=4, unit=gettext("亩"))
+    """Mu with at most four decimals (core.units, the same reader as landuse's). The sign is the
+    caller's to judge (a correction is a reversal, refused in its own words)."""
+    return parse_decimal_area(value, field=field, label=label or gettext("面积"), allow_negative=True)
 
 
 def parse_month(value, *, field: str = "month") -> datetime.date:
