@@ -13,6 +13,7 @@ import pgtrigger
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.ledger.models import Account, Balance, Entry
@@ -200,3 +201,15 @@ def test_the_town_page_links_the_statement_for_its_readers_only(client, django_u
     client.force_login(_member(django_user_model, town.parent, "superior", "superior-s2"))
     response = client.get(page, {"year": "2010"})
     assert response.status_code == 200 and pdf not in response.content.decode()
+
+
+def test_the_statement_reads_in_a_fixed_number_of_queries(year_2010):
+    town = year_2010
+    revenue(town, "2011-02", "vat", "500.00")
+    services.entitlement_compute(town=town, month="2011-02")
+    counts = []
+    for year in (2010, 2011):  # twelve months, a transfer and a settlement; one month only
+        with CaptureQueriesContext(connection) as ctx:
+            settlement.statement_context(town=town, year=year)
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 15, counts
