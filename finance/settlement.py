@@ -8,9 +8,9 @@ For a town and a year under the arrangement in force in its December, the statem
   consumed to date, what was transferred against it and what is still outstanding;
 - the year-end settlement (年终结算) as ``finance.services.settlement_compute`` posted it:
   final entitlement, advances, what last year carried, the balance and its treatment;
-- the transfers (调拨) against the year's entitlements, and the town's accounts on the
+- the transfers (调拨) against the year's entitlements, and the town's own accounts on the
   ``finance`` ledger with their balances and the result of verifying their hash chains
-  (core.ledger.chain.verify);
+  (core.ledger.chain.verify; not the county's account, which holds every town's postings);
 - attachments: the revenue by month and category, and the calculation trace of every
   entitlement (rule, inputs, each step's amount), so an auditor can follow every fen.
 
@@ -25,7 +25,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from core.ledger import chain
@@ -123,10 +123,10 @@ def _is_nothing(e: Entitlement) -> bool:
 
 
 def _verification(town: Division) -> dict:
-    """The town's accounts on the finance ledger and the county's account they post against:
-    their balances (posted) and the verification of their hash chains."""
-    accounts = list(Account.objects.filter(Q(owner=town) | Q(owner_id=town.parent_id, code="county"), ledger=LEDGER)
-                    .select_related("balance").order_by("owner__level", "code"))
+    """The town's accounts on the finance ledger (owed and received, per earmark): their posted
+    balances and the verification of their hash chains. The county's account is left out: it
+    holds every town's postings, and a town's clerk reads the town's own figures only."""
+    accounts = list(Account.objects.filter(owner=town, ledger=LEDGER).select_related("balance").order_by("code"))
     result = chain.verify(accounts=[a.pk for a in accounts]) if accounts else chain.VerifyResult()
     first = result.first
     return {

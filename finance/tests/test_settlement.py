@@ -114,7 +114,12 @@ def test_the_settlement_and_the_balances_are_the_ledgers(year_2010, tmp_path):
     assert owed - paid == owed_accounts  # the statement's outstanding is what the owed accounts hold
     assert f"合计{fmt(owed)}元，已调拨{fmt(paid)}元，未调拨{fmt(owed - paid)}元" in flat
     assert "绩财拨〔2010〕17号" in flat
-    assert "账本校验通过" in flat
+    accounts = Account.objects.filter(ledger="finance", owner=town)
+    entries = Entry.objects.filter(account__in=accounts).count()
+    assert f"账本校验通过：本镇{accounts.count()}个账户、{entries}笔分录" in flat
+    county = Account.objects.get(ledger="finance", owner=town.parent, code="county")
+    county_balance = Balance.objects.get(account=county).posted
+    assert county_balance < 0 and fmt(county_balance) not in flat  # it holds other towns' postings too
 
 
 def test_the_trace_of_every_entitlement_is_printed(year_2010, tmp_path):
