@@ -1,0 +1,177 @@
+"""Reads of oversight. Lists depend on the user and are scoped by regions.scoping; the agenda is
+gathered from each app's own selectors (oversight never reads another app's models)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+
+from delegation import selectors_agenda as delegation_agenda
+from finance import selectors as finance_selectors
+from landuse import selectors_agenda as landuse_agenda
+from personnel import selectors_cadres, selectors_staffing
+from regions import scoping
+from regions.models import Division
+
+from . import rules
+from .choices import AGENDA_SOURCES, AgendaKind, FindingState
+from .models import AgendaLine, Finding, FindingReply, LeadingGroup, Meeting
+
+# --- scoped lists ------------------------------------------------------------------------------
+
+
+def group_list(*, user) -> QuerySet:
+    return scoping.scope(LeadingGroup.objects.select_related("division"), user)
+
+
+def group_get(*, user, pk) -> LeadingGroup:
+    return get_object_or_404(group_list(user=user), pk=pk)
+
+
+def meeting_list(*, user) -> QuerySet:
+    return scoping.scope(Meeting.objects.select_related("group__division"), user)
+
+
+def meeting_get(*, user, pk) -> Meeting:
+    return get_object_or_404(meeting_list(user=user), pk=pk)
+
+
+def agenda_of(*, meeting: Meeting) -> QuerySet:
+    return AgendaLine.objects.filter(meeting=meeting).order_by("position")
+
+
+def finding_list(*, user) -> QuerySet:
+    return scoping.scope(Finding.objects.select_related("town", "group"), user)
+
+
+def finding_get(*, user, pk) -> Finding:
+    return get_object_or_404(finding_list(user=user), pk=pk)
+
+
+def reply_list(*, user) -> QuerySet:
+    return scoping.scope(FindingReply.objects.select_related("finding__town"), user)
+
+
+def active_groups() -> QuerySet:
+    """Every active group that holds the monthly meeting (the leading groups themselves)."""
+    from .choices import GroupKind
+
+    return LeadingGroup.objects.filter(is_active=True, kind=GroupKind.LEADING).select_related("division")
+
+
+def group_towns(group: LeadingGroup) -> list[Division]:
+    """The pilot towns the group steers (active), in code order. One query."""
+    return list(Division.objects.filter(pk__in=group.steered.filter(is_active=True).values("town_id")).order_by("code"))
+
+
+# --- rectification deadlines -------------------------------------------------------------------
+
+def finding_due_soon_q(today: datetime.date, within: int = rules.REMIND_DAYS_BEFORE) -> Q:
+    return Q(state__in=FindingState.PENDING, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=within))
+
+
+def finding_overdue_q(today: datetime.date) -> Q:
+    return Q(state__in=FindingState.PENDING, due_on__lt=today)
+
+
+def rectification_counts(*, town_ids: Iterable[int], today: datetime.date) -> dict[str, dict[int, int]]:
+    """{line: {town id: count}} of findings still to be rectified, due within a week or overdue. One query."""
+    rows = (Finding.objects.filter(town_id__in=list(town_ids)).order_by().values("town_id")
+            .annotate(due=Count("id", filter=finding_due_soon_q(today)), overdue=Count("id", filter=finding_overdue_q(today))))
+    due, overdue = {}, {}
+    for r in rows:
+        if r["due"]:
+            due[r["town_id"]] = r["due"]
+        if r["overdue"]:
+            overdue[r["town_id"]] = r["overdue"]
+    return {"rectification_due": due, "rectification_overdue": overdue}
+
+
+def findings_to_remind(*, day: datetime.date) -> QuerySet:
+    """Findings still to be rectified whose deadline is within a week, or passed (the daily reminders)."""
+    return (Finding.objects.filter(finding_due_soon_q(day) | finding_overdue_q(day))
+            .select_related("town", "group__division").order_by("due_on", "id"))
+
+
+# --- the agenda --------------------------------------------------------------------------------
+
+# Where each line links to: the URL name and the query of the list behind it.
+AGENDA_LINKS = {
+    AgendaKind.FILING_OVERDUE: ("delegation:record-list", "filing_state=overdue"),
+    AgendaKind.TAKEOVER_PENDING: ("delegation:assignment-list", "takeover_status=assigned"),
+    AgendaKind.DEADLINE_PROVISIONAL: ("delegation:record-list", "provisional=1"),
+    AgendaKind.ENTITLEMENT_OVERDUE: ("finance:entitlement-list", "overdue=1"),
+    AgendaKind.OVER_ESTABLISHMENT: ("personnel:cross-check", "problem=over"),
+    AgendaKind.OPINION_OVERDUE: ("personnel:opinion-list", "status=overdue"),
+    AgendaKind.SECONDMENT_ENDING: ("personnel:secondment-list", "ending=1"),
+    AgendaKind.FARMLAND_UNBALANCED: ("landuse:farmland", ""),
+    AgendaKind.RESERVATION_EXPIRING: ("landuse:project-list", "status=under_review"),
+    AgendaKind.QUOTA_EXHAUSTED: ("landuse:index", ""),
+    AgendaKind.RECTIFICATION_DUE: ("oversight:finding-list", "due=soon"),
+    AgendaKind.RECTIFICATION_OVERDUE: ("oversight:finding-list", "due=overdue"),
+}
+
+
+@dataclass
+class AgendaItem:
+    kind: str
+    source: str
+    count: int
+    by_town: dict[int, int] = field(default_factory=dict)
+    summary: str = ""
+    url_name: str = ""
+    url_query: str = ""
+
+
+def _counter(rows, town_of) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for row in rows:
+        t = town_of(row)
+        out[t] = out.get(t, 0) + 1
+    return out
+
+
+def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[AgendaItem]:
+    """The agenda of a meeting held for ``towns`` on ``today``'s month: one item per kind that
+    has something to decide, in the order of ``AGENDA_SOURCES``. A fixed number of queries
+    whatever the number of towns (each app's selector groups by town)."""
+    ids = [t.pk for t in towns]
+    counts: dict[str, dict[int, int]] = {}
+    counts.update(delegation_agenda.agenda_counts(town_ids=ids, today=today))
+    counts[AgendaKind.ENTITLEMENT_OVERDUE] = _counter(
+        finance_selectors.entitlement_overdue_list(today=today).filter(town_id__in=ids).select_related(None),
+        lambda e: e.town_id)
+    # Over-establishment is judged at the end of the month before the meeting.
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    over: dict[int, int] = {}
+    for m in selectors_staffing.cross_check(towns=towns, month=last_month):
+        if m.problem == "over":
+            over[m.town.pk] = over.get(m.town.pk, 0) + 1
+    counts[AgendaKind.OVER_ESTABLISHMENT] = over
+    counts[AgendaKind.OPINION_OVERDUE] = _counter(
+        selectors_cadres.adjustment_opinion_overdue_list(divisions=towns, on=today), lambda o: o.appointment.unit.town_id)
+    counts[AgendaKind.SECONDMENT_ENDING] = _counter(
+        selectors_cadres.secondment_ending_list(divisions=towns, on=today, within=31), lambda s: s.town_id)
+    counts.update(landuse_agenda.agenda_counts(town_ids=ids, today=today))
+    counts.update(rectification_counts(town_ids=ids, today=today))
+
+    names = {t.pk: t.name for t in towns}
+    items = []
+    for kind in AGENDA_SOURCES:
+        by_town = {t: n for t, n in counts.get(str(kind), {}).items() if n and t in names}
+        total = sum(by_town.values())
+        if not total:
+            continue
+        towns_text = gettext("、").join(f"{names[t]}{n}" for t, n in sorted(by_town.items(), key=lambda kv: names[kv[0]]))
+        url_name, url_query = AGENDA_LINKS[kind]
+        items.append(AgendaItem(
+            kind=str(kind), source=str(AGENDA_SOURCES[kind]), count=total, by_town={str(t): n for t, n in by_town.items()},
+            summary=gettext("%(what)s：共%(count)s项（%(towns)s）") % {"what": kind.label, "count": total,
+                                                                   "towns": towns_text},
+            url_name=url_name, url_query=url_query))
+    return items
