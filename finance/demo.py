@@ -128,3 +128,53 @@ def load_demo_targets() -> bool:
                                   item=items[finding["item"]], actor=actor)
     st.inspection_complete(inspection=inspection, summary=i["summary"], actor=actor)
     return True
+
+
+# --- funds and incentives (issue 11 §5, §7) -----------------------------------------------------------
+
+FUNDS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_finance_funds.json"
+
+
+@transaction.atomic
+def load_demo_funds() -> bool:
+    """临溪镇's start-up fund (3,000,000.00 in 2009), a yearly development fund with a spend
+    reversed, a special fund pooled by the county's water bureau, the county's two incentive
+    policies and an incentive under each (the 以奖代补 one paid from the start-up fund), through
+    the services (fixtures/demo_finance_funds.json); False when already there (nothing done).
+    Then the finance ledgers are verified and the outcome recorded, for the pages' badges."""
+    from core.ledger.chain import verify_and_record
+    from regions.models import Department
+
+    from .models import Fund
+    from .services import funds as sf
+
+    data = json.loads(FUNDS_FILE.read_text(encoding="utf-8"))
+    town = Division.objects.get(code=data["town"])
+    if Fund.objects.filter(town=town).exists():
+        return False
+    actor = get_user_model().objects.filter(username="office").first()
+    funds = {}
+    for row in data["funds"]:
+        department = Department.objects.filter(code=row.get("department")).first() if row.get("department") else None
+        funds[row["key"]] = sf.fund_create(town=town, kind=row["kind"], name=row["name"], year=row["year"],
+                                           department=department, document_number=row["document_number"],
+                                           purpose=row["purpose"], actor=actor)
+    for row in data["entries"]:
+        common = {"fund": funds[row["fund"]], "amount": row["amount"], "booked_on": D.fromisoformat(row["on"]),
+                  "document_number": row["document_number"], "purpose": row["purpose"], "actor": actor}
+        entry = (sf.fund_grant(**common) if row["kind"] == "grant"
+                 else sf.fund_spend(project=row["project"], **common))
+        if row.get("reverse"):
+            sf.fund_entry_reverse(entry=entry, reason=row["reverse"], actor=actor)
+    policies = {row["key"]: sf.incentive_policy_create(
+        county=town.parent, kind=row["kind"], name=row["name"], document_number=row["document_number"],
+        investment_threshold=row["investment_threshold"], effective_from=D.fromisoformat(row["effective_from"]),
+        actor=actor) for row in data["policies"]}
+    for row in data["incentives"]:
+        sf.incentive_grant(town=town, policy=policies[row["policy"]], enterprise=row["enterprise"],
+                           project=row["project"], investment=row["investment"], amount=row["amount"],
+                           document_number=row["document_number"], booked_on=D.fromisoformat(row["on"]),
+                           fund=funds.get(row.get("fund")), actor=actor)
+    for ledger in ("finance", "finance_funds", "finance_debt"):
+        verify_and_record(ledger=ledger)
+    return True

@@ -43,7 +43,7 @@ def fund_entry_list(*, user) -> QuerySet:
 def fund_entries(*, fund: Fund) -> list[FundEntry]:
     """A fund's entries in booking order, each with the balance after it (the fund already read
     through the scope)."""
-    rows = list(FundEntry.objects.filter(fund=fund).select_related("department", "posting", "created_by")
+    rows = list(FundEntry.objects.filter(fund=fund).select_related("department", "posting", "created_by", "reversal")
                 .order_by("booked_on", "id"))
     running = ZERO
     for row in rows:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_settlement, views_targets
+from . import views, views_funds, views_settlement, views_targets
 
 app_name = "finance"
 
@@ -20,6 +20,18 @@ urlpatterns = [
          name="arrangement-supersede"),
     path("entitlements/", views.EntitlementListView.as_view(), name="entitlement-list"),
     path("entitlements/<int:pk>/", views.EntitlementDetailView.as_view(), name="entitlement-detail"),
+    # funds and incentives (issue 11 §5, §7)
+    path("funds/", views_funds.FundListView.as_view(), name="funds"),
+    path("funds/new/", views_funds.FundCreateView.as_view(), name="fund-create"),
+    path("funds/<int:pk>/", views_funds.FundDetailView.as_view(), name="fund-detail"),
+    path("funds/<int:pk>/grant/", views_funds.FundGrantView.as_view(), name="fund-grant"),
+    path("funds/<int:pk>/spend/", views_funds.FundSpendView.as_view(), name="fund-spend"),
+    path("fund-entries/<int:pk>/reverse/", views_funds.FundEntryReverseView.as_view(), name="fund-entry-reverse"),
+    path("incentives/", views_funds.IncentiveListView.as_view(), name="incentives"),
+    path("incentives/new/", views_funds.IncentiveCreateView.as_view(), name="incentive-create"),
+    path("incentives/<int:pk>/reverse/", views_funds.IncentiveReverseView.as_view(), name="incentive-reverse"),
+    path("incentives/policies/", views_funds.IncentivePolicyListView.as_view(), name="incentive-policies"),
+    path("incentives/policies/new/", views_funds.IncentivePolicyCreateView.as_view(), name="incentive-policy-create"),
     # targets, debt and quarterly inspection (issue 11 §6, §8)
     path("targets/", views_targets.TargetsOverviewView.as_view(), name="targets-overview"),
     path("towns/<int:pk>/targets/", views_targets.TownTargetsView.as_view(), name="targets"),

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import views, views_targets
+from . import views, views_funds, views_targets
 
 app_name = "finance-api"
 
@@ -11,6 +11,10 @@ router.register("arrangements", views.ArrangementViewSet, basename="arrangement"
 router.register("revenue-records", views.RevenueRecordViewSet, basename="revenue-record")
 router.register("entitlements", views.EntitlementViewSet, basename="entitlement")
 router.register("disbursements", views.DisbursementViewSet, basename="disbursement")
+# funds and incentives (issue 11 §5, §7), read only
+router.register("funds", views_funds.FundViewSet, basename="fund")
+router.register("incentive-policies", views_funds.IncentivePolicyViewSet, basename="incentive-policy")
+router.register("incentives", views_funds.IncentiveViewSet, basename="incentive")
 # targets, debt and quarterly inspection (issue 11 §6, §8)
 router.register("growth-targets", views_targets.GrowthTargetViewSet, basename="growth-target")
 router.register("year-figures", views_targets.YearFigureViewSet, basename="year-figure")
