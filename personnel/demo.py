@@ -118,22 +118,22 @@ def load_demo_personnel() -> bool:
                              end_on=today + datetime.timedelta(days=610), actor=office)
 
     # stationed units: a head appointed after consultation, an overdue adjustment opinion; a pending consultation
-    land = cadres.stationed_unit_create(town=linxi, department=_department(county, "自然资源"), name="临溪自然资源所",
+    land = cadres.stationed_unit_create(town=linxi, department=_department(county, "国土"), name="临溪国土资源所",
                                         kind=UnitKind.STATION, actor=office)
     asked = today - datetime.timedelta(days=150)
     c = cadres.consultation_request(unit=land, candidate_name="洪志远", proposed_post="所长",
-                                    request_document=f"绩自然资函〔{today.year}〕15号", requested_on=asked, actor=office)
+                                    request_document=f"绩国土函〔{today.year}〕15号", requested_on=asked, actor=office)
     c = cadres.consultation_reply(consultation=c, reply=Reply.AGREE, replied_on=asked + datetime.timedelta(days=4),
                                   actor=clerk)
-    head = cadres.consultation_appoint(consultation=c, document_number=f"绩自然资任〔{today.year}〕3号",
+    head = cadres.consultation_appoint(consultation=c, document_number=f"绩国土任〔{today.year}〕3号",
                                        appointed_on=asked + datetime.timedelta(days=9), actor=office)
     cadres.opinion_deliver(appointment=head, document_number=f"临委〔{today.year}〕41号",
                            opinion="该所负责人履职不力，群众反映较多，建议予以调整", delivered_on=today - datetime.timedelta(days=45),
                            actor=clerk)
-    market = cadres.stationed_unit_create(town=linxi, department=_department(county, "市场"), name="临溪市场监督管理所",
+    market = cadres.stationed_unit_create(town=linxi, department=_department(county, "工商"), name="临溪工商所",
                                           kind=UnitKind.STATION, actor=office)
     cadres.consultation_request(unit=market, candidate_name="叶青", proposed_post="所长",
-                                request_document=f"绩市监函〔{today.year}〕22号", requested_on=today - datetime.timedelta(days=6),
+                                request_document=f"绩工商函〔{today.year}〕22号", requested_on=today - datetime.timedelta(days=6),
                                 actor=office)
     cadres.stationed_unit_create(town=d[HUAYANG], department=_department(county, "财政"), name="华阳财政所",
                                  kind=UnitKind.STATION, actor=office)

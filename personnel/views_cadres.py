@@ -51,6 +51,7 @@ class SecondmentListView(ScopedListView):
 
     title = _("挂职干部")
     nav_template, nav_active = NAV, "secondments"
+    model = Secondment  # the create button for those who write it
     create_url, create_label = "personnel:secondment-create", _("登记挂职")
     table_testid = "secondment-list"
     ordering = "id"
@@ -129,6 +130,7 @@ class SecondmentEndView(ServiceActionView):
 class StationedUnitListView(ScopedListView):
     title = _("派驻机构")
     nav_template, nav_active = NAV, "units"
+    model = StationedUnit  # the create button for those who write it
     create_url, create_label = "personnel:unit-create", _("登记派驻机构")
     table_testid = "unit-list"
     ordering = "id"
@@ -337,6 +339,7 @@ class CertificateListView(ScopedListView):
 
     title = _("行政执法证")
     nav_template, nav_active = NAV, "certificates"
+    model = EnforcementCertificate  # the create button for those who write it
     create_url, create_label = "personnel:certificate-create", _("登记执法证")
     table_testid = "certificate-list"
     template_name = "personnel/cadres/certificate_list.html"
@@ -413,6 +416,7 @@ class CertificateRevokeView(ServiceActionView):
 class TrainingListView(ScopedListView):
     title = _("培训考试记录")
     nav_template, nav_active = NAV, "training"
+    model = TrainingRecord  # the create button for those who write it
     create_url, create_label = "personnel:training-create", _("登记培训考试")
     table_testid = "training-list"
     columns = (

@@ -120,6 +120,7 @@ def town_staffing_pdf(request, pk):
 
 class PersonListView(ScopedListView):
     title = _("在编人员（实名制）")
+    model = Person  # the create button for those who write it
     create_url = "personnel:person-create"
     create_label = _("入编登记")
     table_testid = "person-list"
@@ -242,6 +243,7 @@ class InstitutionListView(ScopedListView):
 class PostListView(ScopedListView):
     title = _("岗位")
     table_testid = "post-list"
+    model = Post  # the create button for those who write it
     create_url = "personnel:post-create"
     create_label = _("新增岗位")
     nav_template, nav_active = NAV, "institutions"
@@ -281,6 +283,7 @@ class PostCreateView(ServiceFormView):
 class PlanListView(ScopedListView):
     title = _("机构调整设置方案")
     table_testid = "plan-list"
+    model = InstitutionPlan  # the create button for those who write it
     create_url = "personnel:plan-create"
     create_label = _("草拟方案")
     nav_template, nav_active = NAV, "plans"
@@ -384,6 +387,7 @@ class PlanRejectView(ServiceActionView):
 class ApprovalListView(ScopedListView):
     title = _("编制批复")
     table_testid = "approval-list"
+    model = EstablishmentApproval  # the create button for those who write it
     create_url = "personnel:approval-create"
     create_label = _("登记编制批复")
     nav_template, nav_active = NAV, "approvals"
@@ -420,6 +424,7 @@ class ApprovalCreateView(ServiceFormView):
 class PayrollListView(ScopedListView):
     title = _("财政发薪人数")
     table_testid = "payroll-list"
+    model = PayrollCount  # the create button for those who write it
     create_url = "personnel:payroll-create"
     create_label = _("登记发薪人数")
     nav_template, nav_active = NAV, "crosscheck"
