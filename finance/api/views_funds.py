@@ -5,7 +5,6 @@ Nothing is written here (the services are the pages'); nothing is deleted (DELET
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,7 +27,7 @@ class FundViewSet(ServiceViewSet):
     @extend_schema(summary="资金收支明细（含每笔后余额）", responses={200: s.FundEntrySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)
     def entries(self, request, pk=None):
-        fund = get_object_or_404(self.get_scoped_queryset(request.user), pk=pk)
+        fund = self.get_object()  # 404 out of scope, and for an id that is no number
         return Response(s.FundEntrySerializer(sel.fund_entries(fund=fund), many=True).data)
 
 

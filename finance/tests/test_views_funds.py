@@ -121,3 +121,13 @@ def test_the_badges_on_the_entitlements_and_fund_pages(funds, personas, client_f
     assert 'data-testid="finance-ledger"' in auditor.get(reverse("finance:entitlement-list")).content.decode()
     text = page(auditor, funds["startup"])
     assert 'data-testid="funds-ledger"' in text and 'data-ok="true"' in text
+
+
+def test_the_funds_api_gives_the_entries_with_their_balance(funds, personas, api_for):
+    clerk = api_for(personas["clerk_linxi"])
+    rows = clerk.get(f"/api/v1/finance/funds/{funds['startup'].pk}/entries/").json()
+    assert [r["balance_after"] for r in rows] == ["3000000.00", "2200000.00", "1549999.50"]
+    listed = {r["id"]: r for r in clerk.get("/api/v1/finance/funds/").json()["results"]}
+    assert listed[funds["startup"].pk]["balance"] == "1349999.50"
+    assert clerk.get("/api/v1/finance/funds/false/entries/").status_code == 404  # found by schemathesis: was a 500
+    assert api_for(personas["clerk_other"]).get(f"/api/v1/finance/funds/{funds['startup'].pk}/entries/").status_code == 404
