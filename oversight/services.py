@@ -71,6 +71,10 @@ def _monthly_title(group: LeadingGroup, month: datetime.date) -> str:
     return _("%(group)s%(year)s年%(month)s月工作调度会") % {"group": group.name, "year": month.year, "month": month.month}
 
 
+def _existing_monthly(group: LeadingGroup, month: datetime.date) -> Meeting | None:
+    return Meeting.objects.filter(group=group, kind=MeetingKind.MONTHLY, month=month).first()
+
+
 def meeting_create_monthly(*, group: LeadingGroup, month: datetime.date, actor=None) -> tuple[Meeting, bool]:
     """This month's dispatch meeting of ``group``: (meeting, created). Idempotent: the unique key
     (group, month) of monthly meetings decides, so two concurrent calls leave one meeting (the
@@ -79,7 +83,7 @@ def meeting_create_monthly(*, group: LeadingGroup, month: datetime.date, actor=N
     if group.kind != GroupKind.LEADING:
         raise ApplicationError(_("只有领导小组召开月度工作调度会；协调小组请登记专题协调会。"), code="not_leading_group")
     rules.require_office(actor, group)
-    existing = Meeting.objects.filter(group=group, kind=MeetingKind.MONTHLY, month=month).first()
+    existing = _existing_monthly(group, month)
     if existing is not None:
         return existing, False
     try:
