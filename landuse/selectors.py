@@ -169,6 +169,21 @@ class TownRow:
     flagged: int = 0
 
 
+def towns_figures(*, towns: list[Division], year: int) -> dict[int, Figures]:
+    """Each town's figures of the year over its pools, quota moved between its own pools (the
+    招拍挂 set-aside) neither received nor given, as on the county's screen (county_allocation)."""
+    accounts = list(QuotaAccount.objects.filter(division__in=towns, year=year))
+    figures = account_figures(accounts)
+    totals: dict[int, Figures] = {t.pk: Figures() for t in towns}
+    for qa in accounts:
+        totals[qa.division_id] = totals[qa.division_id] + figures[qa.pk]
+    for row in _internal(division_ids=[t.pk for t in towns], year=year):
+        f = totals[row["source__division_id"]]
+        f.received -= row["s"]
+        f.given -= row["s"]
+    return totals
+
+
 def county_allocation(*, county: Division, year: int) -> dict:
     """The county's quota of the year and each of its towns' (the allocation screen)."""
     towns = list(Division.objects.filter(parent=county, level=Level.TOWN).order_by("code"))

@@ -27,7 +27,7 @@ from regions.choices import Level
 from . import rules, selectors, services
 from .choices import ProjectStatus
 from .forms import AllocationForm, ApprovalForm, GainForm, ProjectForm, SubmitForm
-from .models import Allocation, Project, QuotaAccount, QuotaGain
+from .models import Allocation, Project, QuotaGain
 
 NAV = "landuse/_nav.html"
 
@@ -62,11 +62,7 @@ class CountyAllocationView(LoginRequiredMixin, TemplateView):
                     .order_by("code"))
         lone_rows = []
         if lone:
-            accounts = list(QuotaAccount.objects.filter(division__in=lone, year=year))
-            figures = selectors.account_figures(accounts)
-            totals = {t.pk: selectors.Figures() for t in lone}
-            for qa in accounts:
-                totals[qa.division_id] = totals[qa.division_id] + figures[qa.pk]
+            totals = selectors.towns_figures(towns=lone, year=year)
             lone_rows = [selectors.TownRow(t, totals[t.pk]) for t in lone]
         return {**super().get_context_data(**kwargs), "year": year, "years": range(year - 3, year + 2),
                 "screens": screens, "lone_rows": lone_rows, "active": "allocation",
@@ -171,7 +167,8 @@ PROJECT_COLUMNS = (
     Column(_("使用指标（亩）"), lambda p: _mu(p.quota_mu), css="text-end"),
     Column(_("占用耕地（亩）"), lambda p: f"{p.farmland_mu:,}", css="text-end"),
     Column(_("状态"), badge=("status", "landuse.ProjectStatus")),
-    Column(_("预留到期"), "reservation_expires_on"),
+    # Only a reservation still held has an expiry worth showing (an approved one was posted).
+    Column(_("预留到期"), lambda p: p.reservation_expires_on if p.status == ProjectStatus.UNDER_REVIEW else None),
 )
 
 
