@@ -137,3 +137,4 @@ class StaffingTableSerializer(PlainSerializer):
     totals = StaffingRowSerializer(many=True)
     institutions = StaffingRowSerializer(many=True)
     leaders = StaffingRowSerializer(many=True)
+

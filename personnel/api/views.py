@@ -118,15 +118,15 @@ class StaffingTableViewSet(viewsets.GenericViewSet):
     """Approved / filled / free per kind and institution, and the leadership posts, of a town in scope."""
 
     serializer_class = s.StaffingTableSerializer
-    pagination_class = None
+    lookup_value_regex = "[0-9]+"  # a town's id; anything else is 404 before the lookup
 
     def get_queryset(self):
         return selectors_staffing.towns_with_establishment(user=self.request.user)
 
     def list(self, request):
-        tables = [selectors_staffing.staffing_table(town=t) for t in self.get_queryset()]
-        # One page, shaped as every list of the API (a town per row; a county has a few dozen).
-        return Response({"next": None, "previous": None, "results": s.StaffingTableSerializer(tables, many=True).data})
+        towns = self.paginate_queryset(self.get_queryset())  # the API's cursor pages, a town per row
+        tables = [selectors_staffing.staffing_table(town=t) for t in towns]
+        return self.get_paginated_response(s.StaffingTableSerializer(tables, many=True).data)
 
     def retrieve(self, request, pk=None):
         town = get_object_or_404(scoping.towns_visible(request.user), pk=pk)
