@@ -168,7 +168,13 @@ def project_submit(*, project: Project, actor=None, applied_on: datetime.date | 
         if application_document:
             project.application_document = application_document.strip()
         project.status_reason = ""
-        return save_validated(project, actor)
+        return save_validated(project, actor, validate_constraints=False)
+
+
+# A step of the workflow (submit, approve, reject, withdraw, draw, lapse) changes the project's state
+# and its postings, never its areas or zone: the CHECK constraints on those were validated when the
+# project was registered or changed (project_create/project_update), and the database holds them on
+# every write. The steps skip re-asking them (seven round trips a draw) with validate_constraints=False.
 
 
 def _approval(approval_document: str, approved_on: datetime.date | None, applied_on=None):
@@ -200,7 +206,7 @@ def project_approve(*, project: Project, approval_document: str, approved_on: da
                                     memo=gettext("项目批准：%(doc)s") % {"doc": document})
         project.status = ProjectStatus.APPROVED
         project.approval_document, project.approved_on = document, approved_on
-        return save_validated(project, actor)
+        return save_validated(project, actor, validate_constraints=False)
 
 
 def _void(project: Project, actor, reason: str, status: str) -> Project:
@@ -209,7 +215,7 @@ def _void(project: Project, actor, reason: str, status: str) -> Project:
             pending_void(pending=project.reservation, actor=actor, memo=reason[:500])
         project.status = status
         project.status_reason = reason
-        return save_validated(project, actor)
+        return save_validated(project, actor, validate_constraints=False)
 
 
 @transaction.atomic
@@ -245,7 +251,7 @@ def project_draw(*, project: Project, approval_document: str, approved_on: datet
         project.status = ProjectStatus.APPROVED
         project.approval_document, project.approved_on = document, approved_on
         project.applied_on = project.applied_on or approved_on
-        return save_validated(project, actor)
+        return save_validated(project, actor, validate_constraints=False)
 
 
 def reservations_lapse_due(*, today: datetime.date | None = None) -> int:
@@ -269,6 +275,6 @@ def reservations_lapse_due(*, today: datetime.date | None = None) -> int:
                 project.status = ProjectStatus.LAPSED
                 project.status_reason = gettext("指标预留已于 %(date)s 到期。") % {
                     "date": f"{project.reservation_expires_on:%Y-%m-%d}"}
-                save_validated(project, None)
+                save_validated(project, None, validate_constraints=False)
             lapsed += 1
     return lapsed
