@@ -1,0 +1,14 @@
+"""Router of the oversight API, mounted at /api/v1/oversight/ (namespace "oversight-api")."""
+
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "oversight-api"
+
+router = DefaultRouter()
+router.register("groups", views.LeadingGroupViewSet, basename="group")
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("findings", views.FindingViewSet, basename="finding")
+
+urlpatterns = router.urls
