@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.deadlines import add_days
 from regions.models import Department, Division
 
 from . import services
@@ -118,8 +119,8 @@ def load_demo_oversight() -> bool:
     ]):
         month = _month_before(today, 2 - n)
         meeting = services.monthly_meeting_prepare(group=group, month=month, today=month + 6 * DAY)
-        meeting = services.meeting_record(meeting=meeting, held_on=month + 7 * DAY, venue="县政府三楼会议室",
-                                          minutes=minutes, actor=office)
+        meeting = services.meeting_record(meeting=meeting, held_on=add_days(month, 7),  # a working day
+                                          venue="县政府三楼会议室", minutes=minutes, actor=office)
         for i, member in enumerate(members):
             services.attendance_record(meeting=meeting, member=member, present=i != 4 + n,
                                        note="" if i != 4 + n else "请假", actor=office)

@@ -3,6 +3,7 @@ minutes and agenda, findings in every state of the rectification."""
 
 from django.core.management import call_command
 
+from core.deadlines import is_working_day
 from oversight import selectors
 from oversight.choices import FindingState, MeetingKind
 from oversight.demo import load_demo_oversight
@@ -16,6 +17,7 @@ def test_demo_loads_once(demo, personas):
     assert LeadingGroup.objects.filter(division__code="341824").count() == 3
     meetings = list(Meeting.objects.filter(kind=MeetingKind.MONTHLY).order_by("month"))
     assert len(meetings) == 2 and all(m.minutes and m.held_on and m.agenda_compiled_at for m in meetings)
+    assert all(is_working_day(m.held_on) for m in meetings)
     assert all(m.decisions.count() == 2 and m.actions.count() == 2 and m.attendance.count() == 8 for m in meetings)
     states = set(Finding.objects.values_list("state", flat=True))
     assert states == set(FindingState.values)
