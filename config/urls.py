@@ -14,6 +14,7 @@ api_v1 = [
     path("finance/", include("finance.api.urls")),
     path("landuse/", include("landuse.api.urls")),
     path("personnel/", include("personnel.api.urls")),
+    path("oversight/", include("oversight.api.urls")),
     path("ledger/", include("core.ledger.api.urls")),
     path("notifications/", include("core.notifications.api.urls")),
 ]

@@ -24,6 +24,7 @@ PUBLIC = {
     "finance-api:api-root": "finance API index",
     "landuse-api:api-root": "landuse API index",
     "personnel-api:api-root": "personnel API index",
+    "oversight-api:api-root": "oversight API index",
     "ledger-api:api-root": "ledger API index",
 }
 # Django's admin: staff only, its own permission model (not the jurisdiction), no app pages.
