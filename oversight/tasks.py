@@ -15,15 +15,20 @@ from . import selectors, services
 EXACTLY_ONCE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task(**EXACTLY_ONCE)
-def create_monthly_meetings_task(month: str | None = None) -> int:
+@shared_task(bind=True, **EXACTLY_ONCE)
+def create_monthly_meetings_task(self, month: str | None = None) -> int:
     """On the 1st: enqueue the preparation of this month's meeting for every active leading group
-    (after commit: nothing is read before it exists). How many were enqueued."""
+    (after commit: nothing is read before it exists), on the queue this job came from. How many
+    were enqueued."""
     day = datetime.date.fromisoformat(month) if month else timezone.localdate()
+    first = day.replace(day=1).isoformat()
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    options = {"queue": queue} if queue else {}
     ids = list(selectors.active_groups().order_by("id").values_list("id", flat=True))
     with transaction.atomic():
         for group_id in ids:
-            transaction.on_commit(lambda g=group_id: prepare_monthly_meeting_task.delay(g, day.replace(day=1).isoformat()))
+            transaction.on_commit(
+                lambda g=group_id: prepare_monthly_meeting_task.apply_async(args=[g, first], **options))
     return len(ids)
 
 
