@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+import orjson
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -29,14 +30,16 @@ from ..models import (
     Entitlement,
     FiscalArrangement,
     ReclamationRecord,
+    RevenueCategory,
     RevenueRecord,
 )
 from ..selectors import LEDGER
 from .base import _refuse, _today
 from .entitlements import (
+    _arrangement_trace,
     _due,
     _monthly_line,
-    _signature,
+    _rule_trace,
 )
 from .revenue import _arrangement_for
 
@@ -61,14 +64,63 @@ class YearResult:
     postings: int = 0
 
 
+class _Old(NamedTuple):
+    """An active entitlement of the year as read for the comparison (no model instance)."""
+
+    pk: int
+    rule_id: int
+    amount: Decimal
+    carried_forward: Decimal
+    posting_id: int | None
+
+
 @dataclass
 class _MonthPlan:
     town: Division
     month: datetime.date
     arrangement: FiscalArrangement
-    lines: list[dict]
-    old: list[Entitlement]
-    changed: bool
+    lines: list[dict]  # each with "json": its trace as JSON text, made once
+    old: list[_Old]
+    changed: bool | None  # None: the amounts are equal, the traces still to compare
+
+
+def _fetch(queryset) -> list[tuple]:
+    """The rows of ``queryset`` (a ``values_list``) as the database driver gives them: the ORM's
+    own SQL, without its per-value converters (numeric → Decimal and date come from psycopg,
+    jsonb as its text)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _same_amounts(was: list[_Old], lines: list[dict]) -> list[tuple[int, str]] | None:
+    """The first half of what ``_replace`` tests (the active rows are, rule by rule, the lines'
+    amount, carried forward and trace): the same rules and amounts? Then the (old id, new trace)
+    pairs whose traces are left to compare (in the database: jsonb equality); else None."""
+    if not was or len(was) != len(lines):
+        return None
+    new = {line["rule"].pk: line for line in lines}
+    pairs = []
+    for e in was:
+        line = new.get(e.rule_id)
+        if line is None or e.amount != line["amount"] or e.carried_forward != line.get("carried_forward", ZERO):
+            return None
+        pairs.append((e.pk, line["json"]))
+    return pairs if len(new) == len(lines) else None
+
+
+def _equal_traces(pairs: list[tuple[int, str]]) -> set[int]:
+    """The ids of ``pairs`` whose stored trace equals the given JSON (one query; jsonb compares
+    the values, as the dicts decoded from it would be compared)."""
+    if not pairs:
+        return set()
+    given = "[" + ",".join(f"[{pk},{trace}]" for pk, trace in pairs) + "]"  # one parameter: one escape
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.id FROM {Entitlement._meta.db_table} AS e JOIN jsonb_array_elements(%s::jsonb) AS v(x)"  # nosec B608 # the table name from the model
+            " ON e.id = (v.x->>0)::bigint WHERE e.trace = v.x->1", [given])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _year_months(year: int) -> list[datetime.date]:
@@ -88,20 +140,32 @@ def _year_plan(*, towns, year: int) -> tuple[list[Division], list[_MonthPlan]]:
             "-effective_from"):
         arrangements.setdefault(a.town_id, []).append(a)
     rules: dict[int, list[ArrangementRule]] = {}
-    for rule in ArrangementRule.objects.filter(arrangement__town_id__in=ids).prefetch_related("categories"):
+    for rule in ArrangementRule.objects.filter(arrangement__town_id__in=ids):
         rules.setdefault(rule.arrangement_id, []).append(rule)
+    # Each rule's categories (id, code) in the categories' order, as prefetch_related gives them
+    # (one read of the through table), then each rule's and arrangement's trace: once per rule.
+    categories: dict[int, list[tuple[int, str]]] = {}
+    through = ArrangementRule.categories.through
+    for rule_id, category_id, code in _fetch(
+            through.objects.filter(arrangementrule__arrangement__town_id__in=ids)
+            .order_by(*(f"revenuecategory__{f}" for f in RevenueCategory._meta.ordering), "revenuecategory_id")
+            .values_list("arrangementrule_id", "revenuecategory_id", "revenuecategory__code")):
+        categories.setdefault(rule_id, []).append((category_id, code))
+    prepared: dict[int, dict[int, tuple]] = {}  # arrangement id → rule id → _monthly_line's ``prepared``
     revenue: dict[tuple[int, datetime.date], dict[int, Decimal]] = {}
-    for town_id, category_id, month, s in (
+    for town_id, category_id, month, s in _fetch(
             RevenueRecord.objects.filter(town_id__in=ids, month__year=year).values("town_id", "category_id", "month")
             .annotate(s=Sum("amount")).order_by().values_list("town_id", "category_id", "month", "s")):
         revenue.setdefault((town_id, month), {})[category_id] = s
-    area = {(t, m): s for t, m, s in ReclamationRecord.objects.filter(town_id__in=ids, month__year=year)
-            .values("town_id", "month").annotate(s=Sum("area_mu")).order_by().values_list("town_id", "month", "s")}
-    old: dict[tuple[int, datetime.date], list[Entitlement]] = {}
-    for e in (Entitlement.objects.filter(town_id__in=ids, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE,
-                                         month__year=year).select_related("rule", "posting")):
-        old.setdefault((e.town_id, e.month), []).append(e)
-    plans = []
+    area = {(t, m): s for t, m, s in _fetch(ReclamationRecord.objects.filter(town_id__in=ids, month__year=year)
+            .values("town_id", "month").annotate(s=Sum("area_mu")).order_by().values_list("town_id", "month", "s"))}
+    old: dict[tuple[int, datetime.date], list[_Old]] = {}
+    for town_id, month, *row in _fetch(
+            Entitlement.objects.filter(town_id__in=ids, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE,
+                                       month__year=year).order_by()
+            .values_list("town_id", "month", "id", "rule_id", "amount", "carried_forward", "posting_id")):
+        old.setdefault((town_id, month), []).append(_Old(*row))
+    plans, pairs = [], []
     for town in locked:
         ytd: dict[int, Decimal] = {}
         advanced = ZERO  # the year's active excess advances before the month (as _advance sums them)
@@ -111,18 +175,32 @@ def _year_plan(*, towns, year: int) -> tuple[list[Division], list[_MonthPlan]]:
             if not in_force:
                 _arrangement_for(town, month)  # the per-month refusal, in its words
             arrangement = in_force[0]
+            skeleton = prepared.get(arrangement.pk)
+            if skeleton is None:
+                a_trace = _arrangement_trace(arrangement)
+                skeleton = prepared[arrangement.pk] = {
+                    rule.pk: (a_trace, _rule_trace(rule, categories.get(rule.pk, [])), categories.get(rule.pk, []))
+                    for rule in rules.get(arrangement.pk, ())}
             this_month = revenue.get((town.pk, month), {})
             for category_id, s in this_month.items():
                 ytd[category_id] = ytd.get(category_id, ZERO) + s
             sums = {c: (this_month.get(c) or ZERO, y) for c, y in ytd.items()}
             mu = area.get((town.pk, month)) or Decimal(0)
             lines = [line for rule in rules.get(arrangement.pk, ())
-                     if (line := _monthly_line(arrangement, rule, month, sums, mu, before=advanced))]
+                     if (line := _monthly_line(arrangement, rule, month, sums, mu, before=advanced,
+                                               prepared=skeleton[rule.pk]))]
+            for line in lines:
+                line["json"] = orjson.dumps(line["trace"]).decode()
             was = old.get((town.pk, month), [])
-            changed = not (was and {e.rule_id: (e.amount, e.carried_forward, e.trace) for e in was} == _signature(lines))
-            active = lines if changed else [{"rule": e.rule, "amount": e.amount} for e in was]
-            advanced += sum((x["amount"] for x in active if x["rule"].kind == RuleKind.EXCESS), ZERO)
-            plans.append(_MonthPlan(town, month, arrangement, lines, was, changed))
+            same = _same_amounts(was, lines)
+            pairs += same or ()
+            # kept or replaced, the month's active excess advances are the lines' (kept: equal amounts)
+            advanced += sum((x["amount"] for x in lines if x["rule"].kind == RuleKind.EXCESS), ZERO)
+            plans.append(_MonthPlan(town, month, arrangement, lines, was, None if same is not None else True))
+    equal = _equal_traces(pairs)
+    for p in plans:
+        if p.changed is None:
+            p.changed = not all(e.pk in equal for e in p.old)
     return locked, plans
 
 
@@ -170,13 +248,16 @@ def entitlements_compute_year(*, towns, year: int, actor=None) -> YearResult:
                      "name": f"{p.town.name}已拨资金{label}"},
                 ]
         accounts = accounts_open_bulk(ledger=LEDGER, accounts=wanted, actor=actor)
+        old_postings = {p.pk: p for p in Posting.objects.filter(
+            pk__in=sorted({e.posting_id for p in todo for e in p.old if e.posting_id is not None}))} if any(
+            p.old for p in todo) else {}
         items, slots = [], []  # slots: per plan, (index of its reversal items, index of its posting or None)
         reason = gettext("收入或体制变动，重新计算应返")
         for p, nonzero in zip(todo, totals, strict=True):
             reversals = {}
-            for posting in sorted({e.posting for e in p.old if e.posting is not None}, key=lambda x: x.pk):
-                reversals[posting.pk] = len(items)
-                items.append({"reverses": posting, "reason": reason})
+            for posting_id in sorted({e.posting_id for e in p.old if e.posting_id is not None}):
+                reversals[posting_id] = len(items)
+                items.append({"reverses": old_postings[posting_id], "reason": reason})
             index = None
             if nonzero:
                 legs = [(accounts[(p.town.pk, f"owed:{e}" if e else "owed")], amount) for e, amount in nonzero]
@@ -216,7 +297,7 @@ def entitlements_compute_year(*, towns, year: int, actor=None) -> YearResult:
                 by_rule.setdefault(line["rule"].pk, pk)
                 rows.append((pk, now, now, actor_id, actor_id, p.town.pk, EntitlementKind.MONTHLY, p.month,
                              p.arrangement.pk, line["rule"].pk, line["rule"].earmark, line["amount"], ZERO,
-                             json.dumps(line["trace"], ensure_ascii=False), due.date, due.provisional, posting_id,
+                             line["json"], due.date, due.provisional, posting_id,
                              EntitlementStatus.ACTIVE, None, None))
             first = next(iter(by_rule.values()), None)
             for e in p.old:

@@ -50,9 +50,15 @@ def _arrangement_trace(a: FiscalArrangement) -> dict:
             "term": [a.term_start.isoformat(), a.term_end.isoformat()], "settlement_method": a.settlement_method}
 
 
-def _rule_trace(rule: ArrangementRule) -> dict:
+def _categories(rule: ArrangementRule) -> list[tuple[int, str]]:
+    """(id, code) of the rule's categories (prefetched)."""
+    return [(c.pk, c.code) for c in rule.categories.all()]
+
+
+def _rule_trace(rule: ArrangementRule, categories: list[tuple[int, str]] | None = None) -> dict:
+    categories = _categories(rule) if categories is None else categories
     return {"id": rule.pk, "name": rule.name, "kind": rule.kind, "share_percent": str(rule.share_percent),
-            "earmark": rule.earmark, "categories": sorted(c.code for c in rule.categories.all()),
+            "earmark": rule.earmark, "categories": sorted(code for _pk, code in categories),
             **({"per_mu_amount": str(rule.per_mu_amount)} if rule.per_mu_amount else {}),
             **({"tiers": rule.tiers} if rule.tiers else {})}
 
@@ -74,18 +80,27 @@ def _rebate(rule: ArrangementRule, excess: Decimal, label: str) -> tuple[Decimal
     return amount, steps, bands
 
 
-def _inputs(rule, sums, which: int) -> tuple[Decimal, dict]:
-    per_category = {c.code: str(sums.get(c.pk, (ZERO, ZERO))[which]) for c in rule.categories.all()}
-    return sum((sums.get(c.pk, (ZERO, ZERO))[which] for c in rule.categories.all()), ZERO), per_category
+def _inputs(categories: list[tuple[int, str]], sums, which: int) -> tuple[Decimal, dict]:
+    """The sum over the categories (``_categories``) of the month's (0) or the year's (1) revenue, and per code."""
+    total, per_category = ZERO, {}
+    for pk, code in categories:
+        value = sums[pk][which] if pk in sums else ZERO
+        per_category[code] = str(value)
+        total += value
+    return total, per_category
 
 
-def _monthly_line(arrangement, rule, month, sums, area, before=None) -> dict | None:
+def _monthly_line(arrangement, rule, month, sums, area, before=None, prepared=None) -> dict | None:
     """What one rule gives for the month, with its trace; None: the rule is settled yearly only.
-    ``before``: the year's excess advances before the month, when the caller has them (bulk)."""
-    trace = {"kind": EntitlementKind.MONTHLY, "month": f"{month:%Y-%m}", "arrangement": _arrangement_trace(arrangement),
-             "rule": _rule_trace(rule)}
+    ``before``: the year's excess advances before the month, when the caller has them (bulk);
+    ``prepared``: (the arrangement's trace, the rule's trace, its ``_categories``) when the caller
+    made them once per rule (bulk; the dicts are then shared by the month's traces, read only)."""
+    arrangement_trace, rule_trace, categories = prepared or (
+        _arrangement_trace(arrangement), _rule_trace(rule), _categories(rule))
+    trace = {"kind": EntitlementKind.MONTHLY, "month": f"{month:%Y-%m}", "arrangement": arrangement_trace,
+             "rule": rule_trace}
     if rule.kind == RuleKind.SHARE:
-        revenue, per_category = _inputs(rule, sums, 0)
+        revenue, per_category = _inputs(categories, sums, 0)
         amount = r.share_of(revenue, rule.share_percent)
         trace["inputs"] = {"revenue_by_category": per_category}
         trace["steps"] = [{"label": "本月适用科目收入合计", "amount": str(revenue)},
@@ -98,13 +113,13 @@ def _monthly_line(arrangement, rule, month, sums, area, before=None) -> dict | N
     else:  # the excess rebate: a monthly advance on a pro-rated base, or nothing until year end
         if arrangement.settlement_method != SettlementMethod.MONTHLY_ADVANCE:
             return None
-        amount = _advance(arrangement, rule, month, sums, trace, before)
+        amount = _advance(arrangement, rule, month, sums, trace, before, categories)
     trace["amount"] = str(amount)
     return {"rule": rule, "amount": amount, "trace": trace}
 
 
-def _advance(arrangement, rule, month, sums, trace, before=None) -> Decimal:
-    ytd, per_category = _inputs(rule, sums, 1)
+def _advance(arrangement, rule, month, sums, trace, before=None, categories=None) -> Decimal:
+    ytd, per_category = _inputs(_categories(rule) if categories is None else categories, sums, 1)
     base = arrangement.base_amount
     prorated = r.prorated_base(base, month.month)
     trace["inputs"] = {"revenue_year_to_date_by_category": per_category}
@@ -248,7 +263,7 @@ def settlement_compute(*, town, year: int, actor=None) -> Entitlement | None:
         if december >= _today().replace(day=1):
             _refuse(gettext("%(year)s年尚未结束，不能年终结算。") % {"year": year}, "year_not_ended", "year")
         sums = _category_sums(town, december)
-        revenue, per_category = _inputs(rule, sums, 1)
+        revenue, per_category = _inputs(_categories(rule), sums, 1)
         base = arrangement.base_amount
         in_term = arrangement.in_term(year)
         excess = max(ZERO, revenue - base) if in_term else ZERO

@@ -19,7 +19,7 @@ from core.ledger.models import Account, Entry, Posting
 from core.ledger.services import period_close
 from finance import services
 from finance.choices import EntitlementKind, SettlementMethod
-from finance.models import Entitlement
+from finance.models import Entitlement, RevenueRecord
 from regions.tests.factories import CountyFactory, TownFactory
 
 from .factories import linxi_arrangement, linxi_categories, revenue
@@ -130,6 +130,29 @@ def test_recompute_of_changed_months_matches_and_unchanged_months_are_kept(count
     keys = [row[0] for row in bulk["postings"]]
     assert f"finance:monthly:{towns[0].code}:{YEAR}-03:1:reverse" in keys
     assert f"finance:monthly:{towns[0].code}:{YEAR}-03:2" in keys
+
+
+def test_a_month_whose_trace_alone_changed_is_replaced(county):
+    """Same amounts, another trace (May's 12,000.50 moved from one category of the 规费 share to
+    another of the same rule): the month is replaced in both paths, the other months kept."""
+    towns = [town_with_revenue(county, monthly_advance=False, seed=8),
+             town_with_revenue(county, monthly_advance=True, seed=9)]
+    for town in towns:
+        for month in range(1, 13):
+            services.entitlement_compute(town=town, month=D(YEAR, month, 1))
+    moved = RevenueRecord.objects.get(town=towns[0], month=D(YEAR, 5, 1), category__code="social_support")
+    services.revenue_record_reverse(record=moved, reason="科目登记错误")
+    revenue(towns[0], f"{YEAR}-05", "mineral", "12000.50", body="计生办")
+    per_month, bulk, result = both_paths(towns)
+    assert per_month == bulk
+    replaced = [row for row in bulk["entitlements"] if row[4] == "replaced"]
+    assert {(row[0], row[2]) for row in replaced} == {(towns[0].code, D(YEAR, 5, 1))}
+    fees = {row[4]: row for row in bulk["entitlements"] if row[0] == towns[0].code and row[2] == D(YEAR, 5, 1)
+            and row[8]["rule"]["categories"] == ["infrastructure_fee", "mineral", "mining_right", "social_support"]}
+    assert fees["active"][6] == fees["replaced"][6] == Decimal("12000.50")
+    assert fees["active"][8] != fees["replaced"][8]
+    assert result.replaced == len(replaced) and result.created == len(replaced)
+    assert result.kept == len(bulk["entitlements"]) - 2 * len(replaced)
 
 
 def test_a_closed_month_books_today_in_both_paths(county):
