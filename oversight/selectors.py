@@ -100,15 +100,16 @@ def findings_to_remind(*, day: datetime.date) -> QuerySet:
 
 # --- the agenda --------------------------------------------------------------------------------
 
-# Where each line links to: the URL name and the query of the list behind it.
+# Where each line links to: the URL name and the query of the list behind it (the query strings
+# are the filters of those pages; {last_month} is the month over-establishment is judged on).
 AGENDA_LINKS = {
     AgendaKind.FILING_OVERDUE: ("delegation:record-list", "filing_state=overdue"),
     AgendaKind.TAKEOVER_PENDING: ("delegation:assignment-list", "takeover_status=assigned"),
-    AgendaKind.DEADLINE_PROVISIONAL: ("delegation:record-list", "provisional=1"),
+    AgendaKind.DEADLINE_PROVISIONAL: ("delegation:record-list", "due_provisional=yes"),
     AgendaKind.ENTITLEMENT_OVERDUE: ("finance:entitlement-list", "overdue=1"),
-    AgendaKind.OVER_ESTABLISHMENT: ("personnel:cross-check", "problem=over"),
+    AgendaKind.OVER_ESTABLISHMENT: ("personnel:cross-check", "month={last_month:%Y-%m}"),
     AgendaKind.OPINION_OVERDUE: ("personnel:opinion-list", "status=overdue"),
-    AgendaKind.SECONDMENT_ENDING: ("personnel:secondment-list", "ending=1"),
+    AgendaKind.SECONDMENT_ENDING: ("personnel:secondment-list", ""),  # current ones, ending soon marked
     AgendaKind.FARMLAND_UNBALANCED: ("landuse:farmland", ""),
     AgendaKind.RESERVATION_EXPIRING: ("landuse:project-list", "status=under_review"),
     AgendaKind.QUOTA_EXHAUSTED: ("landuse:index", ""),
@@ -169,6 +170,7 @@ def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[Agenda
             continue
         towns_text = gettext("、").join(f"{names[t]}{n}" for t, n in sorted(by_town.items(), key=lambda kv: names[kv[0]]))
         url_name, url_query = AGENDA_LINKS[kind]
+        url_query = url_query.format(last_month=last_month)
         items.append(AgendaItem(
             kind=str(kind), source=str(AGENDA_SOURCES[kind]), count=total, by_town={str(t): n for t, n in by_town.items()},
             summary=gettext("%(what)s：共%(count)s项（%(towns)s）") % {"what": kind.label, "count": total,

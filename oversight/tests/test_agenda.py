@@ -56,7 +56,7 @@ def today():
     return timezone.localdate()
 
 
-def test_agenda_lines_from_every_app(db, today):
+def test_agenda_lines_from_every_app(db, today, admin_client):
     county = CountyFactory()
     towns = [busy_town(county, today), TownFactory(parent=county)]
     group = leading_group(county, towns=towns)
@@ -79,7 +79,8 @@ def test_agenda_lines_from_every_app(db, today):
     # each line links to the list behind it (oversight's own pages are not mounted yet)
     for line in lines.values():
         if line.source != "oversight":
-            assert reverse(line.url_name)
+            url = reverse(line.url_name) + (f"?{line.url_query}" if line.url_query else "")
+            assert admin_client.get(url).status_code == 200, url
         else:
             with pytest.raises(NoReverseMatch):
                 reverse(line.url_name)
