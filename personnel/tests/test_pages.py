@@ -26,3 +26,14 @@ def test_create_buttons_follow_the_role(client_for, personas, persona):
         if f'data-testid="{testid}"' in html:
             shown.add(testid)
     assert shown == WRITES[persona]
+
+
+def test_plan_status_is_a_badge_not_its_css_class(client_for, personas, demo):
+    from core.testing.personas import TOWN_A
+    from personnel import services_staffing
+
+    plan = services_staffing.plan_create(town=demo[TOWN_A], title="徽章方案")
+    html = client_for(personas["clerk_linxi"]).get(reverse("personnel:plan-detail", args=[plan.pk])).content.decode()
+    heading = html[html.index("徽章方案"):html.index("</h1>", html.index("徽章方案"))]
+    assert 'data-testid="plan-status">' in heading and plan.get_status_display() in heading
+    assert "徽章方案 text-bg" not in heading
