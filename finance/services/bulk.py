@@ -71,6 +71,7 @@ class _Old(NamedTuple):
     rule_id: int
     amount: Decimal
     carried_forward: Decimal
+    trace: str  # the stored JSON text (jsonb as the driver gives it), decoded only if the rest is equal
     posting_id: int | None
 
 
@@ -79,9 +80,9 @@ class _MonthPlan:
     town: Division
     month: datetime.date
     arrangement: FiscalArrangement
-    lines: list[dict]  # each with "json": its trace as JSON text, made once
+    lines: list[dict]
     old: list[_Old]
-    changed: bool | None  # None: the amounts are equal, the traces still to compare
+    changed: bool
 
 
 def _fetch(queryset) -> list[tuple]:
@@ -94,33 +95,19 @@ def _fetch(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _same_amounts(was: list[_Old], lines: list[dict]) -> list[tuple[int, str]] | None:
-    """The first half of what ``_replace`` tests (the active rows are, rule by rule, the lines'
-    amount, carried forward and trace): the same rules and amounts? Then the (old id, new trace)
-    pairs whose traces are left to compare (in the database: jsonb equality); else None."""
+def _unchanged(was: list[_Old], lines: list[dict]) -> bool:
+    """What ``_replace`` tests: the active rows are, rule by rule, the lines' (amount, carried
+    forward, trace). The amounts first; only then the traces (orjson: ~4 µs a trace)."""
     if not was or len(was) != len(lines):
-        return None
+        return False
     new = {line["rule"].pk: line for line in lines}
-    pairs = []
+    if len(new) != len(lines):
+        return False
     for e in was:
         line = new.get(e.rule_id)
         if line is None or e.amount != line["amount"] or e.carried_forward != line.get("carried_forward", ZERO):
-            return None
-        pairs.append((e.pk, line["json"]))
-    return pairs if len(new) == len(lines) else None
-
-
-def _equal_traces(pairs: list[tuple[int, str]]) -> set[int]:
-    """The ids of ``pairs`` whose stored trace equals the given JSON (one query; jsonb compares
-    the values, as the dicts decoded from it would be compared)."""
-    if not pairs:
-        return set()
-    given = "[" + ",".join(f"[{pk},{trace}]" for pk, trace in pairs) + "]"  # one parameter: one escape
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.id FROM {Entitlement._meta.db_table} AS e JOIN jsonb_array_elements(%s::jsonb) AS v(x)"  # nosec B608 # the table name from the model
-            " ON e.id = (v.x->>0)::bigint WHERE e.trace = v.x->1", [given])
-        return {row[0] for row in cursor.fetchall()}
+            return False
+    return all(orjson.loads(e.trace) == new[e.rule_id]["trace"] for e in was)
 
 
 def _year_months(year: int) -> list[datetime.date]:
@@ -163,9 +150,9 @@ def _year_plan(*, towns, year: int) -> tuple[list[Division], list[_MonthPlan]]:
     for town_id, month, *row in _fetch(
             Entitlement.objects.filter(town_id__in=ids, kind=EntitlementKind.MONTHLY, status=EntitlementStatus.ACTIVE,
                                        month__year=year).order_by()
-            .values_list("town_id", "month", "id", "rule_id", "amount", "carried_forward", "posting_id")):
+            .values_list("town_id", "month", "id", "rule_id", "amount", "carried_forward", "trace", "posting_id")):
         old.setdefault((town_id, month), []).append(_Old(*row))
-    plans, pairs = [], []
+    plans = []
     for town in locked:
         ytd: dict[int, Decimal] = {}
         advanced = ZERO  # the year's active excess advances before the month (as _advance sums them)
@@ -189,18 +176,11 @@ def _year_plan(*, towns, year: int) -> tuple[list[Division], list[_MonthPlan]]:
             lines = [line for rule in rules.get(arrangement.pk, ())
                      if (line := _monthly_line(arrangement, rule, month, sums, mu, before=advanced,
                                                prepared=skeleton[rule.pk]))]
-            for line in lines:
-                line["json"] = orjson.dumps(line["trace"]).decode()
             was = old.get((town.pk, month), [])
-            same = _same_amounts(was, lines)
-            pairs += same or ()
+            changed = not _unchanged(was, lines)
             # kept or replaced, the month's active excess advances are the lines' (kept: equal amounts)
             advanced += sum((x["amount"] for x in lines if x["rule"].kind == RuleKind.EXCESS), ZERO)
-            plans.append(_MonthPlan(town, month, arrangement, lines, was, None if same is not None else True))
-    equal = _equal_traces(pairs)
-    for p in plans:
-        if p.changed is None:
-            p.changed = not all(e.pk in equal for e in p.old)
+            plans.append(_MonthPlan(town, month, arrangement, lines, was, changed))
     return locked, plans
 
 
@@ -297,7 +277,7 @@ def entitlements_compute_year(*, towns, year: int, actor=None) -> YearResult:
                 by_rule.setdefault(line["rule"].pk, pk)
                 rows.append((pk, now, now, actor_id, actor_id, p.town.pk, EntitlementKind.MONTHLY, p.month,
                              p.arrangement.pk, line["rule"].pk, line["rule"].earmark, line["amount"], ZERO,
-                             line["json"], due.date, due.provisional, posting_id,
+                             orjson.dumps(line["trace"]).decode(), due.date, due.provisional, posting_id,
                              EntitlementStatus.ACTIVE, None, None))
             first = next(iter(by_rule.values()), None)
             for e in p.old:
