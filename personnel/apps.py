@@ -40,3 +40,7 @@ class PersonnelConfig(AppConfig):
         from .home import personnel_card
 
         home.register(home.Area.PERSONNEL, personnel_card)
+
+        from .resources_staffing import register as register_exports
+
+        register_exports()

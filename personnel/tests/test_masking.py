@@ -79,3 +79,25 @@ def test_the_masks():
     assert rows[0]["changes"]["phone"] == {"before": "139****1234", "after": "139****0000"}
     assert rows[0]["data"]["id_number"] == "341824**********1X"
     assert rows[0]["display"][0] == {"field": "birth_date", "before": "—", "after": "1985-**-**"}
+
+
+def _export(user) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("importing:export", kwargs={"key": "personnel.person", "fmt": "csv"}))
+    assert response.status_code == 200
+    return response.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("who", FULL)
+def test_export_in_full_for_the_roles_that_need_it(personas, person, who):
+    body = _export(personas[who])
+    assert person.id_number in body and "13905631234" in body and "1985-03-12" in body
+
+
+@pytest.mark.parametrize("who", MASKED)
+def test_export_masked_for_auditor_and_superior(personas, person, who):
+    body = _export(personas[who])
+    assert person.name in body
+    assert person.id_number not in body and "13905631234" not in body and "1985-03-12" not in body
+    assert rules_staffing.mask_id_number(person.id_number) in body and "139****1234" in body and "1985-**-**" in body
