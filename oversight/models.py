@@ -253,6 +253,7 @@ class ActionItem(AuditedModel):
     owner = models.ForeignKey(GroupMember, verbose_name=_("责任人"), on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+")
     owner_unit = models.CharField(_("责任单位"), max_length=128)
+    within_days = models.PositiveSmallIntegerField(_("完成时限（日）"), default=30)
     due_on = models.DateField(_("完成期限"), editable=False)
     due_provisional = models.BooleanField(_("期限暂定"), default=False, editable=False)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)

@@ -187,7 +187,8 @@ def action_item_add(*, meeting: Meeting, text: str, owner_unit: str, within_days
         raise ConflictError(_("请先登记会议召开日期，再布置督办任务。"), code="meeting_not_held")
     due = rules.action_due(meeting.held_on, within_days)
     return save_validated(ActionItem(meeting=meeting, decision=decision, text=text.strip(), owner=owner,
-                                     owner_unit=owner_unit.strip(), due_on=due.date, due_provisional=due.provisional),
+                                     owner_unit=owner_unit.strip(), within_days=within_days, due_on=due.date,
+                                     due_provisional=due.provisional),
                           actor)
 
 
@@ -299,3 +300,31 @@ def finding_close(*, finding: Finding, on: datetime.date, actor) -> Finding:
         raise ApplicationError(_("销号日期不能早于整改通过日期。"), code="closed_before_accepted")
     finding.state, finding.closed_on = FindingState.CLOSED, on
     return save_validated(finding, actor)
+
+
+# --- provisional deadlines ---------------------------------------------------------------------
+
+def deadlines_recompute(*, year: int, actor=None) -> int:
+    """Recompute the provisional (暂定) rectification and action-item deadlines that counted through
+    ``year`` once its holidays are entered; how many moved. Registered with core.provisional
+    (OversightConfig.ready), so it runs inside the transaction that entered the year."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    moved = 0
+    with actor_context(actor, reason="deadlines_recompute"):
+        for f in (Finding.objects.select_for_update().filter(due_provisional=True, found_on__lte=last, due_on__gte=first)
+                  .select_related("town", "group__division")):
+            due = rules.rectification_due(f.found_on, f.rectify_months)
+            if (due.date, due.provisional) != (f.due_on, f.due_provisional):
+                moved += due.date != f.due_on
+                f.due_on, f.due_provisional = due.date, due.provisional
+                save_validated(f, actor)
+        for a in (ActionItem.objects.select_for_update(of=("self",)).filter(due_provisional=True, due_on__gte=first)
+                  .select_related("meeting", "owner", "decision")):
+            if a.meeting.held_on is None or a.meeting.held_on > last:
+                continue
+            due = rules.action_due(a.meeting.held_on, a.within_days)
+            if (due.date, due.provisional) != (a.due_on, a.due_provisional):
+                moved += due.date != a.due_on
+                a.due_on, a.due_provisional = due.date, due.provisional
+                save_validated(a, actor)
+    return moved

@@ -120,3 +120,24 @@ def test_findings_are_never_deleted(setup):
     f = finding(setup["group"], setup["towns"][0], actor=setup["office"])
     with pytest.raises(ProgrammingError, match="protect_deletes"), transaction.atomic(), connection.cursor() as c:
         c.execute("DELETE FROM oversight_finding WHERE id = %s", [f.pk])
+
+
+def test_provisional_deadline_recomputed_when_the_year_is_entered(setup):
+    from core.services import calendar_year_set_manual
+
+    s = setup
+    # 15 December 2026 + one month = Friday 15 January 2027; 2027's holidays are not entered.
+    f = finding(s["group"], s["towns"][0], found_on=D(2026, 12, 15), actor=s["office"])
+    assert (f.due_on, f.due_provisional) == (D(2027, 1, 15), True)
+    meeting = services.meeting_create_ad_hoc(group=s["group"], held_on=D(2026, 12, 16), title="专题协调会",
+                                             actor=s["office"])
+    action = services.action_item_add(meeting=meeting, text="督促整改", owner_unit="县发改委", within_days=30,
+                                      actor=s["office"])
+    assert (action.due_on, action.due_provisional) == (D(2027, 1, 15), True)
+    # The notice for 2027 makes 15 January a holiday: both move to Monday 18 January, no longer 暂定.
+    calendar_year_set_manual(year=2027, days=[(D(2027, 1, 1), "holiday", "元旦"), (D(2027, 1, 15), "holiday", "测试")],
+                             notice="国办发明电〔2026〕1号", actor=s["office"])
+    f.refresh_from_db()
+    action.refresh_from_db()
+    assert (f.due_on, f.due_provisional) == (D(2027, 1, 18), False)
+    assert (action.due_on, action.due_provisional) == (D(2027, 1, 18), False)
