@@ -13,12 +13,28 @@ from regions.models import Department
 
 from . import selectors_funds as sel
 from .choices import FundKind, IncentiveKind
+from .forms import _styled
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 MONEY_HELP = _("元，最多两位小数")
 
 
-class FundForm(PlainMessagesFormMixin, forms.Form):
+class _Styled(PlainMessagesFormMixin, forms.Form):
+    """Bootstrap's classes on every widget; ``small`` in the fund page's side-by-side cards."""
+
+    small = False
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.set_choices(user)
+        _styled(self, small=self.small)
+
+    def set_choices(self, user) -> None:
+        pass
+
+
+class FundForm(_Styled):
     town = forms.ModelChoiceField(label=_("镇"), queryset=None)
     kind = forms.ChoiceField(label=_("资金类型"), choices=FundKind.choices)
     name = forms.CharField(label=_("资金名称"), max_length=128)
@@ -28,12 +44,12 @@ class FundForm(PlainMessagesFormMixin, forms.Form):
     document_number = forms.CharField(label=_("设立文号"), max_length=64, required=False)
     purpose = forms.CharField(label=_("用途"), max_length=200, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_choices(self, user) -> None:
         self.fields["town"].queryset = scoping.towns_visible(user).order_by("code")
 
 
-class FundGrantForm(PlainMessagesFormMixin, forms.Form):
+class FundGrantForm(_Styled):
+    small = True
     amount = forms.CharField(label=_("拨入金额（元）"), max_length=32, help_text=MONEY_HELP)
     booked_on = forms.DateField(label=_("记账日期"), required=False, **DATE)
     document_number = forms.CharField(label=_("文号或凭证号"), max_length=64)
@@ -43,7 +59,8 @@ class FundGrantForm(PlainMessagesFormMixin, forms.Form):
                                         required=False)
 
 
-class FundSpendForm(PlainMessagesFormMixin, forms.Form):
+class FundSpendForm(_Styled):
+    small = True
     amount = forms.CharField(label=_("支出金额（元）"), max_length=32, help_text=MONEY_HELP)
     booked_on = forms.DateField(label=_("记账日期"), required=False, **DATE)
     document_number = forms.CharField(label=_("文号或凭证号"), max_length=64)
@@ -51,7 +68,7 @@ class FundSpendForm(PlainMessagesFormMixin, forms.Form):
     project = forms.CharField(label=_("项目"), max_length=200)
 
 
-class IncentivePolicyForm(PlainMessagesFormMixin, forms.Form):
+class IncentivePolicyForm(_Styled):
     county = forms.ModelChoiceField(label=_("制定区划"), queryset=None)
     kind = forms.ChoiceField(label=_("政策类型"), choices=IncentiveKind.choices)
     name = forms.CharField(label=_("政策名称"), max_length=128)
@@ -61,13 +78,12 @@ class IncentivePolicyForm(PlainMessagesFormMixin, forms.Form):
     effective_from = forms.DateField(label=_("施行日期"), **DATE)
     effective_to = forms.DateField(label=_("截止日期"), required=False, **DATE)
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_choices(self, user) -> None:
         self.fields["county"].queryset = (scoping.divisions_visible(user).filter(level__in=(Level.COUNTY, Level.CITY))
                                          .order_by("code"))
 
 
-class IncentiveForm(PlainMessagesFormMixin, forms.Form):
+class IncentiveForm(_Styled):
     town = forms.ModelChoiceField(label=_("镇"), queryset=None)
     policy = forms.ModelChoiceField(label=_("激励政策"), queryset=None)
     enterprise = forms.CharField(label=_("企业"), max_length=128)
@@ -79,8 +95,7 @@ class IncentiveForm(PlainMessagesFormMixin, forms.Form):
     fund = forms.ModelChoiceField(label=_("支出资金"), queryset=None, required=False,
                                   help_text=_("以奖代补必选（从镇的资金支出）；县级规费优惠不选"))
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_choices(self, user) -> None:
         self.fields["town"].queryset = scoping.towns_visible(user).order_by("code")
         self.fields["policy"].queryset = sel.incentive_policy_list(user=user).order_by("-effective_from", "id")
         self.fields["fund"].queryset = sel.fund_list(user=user).order_by("town__code", "-year", "id")

@@ -34,6 +34,7 @@ class FundListView(ScopedListView):
     balance (the ledger's)."""
 
     title = _("资金")
+    model = Fund
     template_name = "finance/fund_list.html"
     create_url = "finance:fund-create"
     create_label = _("设立资金")
@@ -130,6 +131,7 @@ class FundEntryReverseView(ServiceActionView):
 
 class IncentivePolicyListView(ScopedListView):
     title = _("激励政策")
+    model = IncentivePolicy
     create_url = "finance:incentive-policy-create"
     create_label = _("制定激励政策")
     table_testid = "incentive-policies"
@@ -171,6 +173,7 @@ class IncentiveListView(ScopedListView):
     a reversal is a row of its own (negative, linked)."""
 
     title = _("激励兑现")
+    model = Incentive
     template_name = "finance/incentive_list.html"
     create_url = "finance:incentive-create"
     create_label = _("登记激励兑现")

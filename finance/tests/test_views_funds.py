@@ -100,6 +100,10 @@ def test_the_incentives_page_lists_both_kinds(funds, personas, client_for):
     assert "绩溪华宇纺织有限公司" in text and "68,000,000.00" in text and "420,000.00" in text
     assert "以奖代补" in text and "县级规费优惠" in text
     assert Incentive.objects.count() == 2
+    assert 'data-testid="incentives-create"' in text
+    assert 'data-testid="fund-create"' in client_for(personas["office"]).get(reverse("finance:funds")).content.decode()
+    clerk = client_for(personas["clerk_linxi"]).get(reverse("finance:incentives")).content.decode()
+    assert "绩溪华宇纺织有限公司" in clerk and 'data-testid="incentives-create"' not in clerk and "reverse-incentive-" not in clerk
 
 
 @pytest.mark.parametrize("name", ["finance:funds", "finance:incentives"])
