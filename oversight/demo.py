@@ -111,11 +111,12 @@ def load_demo_oversight() -> bool:
     found("派驻站所负责人年度考核未由镇党委提出意见", "派驻机构考核办法", FindingCategory.STAFFING, Severity.GRAVE, 80, 2)
 
     # The dispatch meetings of the two months before this one.
-    for n, (minutes, decisions) in enumerate([
+    fgw, czj, gtj = members[2], members[3], members[4]  # 发改委 (the office), 财政局, 国土局
+    for n, (minutes, decisions, owners) in enumerate([
         ("会议听取了临溪镇扩权强镇试点工作进展汇报，研究了逾期备案和应返款项拨付问题。",
-         ["临溪镇本月底前补报逾期备案的行权记录", "县财政局本季度内拨付逾期应返款项"]),
+         ["临溪镇本月底前补报逾期备案的行权记录", "县财政局本季度内拨付逾期应返款项"], [fgw, czj]),
         ("会议通报了半年综合督查发现的问题，部署整改工作。",
-         ["各责任单位按期完成督查问题整改", "县国土局指导临溪镇做好耕地占补平衡"]),
+         ["各责任单位按期完成督查问题整改", "县国土局指导临溪镇做好耕地占补平衡"], [fgw, gtj]),
     ]):
         month = _month_before(today, 2 - n)
         meeting = services.monthly_meeting_prepare(group=group, month=month, today=month + 6 * DAY)
@@ -124,9 +125,9 @@ def load_demo_oversight() -> bool:
         for i, member in enumerate(members):
             services.attendance_record(meeting=meeting, member=member, present=i != 4 + n,
                                        note="" if i != 4 + n else "请假", actor=office)
-        for i, text in enumerate(decisions):
+        for text, owner in zip(decisions, owners, strict=True):
             decision = services.decision_add(meeting=meeting, text=text, actor=office)
-            services.action_item_add(meeting=meeting, decision=decision, text=text, owner=members[2 + i],
-                                     owner_unit=members[2 + i].post.replace("主任", "").replace("局长", ""),
+            services.action_item_add(meeting=meeting, decision=decision, text=text, owner=owner,
+                                     owner_unit=owner.post.replace("主任", "").replace("局长", ""),
                                      within_days=30, actor=office)
     return True
