@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-
 from core.testing.cases import ScopedAPICases
 from core.testing.personas import COUNTY, ELSEWHERE_CITY
 from oversight import services
 from oversight.models import LeadingGroup
 
 from .factories import finding
-
-pytestmark = pytest.mark.urls("oversight.tests.urls")
 
 
 def group_of(division):
