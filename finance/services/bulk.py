@@ -1,4 +1,4 @@
-"""A year's entitlements of many towns at once, in a fixed number of queries (bench/finance.py)."""
+"""A year's entitlements of many towns at once, in a fixed number of queries (bench/finance_entitlements.py)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from .entitlements import (
 )
 from .revenue import _arrangement_for
 
-# --- bulk: a year's entitlements of many towns at once (engineer f4; bench/finance.py) -------------
+# --- bulk: a year's entitlements of many towns at once (engineer f4; bench/finance_entitlements.py) -------------
 #
 # ``entitlement_compute`` reads and writes one town-month at a time (~60 queries). The year of a
 # whole county, or of 300 towns, goes through ``entitlements_compute_year``: the same arithmetic
