@@ -27,6 +27,7 @@ from core.generic.lists import ScopedListView
 from regions import scoping
 
 from . import rules, selectors, services, views_settlement
+from . import selectors_funds as sel_funds
 from .choices import EntitlementStatus
 from .forms import ArrangementForm, RevenueRecordForm
 from .models import FiscalArrangement, RevenueRecord
@@ -69,6 +70,7 @@ class TownFinanceView(LoginRequiredMixin, TemplateView):
         year = _year(self.request)
         return {**super().get_context_data(**kwargs), "town": town, "year": year,
                 "settlement_readable": views_settlement.reads_settlement(self.request.user, town),
+                "funds": sel_funds.town_funds(town=town).funds,
                 "years": range(year - 2, year + 3), **selectors.town_finance(town=town, year=year)}
 
 

@@ -135,3 +135,9 @@ def test_the_funds_api_gives_the_entries_with_their_balance(funds, personas, api
     assert listed[funds["startup"].pk]["balance"] == "1349999.50"
     assert clerk.get("/api/v1/finance/funds/false/entries/").status_code == 404  # found by schemathesis: was a 500
     assert api_for(personas["clerk_other"]).get(f"/api/v1/finance/funds/{funds['startup'].pk}/entries/").status_code == 404
+
+
+def test_the_town_page_links_its_funds_with_their_balances(funds, personas, client_for):
+    text = client_for(personas["clerk_linxi"]).get(reverse("finance:town", args=[funds["startup"].town_id])).content.decode()
+    assert 'data-testid="town-funds"' in text and "1,349,999.50" in text
+    assert reverse("finance:fund-detail", args=[funds["startup"].pk]) in text
