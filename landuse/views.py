@@ -277,7 +277,8 @@ class _ProjectStep(ServiceActionView):
     def post(self, request, **kwargs):
         # The role first (403), as the service does, before the state is looked at.
         project = self.get_object()
-        services.require_role(request.user, project.town, services.STEP_ROLES[self.transition], self.transition)
+        services.require_role(request.user, project.town, services.STEP_ROLES[self.transition],
+                              services.STEP_REFUSALS[self.transition])
         return super().post(request, **kwargs)
 
 

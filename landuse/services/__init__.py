@@ -39,6 +39,7 @@ from .farmland import (
 from .projects import (
     PROJECT_FIELDS,
     RESERVATION_PERIOD,
+    STEP_REFUSALS,
     STEP_ROLES,
     project_approve,
     project_create,
@@ -51,7 +52,7 @@ from .projects import (
 )
 
 __all__ = [
-    "PROJECT_FIELDS", "RESERVATION_PERIOD", "STEP_ROLES", "GainKind", "MovementKind", "Pool", "ProjectKind",
+    "PROJECT_FIELDS", "RESERVATION_PERIOD", "STEP_REFUSALS", "STEP_ROLES", "GainKind", "MovementKind", "Pool", "ProjectKind",
     "allocation_create", "allocation_reverse", "farmland_balancing_create", "farmland_balancing_reverse",
     "project_approve", "project_create", "project_draw", "project_reject", "project_submit", "project_update",
     "project_withdraw", "quota_account_open", "quota_gain", "quota_year_close", "reclamation_accept",

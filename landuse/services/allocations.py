@@ -7,7 +7,7 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core.errors import ConflictError
 from core.history import actor_context
@@ -46,6 +46,12 @@ from .base import (
 )
 
 # --- allocations ---------------------------------------------------------------------------------
+
+# Quota short for a movement: the kind's own sentence (%(need)s, %(over)s). ISSUE takes from the plan.
+SHORTFALLS = {MovementKind.ALLOCATE: gettext_lazy("本次逐级下达需 %(need)s亩，超出 %(over)s亩。"),
+              MovementKind.SET_ASIDE: gettext_lazy("本次切块安排需 %(need)s亩，超出 %(over)s亩。"),
+              MovementKind.TRANSFER: gettext_lazy("本次跨县调剂需 %(need)s亩，超出 %(over)s亩。")}
+
 
 def _is_pilot(town: Division) -> bool:
     return Division.objects.filter(pk=town.pk).filter(is_pilot_town()).exists()
@@ -103,7 +109,7 @@ def allocation_create(
     _validate_movement(kind, source, target, source_pool, target_pool)
     giver = target if source is None else source
     _require_role(actor, giver if kind != MovementKind.ISSUE else target, (Role.OFFICE, Role.SUPERIOR),
-                  gettext("下达或调剂本级的用地指标"))
+                  gettext("只有%(who)s才能下达或调剂本级的用地指标。"))
     _check_year_open(giver, year)
     _check_year_open(target, year)
     with actor_context(actor):
@@ -120,8 +126,7 @@ def allocation_create(
                     "amount_mu")
             from_account = source_qa.account
             _lock([from_account.pk, target_qa.account_id])
-            _check_available(source_qa, amount, gettext("本次%(kind)s") % {"kind": MovementKind(kind).label},
-                             "amount_mu")
+            _check_available(source_qa, amount, SHORTFALLS[kind], "amount_mu")
         key = f"allocation:{kind}:{year}:{uuid.uuid4().hex}"
         posting = posting_create(
             ledger=LEDGER, kind=kind, legs=[(from_account, -amount), (target_qa.account, amount)],
@@ -144,12 +149,13 @@ def allocation_reverse(*, allocation: Allocation, reason: str, actor=None) -> Al
     if allocation.reversal_posting_id:
         _refuse(gettext("该指标下达已冲销。"), "allocation_reversed", cls=ConflictError)
     giver = allocation.source.division if allocation.source_id else allocation.target.division
-    _require_role(actor, giver, (Role.OFFICE, Role.SUPERIOR), gettext("冲销本级下达的用地指标"))
+    _require_role(actor, giver, (Role.OFFICE, Role.SUPERIOR), gettext("只有%(who)s才能冲销本级下达的用地指标。"))
     _check_year_open(allocation.target.division, allocation.year)
     with actor_context(actor, reason=reason):
         legs = allocation.posting.entries.values_list("account_id", flat=True)
         _lock(legs)
-        _check_available(allocation.target, allocation.amount_mu, gettext("冲销"), "reason")
+        _check_available(allocation.target, allocation.amount_mu,
+                         gettext("冲销需收回 %(need)s亩，超出 %(over)s亩。"), "reason")
         allocation.reversal_posting = ledger_reverse(posting=allocation.posting, reason=reason, actor=actor)
         allocation.reversal_reason = reason
         return save_validated(allocation, actor)
@@ -207,7 +213,7 @@ def quota_year_close(*, division: Division, year: int, closed_on: datetime.date 
                      document_number: str = "", actor=None) -> ClosedYear:
     """Close a quota year for a division and everything below it; closing it again returns it."""
     year = rules.parse_year(year)
-    _require_role(actor, division, (Role.OFFICE,), gettext("关闭指标年度"))
+    _require_role(actor, division, (Role.OFFICE,), gettext("只有%(who)s才能关闭指标年度。"))
     existing = ClosedYear.objects.filter(division=division, year=year).first()
     if existing is not None:
         return existing

@@ -46,13 +46,14 @@ def _fmt(mu: Decimal) -> str:
     return f"{Decimal(mu).quantize(rules.MU_QUANTUM):,}"
 
 
-def _require_role(actor, division: Division, roles: tuple[str, ...], what: str) -> None:
-    """``actor`` (None: the system) holds one of ``roles`` over ``division``; else 403."""
+def _require_role(actor, division: Division, roles: tuple[str, ...], refusal: str) -> None:
+    """``actor`` (None: the system) holds one of ``roles`` over ``division``; else 403 with
+    ``refusal``: the whole sentence of the action, naming the roles as %(who)s (only %(who)s may …),
+    never an action's label set into a shared sentence (it does not translate)."""
     if actor is None or (getattr(actor, "is_superuser", False) and actor.is_active):
         return
     if not any(g.role in roles and division.path.startswith(g.path) for g in scoping.grants(actor)):
-        raise PermissionDenied(gettext("只有%(who)s才能%(what)s。") % {
-            "who": gettext("、").join(str(Role(r).label) for r in roles), "what": what})
+        raise PermissionDenied(str(refusal) % {"who": gettext("、").join(str(Role(r).label) for r in roles)})
 
 
 require_role = _require_role
@@ -112,14 +113,15 @@ def _lock(account_ids) -> None:
              .order_by("account_id").values_list("account_id", flat=True))
 
 
-def _check_available(qa: QuotaAccount, need: Decimal, what: str, field: str) -> Figures:
-    """Refuse, with the numbers, taking ``need`` from ``qa`` beyond what is available."""
+def _check_available(qa: QuotaAccount, need: Decimal, shortfall: str, field: str, **names) -> Figures:
+    """Refuse, with the numbers, taking ``need`` from ``qa`` beyond what is available. ``shortfall``
+    is the action's own sentence with %(need)s and %(over)s (项目“%(name)s”需 %(need)s亩，超出 %(over)s亩。), with ``names`` for its other placeholders."""
     f = account_figures([qa])[qa.pk]
     if need > f.available:
         _refuse(gettext(
             "%(account)s可用指标不足：已收到 %(received)s亩，新增 %(gained)s亩，已下达 %(given)s亩，已使用 %(used)s亩，"
-            "预留 %(reserved)s亩，可用 %(available)s亩；%(what)s需 %(need)s亩，超出 %(over)s亩。") % {
+            "预留 %(reserved)s亩，可用 %(available)s亩。") % {
             "account": qa, "received": _fmt(f.received), "gained": _fmt(f.gained), "given": _fmt(f.given),
-            "used": _fmt(f.used), "reserved": _fmt(f.reserved), "available": _fmt(f.available), "what": what,
-            "need": _fmt(need), "over": _fmt(need - f.available)}, "quota_insufficient", field)
+            "used": _fmt(f.used), "reserved": _fmt(f.reserved), "available": _fmt(f.available)}
+            + str(shortfall) % {"need": _fmt(need), "over": _fmt(need - f.available), **names}, "quota_insufficient", field)
     return f

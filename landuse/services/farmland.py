@@ -55,7 +55,7 @@ YUAN = Decimal("0.01")
 def _require_office(actor, town) -> None:
     """Acceptance and county balancing are the county office's (领导小组办公室) word, not the
     town's: 403 for anyone else. ``actor=None`` is the system (demo data, commands)."""
-    _require_role(actor, town, (Role.OFFICE,), gettext("办理复垦验收和占补平衡统筹"))
+    _require_role(actor, town, (Role.OFFICE,), gettext("只有%(who)s才能办理复垦验收和占补平衡统筹。"))
 
 
 def _not_future(day, field: str, label: str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core.deadlines import DeadlineRule
 from core.errors import ConflictError
@@ -48,6 +48,12 @@ RESERVATION_PERIOD = DeadlineRule.parse("6M")
 # decides (the pages and the API check the same, before the project's state).
 STEP_ROLES = {"submit": (Role.OFFICE, Role.CLERK), "withdraw": (Role.OFFICE, Role.CLERK),
               "approve": (Role.OFFICE,), "reject": (Role.OFFICE,), "draw": (Role.OFFICE,)}
+# Each step's refusal without the role, one whole sentence each (%(who)s: the roles that may).
+STEP_REFUSALS = {"submit": gettext_lazy("只有%(who)s才能报批用地项目。"),
+                 "withdraw": gettext_lazy("只有%(who)s才能撤回用地项目。"),
+                 "approve": gettext_lazy("只有%(who)s才能批准用地项目。"),
+                 "reject": gettext_lazy("只有%(who)s才能退回用地项目。"),
+                 "draw": gettext_lazy("只有%(who)s才能登记已批准的用地项目。")}
 
 
 # --- projects --------------------------------------------------------------------------------------
@@ -94,10 +100,10 @@ def project_update(*, project: Project, actor=None, **fields) -> Project:
     return save_validated(project, actor)
 
 
-def _locked_project(project: Project, step: str, actor, roles: tuple[str, ...], what: str) -> Project:
+def _locked_project(project: Project, step: str, actor) -> Project:
     """The project, locked; the actor's role checked first (403), then the step against its state."""
     project = Project.objects.select_for_update(of=("self",)).select_related("town").get(pk=project.pk)
-    _require_role(actor, project.town, roles, what)
+    _require_role(actor, project.town, STEP_ROLES[step], STEP_REFUSALS[step])
     if not ProjectStatus.allows(step, project.status):
         declared = ProjectStatus.transition(step)
         _refuse(gettext("项目“%(name)s”当前状态为%(status)s，只有%(allowed)s的项目才能进行此操作。") % {
@@ -107,18 +113,20 @@ def _locked_project(project: Project, step: str, actor, roles: tuple[str, ...], 
     return project
 
 
-def _quota_for(project: Project, actor, what: str) -> tuple[QuotaAccount, object]:
+def _quota_for(project: Project, actor, step: str) -> tuple[QuotaAccount, object]:
     """The town's account the project draws from, locked, with the priority rule checked: quota is
     not given to a project while qualifying projects of the year wait for it."""
     _check_year_open(project.town, project.year)
     qa = QuotaAccount.objects.filter(division=project.town, year=project.year, pool=project.pool).first()
     if qa is None:
-        _refuse(gettext("%(town)s %(year)s年度尚无%(pool)s，不能%(what)s。") % {
-            "town": project.town.name, "year": project.year, "pool": Pool(project.pool).label, "what": what},
-            "quota_insufficient", "quota_mu")
+        no_account = (gettext("%(town)s %(year)s年度尚无%(pool)s，不能预留。") if step == "submit"
+                      else gettext("%(town)s %(year)s年度尚无%(pool)s，不能使用。"))
+        _refuse(no_account % {"town": project.town.name, "year": project.year, "pool": Pool(project.pool).label},
+                "quota_insufficient", "quota_mu")
     used = _used_account(project.town, project.year, actor)
     _lock([qa.account_id, used.pk])
-    figures = _check_available(qa, project.quota_mu, gettext("项目“%(name)s”") % {"name": project.name}, "quota_mu")
+    figures = _check_available(qa, project.quota_mu, gettext("项目“%(name)s”需 %(need)s亩，超出 %(over)s亩。"),
+                               "quota_mu", name=project.name)
     if not project.qualifying:
         count, waiting = qualifying_waiting(town=project.town, year=project.year, pool=project.pool,
                                             exclude_pk=project.pk)
@@ -142,7 +150,7 @@ def project_submit(*, project: Project, actor=None, applied_on: datetime.date | 
                    application_document: str = "") -> Project:
     """Submit a project for approval: its quota is reserved (a pending posting) until approval,
     rejection, withdrawal or the end of the reservation period (six months, core.deadlines)."""
-    project = _locked_project(project, "submit", actor, STEP_ROLES["submit"], gettext("报批用地项目"))
+    project = _locked_project(project, "submit", actor)
     today = _today()
     applied_on = applied_on or today
     if applied_on > today:
@@ -153,7 +161,7 @@ def project_submit(*, project: Project, actor=None, applied_on: datetime.date | 
             "date": f"{applied_on:%Y-%m-%d}", "period": RESERVATION_PERIOD, "due": f"{due.date:%Y-%m-%d}"},
             "reservation_past", "applied_on")
     with actor_context(actor):
-        qa, used = _quota_for(project, actor, gettext("预留"))
+        qa, used = _quota_for(project, actor, "submit")
         posting = posting_create(
             ledger=LEDGER, kind="reserve", pending=True, expires_on=due.date,
             legs=[(qa.account, -project.quota_mu), (used, project.quota_mu)],
@@ -194,7 +202,7 @@ def _approval(approval_document: str, approved_on: datetime.date | None, applied
 def project_approve(*, project: Project, approval_document: str, approved_on: datetime.date | None = None,
                     actor=None) -> Project:
     """Approve a project under review: its reservation is posted (the quota is used)."""
-    project = _locked_project(project, "approve", actor, STEP_ROLES["approve"], gettext("批准用地项目"))
+    project = _locked_project(project, "approve", actor)
     document, approved_on = _approval(approval_document, approved_on, project.applied_on)
     _check_year_open(project.town, project.year)
     with actor_context(actor):
@@ -222,7 +230,7 @@ def _void(project: Project, actor, reason: str, status: str) -> Project:
 def project_reject(*, project: Project, reason: str, actor=None) -> Project:
     """Refuse a project under review: its reservation is voided, the quota available again."""
     reason = require_reason(reason)
-    project = _locked_project(project, "reject", actor, STEP_ROLES["reject"], gettext("退回用地项目"))
+    project = _locked_project(project, "reject", actor)
     return _void(project, actor, reason, ProjectStatus.REJECTED)
 
 
@@ -230,7 +238,7 @@ def project_reject(*, project: Project, reason: str, actor=None) -> Project:
 def project_withdraw(*, project: Project, reason: str, actor=None) -> Project:
     """Withdraw a project (registered or under review); a reservation is voided."""
     reason = require_reason(reason)
-    project = _locked_project(project, "withdraw", actor, STEP_ROLES["withdraw"], gettext("撤回用地项目"))
+    project = _locked_project(project, "withdraw", actor)
     return _void(project, actor, reason, ProjectStatus.WITHDRAWN)
 
 
@@ -239,10 +247,10 @@ def project_draw(*, project: Project, approval_document: str, approved_on: datet
                  actor=None) -> Project:
     """Record a project approved outside the reservation step (批准后补录): its quota is drawn at once,
     refused with the numbers when it exceeds what is available."""
-    project = _locked_project(project, "draw", actor, STEP_ROLES["draw"], gettext("登记已批准的用地项目"))
+    project = _locked_project(project, "draw", actor)
     document, approved_on = _approval(approval_document, approved_on, project.applied_on)
     with actor_context(actor):
-        qa, used = _quota_for(project, actor, gettext("使用"))
+        qa, used = _quota_for(project, actor, "draw")
         project.draw = posting_create(
             ledger=LEDGER, kind="draw", legs=[(qa.account, -project.quota_mu), (used, project.quota_mu)],
             idempotency_key=f"project:{project.pk}:draw:1", actor=actor, booked_on=approved_on,
