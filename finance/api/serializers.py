@@ -50,13 +50,23 @@ class ArrangementSerializer(PlainModelSerializer):
         read_only_fields = fields
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A category by its code; a code with a NUL character is "no such code" (400), not a database
+    error (PostgreSQL refuses NUL in text: a 500, found by schemathesis)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class RuleInput(PlainSerializer):
     """One rule of a new arrangement; amounts and shares as text (read by finance.rules)."""
 
     name = serializers.CharField(label="规则名称", max_length=128)
     kind = serializers.ChoiceField(label="规则类型", choices=RuleKind.choices)
-    categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
-                                              queryset=RevenueCategory.objects.all(), label="适用收入科目（代码）")
+    categories = CodeField(slug_field="code", many=True, required=False, queryset=RevenueCategory.objects.all(),
+                           label="适用收入科目（代码）")
     share_percent = serializers.CharField(label="返还比例（%）", required=False, default="100")
     tiers = serializers.ListField(child=serializers.DictField(), required=False, default=list, label="分档返还",
                                   help_text='超收返还分档：[{"up_to": "3000000.00", "share_percent": "100"}, '
@@ -94,7 +104,7 @@ class ArrangementSupersedeInput(_ArrangementFields):
 class RevenueRecordSerializer(PlainModelSerializer):
     town = ScopedPrimaryKeyRelatedField(queryset=Division.objects.all(), label="镇")
     month = serializers.CharField(label="所属月份", help_text="YYYY-MM")
-    category = serializers.SlugRelatedField(slug_field="code", queryset=RevenueRecord._meta.get_field(
+    category = CodeField(slug_field="code", queryset=RevenueRecord._meta.get_field(
         "category").related_model.objects.all(), label="收入科目")
     amount = serializers.CharField(label="金额（元）", help_text="元，最多两位小数，如 1291666.66")
     category_name = serializers.CharField(source="category.name", read_only=True)

@@ -113,3 +113,16 @@ def test_a_parameter_out_of_range_is_a_400_in_words(linxi, clerk, url, query):
 
 def test_debt_balances_of_a_year_in_range(linxi, clerk):
     assert clerk.get("/api/v1/finance/debt-entries/balances/", {"year": "2011"}).status_code == 200
+
+
+def test_a_category_code_with_a_nul_character_is_a_400(linxi, personas, api_for):
+    """Found by schemathesis: PostgreSQL refuses NUL in text, the lookup was a 500."""
+    office = api_for(personas["office"])
+    body = {"town": linxi.pk, "name": "新体制", "base_year": 2008, "base_amount": "12000000.00",
+            "term_start": "2014-01-01", "term_end": "2018-12-31", "effective_from": "2014-01-01",
+            "rules": [{"kind": "share", "name": "税收", "categories": ["va\x00t"]}]}
+    assert_error(office.post("/api/v1/finance/arrangements/", body, format="json"), 400, "invalid")
+    record = {"town": linxi.pk, "month": "2010-03", "category": "v\x00at", "collecting_body": "临溪税务分局",
+              "amount": "1.00"}
+    assert_error(office.post(URL, record, format="json"), 400, "invalid")
+    assert not RevenueRecord.objects.exists()
