@@ -1,7 +1,8 @@
 """Export of the real-name roll (在编人员) on core.importing, registered from PersonnelConfig.ready:
 ``/import/export/personnel.person.csv`` (or .xlsx), the exporter's own rows (the selectors' scope).
 The ID number, phone and birth date are exported in full only to the roles that see them on the
-pages (rules_staffing.PII_ROLES); the auditor's and the superior's files hold them masked. People
+pages (rules_staffing.PII_ROLES, by the exporter's roles in each person's town); the auditor's and
+the superior's files hold them masked. People
 enter through the entry service on the pages, not by import (may_import: nobody)."""
 
 from __future__ import annotations
@@ -36,18 +37,19 @@ class PersonResource(ServiceResource):
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         row = super().export_resource(instance, selected_fields, **kwargs)
-        if self._masked():
+        if self._masked(instance):
             names = [f.attribute for f in self._export_fields]
             for i, name in enumerate(names):
                 if name in PII_COLUMNS:
                     row[i] = rules_staffing.mask_value(name, getattr(instance, name))
         return row
 
-    def _masked(self) -> bool:
-        if not hasattr(self, "_mask"):
-            user = self.actor
-            self._mask = not (user is not None and rules_staffing.sees_personal_data(user, scoping.roles(user)))
-        return self._mask
+    def _masked(self, person) -> bool:
+        """Per row, by the exporter's roles in the person's town; answered once per town."""
+        towns = self.__dict__.setdefault("_mask_by_town", {})
+        if person.town_id not in towns:
+            towns[person.town_id] = not selectors_staffing.sees_personal_data(user=self.actor, town=person.town)
+        return towns[person.town_id]
 
 
 def _people(*, user, filters=None, request=None):

@@ -22,15 +22,22 @@ LEDGER = "establishment"
 # --- personal data ---------------------------------------------------------------------------
 #: the roles that need personal data (ID number, phone, birth date) for their work: the town's
 #: clerks who keep the roll and the county office that approves entries. Auditors and superior
-#: departments see it masked, in pages, API and exports.
+#: departments see it masked, in pages, API and exports. Decided per person, by the user's roles
+#: in the person's town (selectors_staffing.sees_personal_data), not by any role of the user.
 PII_ROLES = frozenset({Role.OFFICE, Role.CLERK})
 PII_FIELDS = ("id_number", "phone", "birth_date")
 
 
-def sees_personal_data(user, user_roles: set[str]) -> bool:
-    if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
-        return True
-    return bool(user_roles & PII_ROLES)
+class PersonalData:
+    """The personal data of the people of ``town`` as a scoped object (regions.scoping): read in
+    full by a membership whose jurisdiction takes the town in and whose role is in PII_ROLES."""
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = tuple(PII_ROLES)
+    __slots__ = ("town",)
+
+    def __init__(self, town):
+        self.town = town
 
 
 def mask_id_number(number: str) -> str:

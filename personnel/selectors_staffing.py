@@ -25,7 +25,7 @@ from .models import (
     Post,
     StaffingMovement,
 )
-from .rules_staffing import LEDGER
+from .rules_staffing import LEDGER, PersonalData
 
 KINDS = (EstablishmentKind.ADMIN, EstablishmentKind.PUBLIC)
 LEADER_QUOTAS = (QuotaKind.LEADER_ZK, QuotaKind.LEADER_FK)
@@ -124,6 +124,14 @@ def staffing_table(*, town: Division) -> StaffingTable:
 
 def person_list(*, user) -> QuerySet:
     return scoping.scope(Person.objects.select_related("town", "post__institution"), user)
+
+
+def sees_personal_data(*, user, town: Division) -> bool:
+    """May ``user`` see the personal data of a person of ``town`` in full? Only through a
+    membership whose jurisdiction holds the town and whose role is in PII_ROLES (the office of
+    county A who audits county B sees B's people masked); the administrator always. No query:
+    the grants are cached on the user, the town comes with the row (person_list)."""
+    return scoping.can(user, scoping.CHANGE, PersonalData(town))
 
 
 def person_movements(*, person: Person) -> list[StaffingMovement]:

@@ -3,7 +3,8 @@ filled vs free, by kind and institution, with a chart and the PDF 机构编制�
 (list, record with history, entry, exit, move, rank-up), institutions and posts, plans and their
 approval, approval documents, payroll counts and the cross-check. On core.generic; reads through
 selectors_staffing (scoped), writes through one service each. Personal data is masked for every
-role but the town's clerks and the office (rules_staffing.PII_ROLES)."""
+role but the town's clerks and the office (rules_staffing.PII_ROLES), decided per person by the
+user's roles in the person's town (selectors_staffing.sees_personal_data)."""
 
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ from .models import EstablishmentApproval, InstitutionPlan, PayrollCount, Person
 NAV = "personnel/staffing/_nav.html"
 
 
-def sees_pii(user) -> bool:
-    return rules_staffing.sees_personal_data(user, scoping.roles(user))
+def sees_pii(user, person: Person) -> bool:
+    return selectors_staffing.sees_personal_data(user=user, town=person.town)
 
 
 def pii(person: Person, visible: bool) -> dict:
@@ -133,11 +134,11 @@ class PersonListView(ScopedListView):
         return qs.filter(status=status) if status in PersonStatus.values else qs
 
     def get(self, request, *args, **kwargs):
-        visible = sees_pii(request.user)
+        user = request.user
         self.columns = (
             Column(_("姓名"), "name", link="personnel:person-detail"),
             Column(_("镇"), "town.name"),
-            Column(_("公民身份号码"), lambda p: pii(p, visible)["id_number"], css="text-nowrap font-monospace"),
+            Column(_("公民身份号码"), lambda p: pii(p, sees_pii(user, p))["id_number"], css="text-nowrap font-monospace"),
             Column(_("内设机构"), lambda p: p.post.institution.name if p.post_id else ""),
             Column(_("岗位"), lambda p: p.post.title if p.post_id else ""),
             Column(_("编制类型"), lambda p: p.post.get_kind_display() if p.post_id else ""),
@@ -159,13 +160,13 @@ class PersonDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if "history" in context and not sees_pii(self.request.user):
+        if "history" in context and not sees_pii(self.request.user, self.object):
             context["history"] = rules_staffing.mask_history(context["history"])
         return context
 
     def get_detail_context(self, person):
         user = self.request.user
-        context = {"pii": pii(person, sees_pii(user)), "movements": selectors_staffing.person_movements(person=person),
+        context = {"pii": pii(person, sees_pii(user, person)), "movements": selectors_staffing.person_movements(person=person),
                    "nav_active": "people"}
         if self.can_change and person.status == PersonStatus.IN:
             context.update(exit_form=PersonExitForm(user=user), move_form=PersonMoveForm(user=user),

@@ -1,15 +1,15 @@
 """Serializers of the personnel API (read only). A person's ID number, phone and birth date are
 answered in full only to the roles that need them (rules_staffing.PII_ROLES: the town's clerks,
-the office, the administrator) and masked for everyone else, the same as on the pages."""
+the office, the administrator; by the caller's roles in the person's town) and masked for everyone
+else, the same as on the pages."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
 from core.api.serializers import PlainModelSerializer, PlainSerializer
-from regions import scoping
 
-from .. import rules_staffing
+from .. import rules_staffing, selectors_staffing
 from ..models import (
     AdjustmentOpinion,
     EstablishmentApproval,
@@ -36,21 +36,25 @@ class PersonSerializer(PlainModelSerializer):
                   "entry_date", "exit_form", "exit_document", "exit_date"]
         read_only_fields = fields
 
-    def _visible(self) -> bool:
-        if "pii_visible" not in self.context:
+    def _visible(self, obj) -> bool:
+        """Per row, by the caller's roles in the person's town; answered once per town of a page."""
+        towns = self.context.setdefault("pii_visible", {})
+        if obj.town_id not in towns:
             request = self.context.get("request")
-            user = getattr(request, "user", None)
-            self.context["pii_visible"] = bool(user) and rules_staffing.sees_personal_data(user, scoping.roles(user))
-        return self.context["pii_visible"]
+            towns[obj.town_id] = selectors_staffing.sees_personal_data(user=getattr(request, "user", None),
+                                                                       town=obj.town)
+        return towns[obj.town_id]
 
     def get_id_number(self, obj) -> str:
-        return obj.id_number if self._visible() else rules_staffing.mask_value("id_number", obj.id_number)
+        return obj.id_number if self._visible(obj) else rules_staffing.mask_value("id_number", obj.id_number)
 
     def get_phone(self, obj) -> str:
-        return obj.phone if self._visible() else rules_staffing.mask_value("phone", obj.phone)
+        return obj.phone if self._visible(obj) else rules_staffing.mask_value("phone", obj.phone)
 
     def get_birth_date(self, obj) -> str:
-        return f"{obj.birth_date:%Y-%m-%d}" if self._visible() else rules_staffing.mask_value("birth_date", obj.birth_date)
+        if self._visible(obj):
+            return f"{obj.birth_date:%Y-%m-%d}"
+        return rules_staffing.mask_value("birth_date", obj.birth_date)
 
 
 class InstitutionSerializer(PlainModelSerializer):

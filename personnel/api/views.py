@@ -1,7 +1,7 @@
 """REST API of personnel (read only), on core.api's ServiceViewSet: every list and row through
 the scoped selectors (404 outside the jurisdiction), history on every row; a person's personal
-data masked for the roles that may not see it, in the row and in its history. Writes go through
-the pages' services (issue 12 §8: the API reads)."""
+data masked for the roles that may not see it in the person's town, in the row and in its history.
+Writes go through the pages' services (issue 12 §8: the API reads)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ from . import serializers as s
 @extend_schema_view(list=extend_schema(summary="在编人员列表（实名制）"), retrieve=extend_schema(summary="在编人员"))
 class PersonViewSet(ServiceViewSet):
     """People of the towns' establishment; ID number, phone and birth date masked unless the
-    caller is a clerk of the town, the office or the administrator."""
+    caller is a clerk of the town, the office of its county or the administrator (by the caller's
+    roles in the person's town, not by any of their roles)."""
 
     queryset = Person.objects.all()
     serializer_class = s.PersonSerializer
@@ -43,8 +44,9 @@ class PersonViewSet(ServiceViewSet):
     @extend_schema(responses={200: OpenApiResponse(description="变更历史：时间、操作人、前后值（个人信息按角色脱敏）")})
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
-        rows = history_for(self.get_object())
-        if not rules_staffing.sees_personal_data(request.user, scoping.roles(request.user)):
+        person = self.get_object()
+        rows = history_for(person)
+        if not selectors_staffing.sees_personal_data(user=request.user, town=person.town):
             rows = rules_staffing.mask_history(rows)
         return Response([{**row, "at": row["at"].isoformat()} for row in rows])
 

@@ -1,8 +1,11 @@
 """Personal data (ID number, phone, birth date) per role (issue 12 §3): in full for the town's
 clerk, the office and the administrator; masked for the auditor and the superior, on the people
-list, the person's record and its history tab, and in the API's list, row and history."""
+list, the person's record and its history tab, and in the API's list, row and history; decided
+per person by the user's roles in the person's town."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.test import Client
@@ -11,7 +14,7 @@ from rest_framework.test import APIClient
 
 from core.testing.personas import TOWN_A
 from personnel import rules_staffing
-from personnel.tests.staffing_factories import person_in, staffed_town
+from personnel.tests.staffing_factories import id_number, person_in, staffed_town
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +104,72 @@ def test_export_masked_for_auditor_and_superior(personas, person, who):
     assert person.name in body
     assert person.id_number not in body and "13905631234" not in body and "1985-03-12" not in body
     assert rules_staffing.mask_id_number(person.id_number) in body and "139****1234" in body and "1985-**-**" in body
+
+
+# --- per town: the roles the user holds where the person is, not anywhere ------------------------
+
+
+@pytest.fixture
+def two_counties(personas, demo):
+    """A user who is the office of 绩溪县 and the auditor of 广汉市, a person in each county."""
+    from django.contrib.auth import get_user_model
+
+    from regions import services as regions_services
+    from regions.choices import Level, Role
+
+    town_b = regions_services.division_create(code="510681101", name="雒城镇", level=Level.TOWN,
+                                              parent=demo["510681"], actor=personas["admin"])
+    user = get_user_model().objects.create_user("office_and_auditor", password="kuoquan-demo-x1")
+    regions_services.membership_grant(user=user, division=demo["341824"], role=Role.OFFICE, actor=personas["admin"])
+    regions_services.membership_grant(user=user, division=demo["510681"], role=Role.AUDITOR, actor=personas["admin"])
+    _, staff_a, _ = staffed_town(demo[TOWN_A], admin=2)
+    _, staff_b, _ = staffed_town(town_b, admin=2)
+    own = person_in(staff_a, phone="13905631234")
+    audited = person_in(staff_b, phone="13805387777", birth=datetime.date(1990, 7, 21),
+                        id_number=id_number(datetime.date(1990, 7, 21), region="510681"))
+    return user, own, audited
+
+
+def _in_full(body, person, phone):
+    return person.id_number in body and phone in body and f"{person.birth_date:%Y-%m-%d}" in body
+
+
+def _masked(body, person, phone):
+    hidden = person.id_number not in body and phone not in body and f"{person.birth_date:%Y-%m-%d}" not in body
+    return hidden and rules_staffing.mask_id_number(person.id_number) in body and rules_staffing.mask_phone(phone) in body
+
+
+def test_office_of_one_county_auditor_of_another_pages(two_counties):
+    user, own, audited = two_counties
+    client = Client()
+    client.force_login(user)
+    listing = client.get(reverse("personnel:person-list")).content.decode()
+    assert own.id_number in listing and audited.name in listing
+    assert audited.id_number not in listing and rules_staffing.mask_id_number(audited.id_number) in listing
+    for person, phone, shown in ((own, "13905631234", _in_full), (audited, "13805387777", _masked)):
+        url = reverse("personnel:person-detail", args=[person.pk])
+        assert shown(client.get(url).content.decode(), person, phone)
+        assert shown(client.get(url + "?tab=history").content.decode(), person, phone)
+
+
+def test_office_of_one_county_auditor_of_another_api(two_counties):
+    user, own, audited = two_counties
+    client = APIClient()
+    client.force_authenticate(user)
+    rows = {r["id"]: r for r in client.get(reverse("personnel-api:person-list")).json()["results"]}
+    assert rows[own.pk]["id_number"] == own.id_number and rows[own.pk]["phone"] == "13905631234"
+    assert rows[own.pk]["birth_date"] == "1985-03-12"
+    assert rows[audited.pk]["id_number"] == rules_staffing.mask_id_number(audited.id_number)
+    assert rows[audited.pk]["phone"] == "138****7777" and rows[audited.pk]["birth_date"] == "1990-**-**"
+    for person, phone, shown in ((own, "13905631234", _in_full), (audited, "13805387777", _masked)):
+        row = client.get(reverse("personnel-api:person-detail", args=[person.pk])).content.decode()
+        assert shown(row, person, phone)
+        history = client.get(reverse("personnel-api:person-history", args=[person.pk])).content.decode()
+        assert shown(history, person, phone)
+
+
+def test_office_of_one_county_auditor_of_another_export(two_counties):
+    user, own, audited = two_counties
+    body = _export(user)
+    assert _in_full(body, own, "13905631234")
+    assert _masked(body, audited, "13805387777") and "1990-**-**" in body
