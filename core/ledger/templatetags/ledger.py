@@ -21,6 +21,12 @@ def ledger_badge(ledger: str = "", result=None):
                 "entry_id": first.entry_id if first else None, "account_id": first.account_id if first else None,
                 "reason": first.reason if first else ""}
     run = VerificationRun.objects.filter(ledger=ledger).first()
+    if ledger:
+        # A newer run over every ledger that passed vouches for this one too (``ledger_verify``
+        # without --ledger); a failed one may concern another ledger, so it does not count here.
+        overall = VerificationRun.objects.filter(ledger="", ok=True).first()
+        if overall is not None and (run is None or overall.started_at > run.started_at):
+            run = overall
     if run is None:
         return {"known": False}
     return {"known": True, "ok": run.ok, "entries": run.entries_checked, "at": run.started_at,

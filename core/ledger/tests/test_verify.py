@@ -101,3 +101,20 @@ def test_badge_shows_the_latest_run(history):
         call_command("ledger_verify")
     html = template.render(Context())
     assert 'data-ok="false"' in html and str(history[3].pk) in html
+
+
+def test_badge_of_one_ledger_after_the_nightly_job_and_after_a_run_over_all(history):
+    """The nightly job records a run per ledger, so a ledger's badge is known; a passing run over
+    every ledger also vouches for one ledger, a failing one (maybe another ledger) does not."""
+    from core.ledger.tasks import verify_ledgers_task
+
+    one = Template('{% load ledger %}{% ledger_badge ledger="t_money" %}')
+    assert "尚未校验" in one.render(Context())
+    call_command("ledger_verify")
+    assert 'data-ok="true"' in one.render(Context())
+    tamper("UPDATE ledger_entry SET amount = 1 WHERE id = %s", [history[3].pk])
+    verify_ledgers_task()
+    assert VerificationRun.objects.filter(ledger="t_money", ok=False).exists()
+    html = one.render(Context())
+    assert 'data-ok="false"' in html and str(history[3].pk) in html
+
