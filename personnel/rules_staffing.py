@@ -40,6 +40,19 @@ class PersonalData:
         self.town = town
 
 
+class CountyDecision:
+    """A decision of the county office on a town's establishment (approving or rejecting its plan)
+    as a scoped object: allowed to an office membership whose jurisdiction takes the town in —
+    office of one county and auditor of another decides only in the first."""
+
+    jurisdiction_field = "town"
+    jurisdiction_writers = (Role.OFFICE,)
+    __slots__ = ("town",)
+
+    def __init__(self, town):
+        self.town = town
+
+
 def mask_id_number(number: str) -> str:
     """The first 6 characters (the region) and the last 2 kept, the birth date and sequence hidden."""
     return f"{number[:6]}{'*' * 10}{number[-2:]}" if len(number) == 18 else "*" * len(number)

@@ -23,7 +23,7 @@ from core.ledger import services as ledger
 from core.ledger.models import Account, Balance
 from core.services import require_reason, save_validated
 from regions import scoping
-from regions.choices import Level, Role
+from regions.choices import Level
 from regions.models import Division
 
 from .choices_staffing import (
@@ -47,7 +47,7 @@ from .models import (
     Post,
     StaffingMovement,
 )
-from .rules_staffing import LEDGER, rank_up_check
+from .rules_staffing import LEDGER, CountyDecision, rank_up_check
 from .selectors_staffing import institution_numbers, town_is_pilot
 
 ESTABLISHMENT_KINDS = (EstablishmentKind.ADMIN, EstablishmentKind.PUBLIC)
@@ -97,9 +97,9 @@ def _require_town(town: Division) -> None:
                                extra={"town": [gettext("请选择一个镇。")]})
 
 
-def _require_office(actor) -> None:
-    """Approving is the county's (the office), not the town's: 403 for anyone else."""
-    if getattr(actor, "is_superuser", False) or Role.OFFICE in scoping.roles(actor):
+def _require_office(actor, town) -> None:
+    """Approving is the county's (the office over that town), not the town's: 403 for anyone else."""
+    if scoping.can(actor, scoping.CHANGE, CountyDecision(town)):
         return
     raise PermissionDenied(gettext("只有县（市）领导小组办公室可以批复。"))
 
@@ -210,7 +210,7 @@ def plan_submit(*, plan: InstitutionPlan, actor=None) -> InstitutionPlan:
 @transaction.atomic
 def plan_reject(*, plan: InstitutionPlan, actor, reason: str) -> InstitutionPlan:
     """The county refuses the plan; nothing changes in the institutions or the quotas."""
-    _require_office(actor)
+    _require_office(actor, plan.town)
     reason = require_reason(reason)
     plan = _locked_plan(plan)
     if plan.status != PlanStatus.SUBMITTED:
@@ -227,7 +227,7 @@ def plan_approve(*, plan: InstitutionPlan, approval_number: str, approved_by: st
     moved between the town's unallocated establishment and each institution (one posting per kind,
     the approval's number on it). An institution cannot be given fewer posts than it has people,
     nor more than the town has unallocated: refused with the numbers, nothing changed."""
-    _require_office(actor)
+    _require_office(actor, plan.town)
     plan = _locked_plan(plan)
     if plan.status != PlanStatus.SUBMITTED:
         raise ConflictError(gettext("只有已报批的方案才能批复。"), code="plan_not_submitted")

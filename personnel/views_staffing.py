@@ -331,7 +331,7 @@ class PlanDetailView(ScopedDetailView):
         for line in lines:
             if line.institution_id:
                 numbers[line.pk] = selectors_staffing.institution_numbers(line.institution)
-        office = user.is_superuser or "office" in scoping.roles(user)
+        office = scoping.can(user, scoping.CHANGE, rules_staffing.CountyDecision(plan.town))
         return {"lines": [(line, numbers.get(line.pk)) for line in lines], "nav_active": "plans",
                 "line_form": PlanLineForm(user=user, plan=plan) if plan.status == PlanStatus.DRAFT else None,
                 "approve_form": PlanApproveForm(user=user, initial={"decided_on": timezone.localdate()}) if office else None,

@@ -71,6 +71,30 @@ def test_approval_posts_to_the_ledger_and_a_reduction_beyond_the_unallocated_is_
     assert verify().ok
 
 
+def test_the_office_of_another_county_who_audits_this_one_may_not_decide_its_plan(town, django_user_model):
+    """Approving needs the office role over the plan's town: a user who is the office elsewhere
+    and only the auditor here is refused (403), and the plan stays submitted."""
+    from regions.choices import Role
+    from regions.services import membership_grant
+    from regions.tests.factories import CountyFactory
+
+    approve(town, QuotaKind.ADMIN, 8)
+    plan = s.plan_create(town=town, title="2010年机构调整方案")
+    s.plan_line_add(plan=plan, action=PlanLineAction.CREATE, name="经济发展办公室",
+                    nature=InstitutionNature.PARTY_GOVERNMENT, admin_posts=5)
+    s.plan_submit(plan=plan)
+    elsewhere = CountyFactory()
+    user = django_user_model.objects.create_user("office-elsewhere", password="x-x-x-x-1")
+    membership_grant(user=user, division=elsewhere, role=Role.OFFICE)
+    membership_grant(user=user, division=town.parent, role=Role.AUDITOR)
+    with pytest.raises(PermissionDenied):
+        s.plan_approve(plan=plan, approval_number="绩编〔2010〕9号", approved_by="县委", decided_on=D(2010, 2, 1), actor=user)
+    with pytest.raises(PermissionDenied):
+        s.plan_reject(plan=plan, actor=user, reason="不同意")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and not Institution.objects.filter(town=town).exists()
+
+
 def test_only_an_approved_plan_changes_institutions_and_the_county_approves_it(town, django_user_model):
     from regions.choices import Role
     from regions.services import membership_grant
