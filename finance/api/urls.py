@@ -11,8 +11,9 @@ router.register("arrangements", views.ArrangementViewSet, basename="arrangement"
 router.register("revenue-records", views.RevenueRecordViewSet, basename="revenue-record")
 router.register("entitlements", views.EntitlementViewSet, basename="entitlement")
 router.register("disbursements", views.DisbursementViewSet, basename="disbursement")
-# funds and incentives (issue 11 §5, §7), read only
+# funds and incentives (issue 11 §5, §7); writes through their services, office only
 router.register("funds", views_funds.FundViewSet, basename="fund")
+router.register("fund-entries", views_funds.FundEntryViewSet, basename="fund-entry")
 router.register("incentive-policies", views_funds.IncentivePolicyViewSet, basename="incentive-policy")
 router.register("incentives", views_funds.IncentiveViewSet, basename="incentive")
 # targets, debt and quarterly inspection (issue 11 §6, §8)

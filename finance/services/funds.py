@@ -191,8 +191,9 @@ def _check_cover(fund: Fund, amount: Decimal, what: str, field: str = "amount") 
         message = gettext("资金“%(fund)s”余额 %(balance)s 元，本次%(what)s %(amount)s 元，超出 %(over)s 元，不能%(what)s。") % {
             "fund": fund.name, "balance": r.fmt(balance), "what": what, "amount": r.fmt(amount),
             "over": r.fmt(amount - balance)}
+        # the figures beside the field's message ("amount" would overwrite the message on the amount field)
         raise ApplicationError(message, code="fund_insufficient", extra={
-            field: [message], "balance": str(balance), "amount": str(amount), "shortfall": str(amount - balance)})
+            field: [message], "balance": str(balance), "requested": str(amount), "shortfall": str(amount - balance)})
 
 
 @transaction.atomic

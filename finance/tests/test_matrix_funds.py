@@ -49,10 +49,28 @@ def incentive_in(division):
 class TestFundAPI(ScopedAPICases):
     basename = "finance-api:fund"
     detail_gets = ("history", "entries")
+    actions = {"grant": {"amount": "10.00", "document_number": "拨A", "purpose": "追加", "booked_on": "2010-06-01"},
+               "spend": {"amount": "1.00", "document_number": "支A", "purpose": "道路", "project": "园区道路",
+                         "booked_on": "2010-06-02"}}
     query_budget = 3
 
     def make(self, division, m):
         return fund_in(division)
+
+    def create_payload(self, m, division):
+        n = next(serial)
+        return {"town": division.pk, "kind": "development", "name": f"接口发展资金{n}", "year": 2150 + n % 50,
+                "document_number": "绩财预〔2012〕1号"}
+
+
+class TestFundEntryAPI(ScopedAPICases):
+    basename = "finance-api:fund-entry"
+    detail_gets = ("history",)
+    actions = {"reverse": {"reason": "矩阵冲销"}}
+    query_budget = 3
+
+    def make(self, division, m):
+        return entry_in(division)
 
 
 class TestIncentivePolicyAPI(ScopedAPICases):
@@ -66,14 +84,27 @@ class TestIncentivePolicyAPI(ScopedAPICases):
     def make(self, division, m):
         return policy_in(division)
 
+    def create_payload(self, m, division):
+        return {"county": division.pk, "kind": "award_subsidy", "name": f"接口以奖代补{next(serial)}",
+                "document_number": "绩政〔2012〕3号", "investment_threshold": "0.00", "effective_from": "2012-01-01"}
+
 
 class TestIncentiveAPI(ScopedAPICases):
     basename = "finance-api:incentive"
     detail_gets = ("history",)
+    actions = {"reverse": {"reason": "矩阵冲销"}}
     query_budget = 3
 
     def make(self, division, m):
         return incentive_in(division)
+
+    def create_payload(self, m, division):
+        from finance.models import IncentivePolicy
+
+        policy = IncentivePolicy.objects.filter(county=division.parent).first() or policy_in(division.parent)
+        return {"town": division.pk, "policy": policy.pk, "enterprise": "接口企业", "project": "接口项目",
+                "investment": "70000000.00", "amount": "500.00", "document_number": "绩政办〔2012〕2号",
+                "booked_on": "2012-03-01"}
 
 
 # --- pages -----------------------------------------------------------------------------------
