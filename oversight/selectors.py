@@ -177,3 +177,52 @@ def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[Agenda
                                                                    "towns": towns_text},
             url_name=url_name, url_query=url_query))
     return items
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+def meetings_of_month(*, user, month: datetime.date) -> list[Meeting]:
+    """The monthly meetings of ``month`` the user may see (their groups'), with their agenda. Two queries."""
+    from django.db.models import Prefetch
+
+    from .choices import MeetingKind
+
+    return list(meeting_list(user=user).filter(kind=MeetingKind.MONTHLY, month=month.replace(day=1))
+                .prefetch_related(Prefetch("agenda", queryset=AgendaLine.objects.order_by("position"))))
+
+
+def agenda_line_count(*, user, month: datetime.date) -> int:
+    """Lines with something to decide on this month's agendas in scope (the home card). One query."""
+    return scoping.scope(AgendaLine.objects.filter(meeting__month=month.replace(day=1), count__gt=0), user).count()
+
+
+def findings_by_town(*, user, today: datetime.date) -> list[dict]:
+    """Per town in scope: findings not closed out, of which overdue and waiting for review. One query."""
+    return list(finding_list(user=user).exclude(state=FindingState.CLOSED).select_related(None).order_by()
+                .values("town_id", "town__name", "town__code")
+                .annotate(open=Count("id"), overdue=Count("id", filter=finding_overdue_q(today)),
+                          replied=Count("id", filter=Q(state=FindingState.REPLIED)))
+                .order_by("town__code"))
+
+
+def finding_replies(*, finding: Finding) -> list[FindingReply]:
+    """The town's replies to a finding, oldest first, with their evidence. Two queries."""
+    return list(FindingReply.objects.filter(finding=finding).prefetch_related("evidence").order_by("submitted_on", "id"))
+
+
+def group_members(*, group: LeadingGroup):
+    return group.members.select_related("department").order_by("-is_active", "role", "id")
+
+
+def group_steered(*, group: LeadingGroup):
+    return group.steered.select_related("town").order_by("-is_active", "town__code")
+
+
+def meeting_parts(*, meeting: Meeting) -> dict:
+    """What a meeting's page shows: agenda, attendance, decisions, action items (four queries)."""
+    return {
+        "agenda": list(agenda_of(meeting=meeting)),
+        "attendance": list(meeting.attendance.select_related("member").order_by("member__role", "member_id")),
+        "decisions": list(meeting.decisions.order_by("position")),
+        "actions": list(meeting.actions.select_related("owner", "decision").order_by("due_on", "id")),
+    }

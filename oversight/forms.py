@@ -1,0 +1,108 @@
+"""Forms of oversight's pages; each is written by one service (oversight.services), which decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.messages import PlainMessagesFormMixin
+from core.widgets import DateInput
+
+from .models import Meeting
+
+
+def _styled(form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class _Form(PlainMessagesFormMixin, forms.Form):
+    def __init__(self, *args, user=None, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.meeting = user, meeting
+        if meeting is not None:
+            self.set_meeting(meeting)
+        _styled(self)
+
+    def set_meeting(self, meeting: Meeting) -> None:
+        pass
+
+
+class MeetingRecordForm(_Form):
+    """After the meeting: when and where, and the minutes (会议纪要)."""
+
+    held_on = forms.DateField(label=_("召开日期"), widget=DateInput())
+    venue = forms.CharField(label=_("地点"), max_length=128, required=False)
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                              help_text=_("每段一行"))
+
+
+class AttendanceForm(_Form):
+    member = forms.ModelChoiceField(label=_("成员"), queryset=None)
+    present = forms.BooleanField(label=_("出席"), required=False)
+    substitute = forms.CharField(label=_("代为出席"), max_length=64, required=False)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def set_meeting(self, meeting):
+        self.fields["member"].queryset = meeting.group.members.filter(is_active=True).order_by("role", "id")
+
+
+class DecisionForm(_Form):
+    text = forms.CharField(label=_("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionItemForm(_Form):
+    text = forms.CharField(label=_("任务"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner_unit = forms.CharField(label=_("责任单位"), max_length=128)
+    owner = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)
+    decision = forms.ModelChoiceField(label=_("议定事项"), queryset=None, required=False)
+    within_days = forms.IntegerField(label=_("完成时限（日）"), min_value=1, max_value=365, initial=30)
+
+    def set_meeting(self, meeting):
+        self.fields["owner"].queryset = meeting.group.members.filter(is_active=True).order_by("role", "id")
+        self.fields["decision"].queryset = meeting.decisions.order_by("position")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the model's field when saved (content, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class FindingReplyForm(_Form):
+    """The town's report on its rectification, with its evidence (PDF, PNG or JPEG)."""
+
+    text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 6}))
+    submitted_on = forms.DateField(label=_("报送日期"), widget=DateInput(), initial=timezone.localdate)
+    evidence = MultipleFileField(label=_("佐证材料"), help_text=_("PDF、PNG或JPEG，可选多个文件"))
+
+
+class DecideForm(_Form):
+    """The office's review: the day of the decision (default today)."""
+
+    on = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or timezone.localdate()
+
+
+class ReturnForm(DecideForm):
+    reason = forms.CharField(label=_("退回理由"), max_length=500)
