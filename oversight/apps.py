@@ -8,10 +8,11 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         # Rectification reminders in the daily notices (core.notifications).
-        from core import files, provisional
+        from core import files, home, provisional
         from core.notifications import registry as notices
         from regions import scoping
 
+        from .home import oversight_card
         from .models import Evidence
         from .notices import produce_notices
         from .services import deadlines_recompute
@@ -21,3 +22,4 @@ class OversightConfig(AppConfig):
         files.register(Evidence, "file", queryset=lambda user: scoping.scope(Evidence.objects.all(), user))
         # Provisional (暂定) deadlines recomputed when their year's holidays are entered.
         provisional.register(deadlines_recompute)
+        home.register(home.Area.OVERSIGHT, oversight_card)

@@ -17,7 +17,7 @@ from delegation.models import Assignment, ExerciseRecord, Item
 from regions.models import Division
 
 LINXI = "341824101"
-NOT_BUILT = ("oversight",)
+NOT_BUILT: tuple[str, ...] = ()  # every area has its card now (oversight since issue 14's pages)
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_every_figure_links_to_a_page_that_opens(client_for, site, persona):
                         "pilot-towns", "finance-overdue", "finance-outstanding", "finance-arrangements",
                         "available", "under-review", "expiring", "flagged", "personnel-people",
                         "personnel-opinions-overdue", "personnel-secondments-ending",
-                        "personnel-certificates-expiring"}
+                        "personnel-certificates-expiring", "oversight-open", "oversight-overdue", "oversight-agenda"}
     for key, (href, _value) in got.items():
         assert c.get(href).status_code == 200, (persona, key, href)
 
@@ -101,7 +101,7 @@ def test_areas_not_built_say_so_and_link_nowhere(client_for, site):
         box = card(html, area)
         assert 'data-built="no"' in box and "尚未上线" in box and 'data-testid="not-built"' in box
         assert "href=" not in box and "data-figure" not in box
-    for area in ("delegation", "regions", "finance", "landuse", "personnel"):
+    for area in ("delegation", "regions", "finance", "landuse", "personnel", "oversight"):
         assert 'data-built="yes"' in card(html, area)
     # The navigation: unbuilt areas are disabled entries without a link, every link opens.
     nav = html[html.index('<ul class="navbar-nav'):html.index("</ul>", html.index('<ul class="navbar-nav'))]
@@ -113,6 +113,28 @@ def test_areas_not_built_say_so_and_link_nowhere(client_for, site):
         assert c.get(href).status_code == 200, href
 
 
+def test_oversight_figures_are_the_personas_own(client_for, site):
+    """Open and overdue findings of 临溪镇 count for its clerk and the county office, not for
+    华阳镇's clerk; this month's agenda lines for the office only (the meeting is the county's)."""
+    from oversight import services as oversight_services
+    from oversight.tests.factories import finding, leading_group
+
+    today = timezone.localdate()
+    linxi = Division.objects.get(code=LINXI)
+    group = leading_group(linxi.parent, towns=[linxi])
+    finding(group, linxi, found_on=today - datetime.timedelta(days=70))  # overdue
+    finding(group, linxi, found_on=today)  # open, not yet due
+    oversight_services.monthly_meeting_prepare(group=group, month=today, today=today)
+    lines = group.meetings.get().agenda.filter(count__gt=0).count()
+    assert lines >= 1  # at least the overdue rectification
+    expected = {"office": ("2", "1", str(lines)), "clerk_linxi": ("2", "1", "0"), "clerk_other": ("0", "0", "0")}
+    for persona, (unfinished, overdue, agenda) in expected.items():
+        got = figures(client_for(site[persona]).get(reverse("home")).content.decode())
+        assert got["oversight-open"] == (f"{reverse('oversight:finding-list')}?closed=no", unfinished), persona
+        assert got["oversight-overdue"] == (f"{reverse('oversight:finding-list')}?due=overdue", overdue), persona
+        assert got["oversight-agenda"] == (reverse("oversight:index"), agenda), persona
+
+
 def test_registering_an_unknown_area_is_refused():
     with pytest.raises(ValueError):
         home.register("nowhere", lambda user: home.Card())
@@ -122,8 +144,9 @@ def test_registering_an_unknown_area_is_refused():
 # overdue, provisional; divisions, pilot towns. Everything else is what every page costs (session,
 # user, memberships, the jurisdiction's names, the header's badges …), measured on the site's 404
 # page, which renders the same layout with nothing of its own.
-FIGURE_QUERIES = 5 + 2 + 3 + 4 + 4  # + finance: overdue, outstanding, in force; + landuse: accounts, figures, 3 counts
+FIGURE_QUERIES = 5 + 2 + 3 + 4 + 4 + 3  # + finance: overdue, outstanding, in force; + landuse: accounts, figures, 3 counts
 # + personnel: people in establishment, opinions overdue, secondments ending, certificates expiring
+# + oversight: findings not closed out, overdue, this month's agenda lines
 
 
 @pytest.mark.parametrize("persona", ["office", "clerk_linxi", "clerk_other", "auditor", "superior", "admin", "nobody"])

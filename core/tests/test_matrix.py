@@ -8,5 +8,5 @@ class TestHomePage(ScopedPageCases):
     asserts the figures); anonymous goes to the login page."""
 
     list_names = ("home",)
-    query_budget = 12 + 3 + 4 + 4  # + finance card (3 figures), landuse card (accounts, their figures, 3 counts),
-    # personnel card (4 counts)
+    query_budget = 12 + 3 + 4 + 4 + 3  # + finance card (3 figures), landuse card (accounts, their figures, 3 counts),
+    # personnel card (4 counts), oversight card (3 counts)
