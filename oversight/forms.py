@@ -98,7 +98,7 @@ class FindingReplyForm(_Form):
 class DecideForm(_Form):
     """The office's review: the day of the decision (default today)."""
 
-    on = forms.DateField(label=_("日期"), widget=DateInput(), required=False)
+    on = forms.DateField(label=_("日期"), widget=DateInput(), required=False, initial=timezone.localdate)
 
     def clean_on(self):
         return self.cleaned_data.get("on") or timezone.localdate()
