@@ -8,6 +8,34 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _package_calendar_after_flush(request, django_db_blocker):
+    """A transactional test (``transaction=True``, ``transactional_db``, ``live_server``, a
+    TransactionTestCase) ends by flushing every table, the holiday calendar that migration
+    core 0002 loaded included; put it back, so the tests after it on the same worker count
+    deadlines as on a fresh database (under xdist the order of the files is not fixed)."""
+    yield
+    import importlib
+
+    from django.apps import apps
+    from django.test import TestCase, TransactionTestCase
+
+    marker = request.node.get_closest_marker("django_db")
+    cls = getattr(request.node, "cls", None)
+    transactional = (bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+                     or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+                     or bool(cls and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase)))
+    if not transactional:
+        return
+
+    from core import deadlines
+
+    load = importlib.import_module("core.migrations.0002_load_package_calendar").load
+    with django_db_blocker.unblock():
+        load(apps, None)
+    deadlines.clear_cache()
+
+
 @pytest.fixture
 def demo(db):
     """The demo hierarchy and logins (fixtures/demo_regions.json), through the same loader as `run`."""

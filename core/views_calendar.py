@@ -83,7 +83,7 @@ class CalendarManualForm(forms.Form):
     days = forms.CharField(
         label=gettext_lazy("放假日和调休上班日"),
         widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 18,
-                                     "placeholder": "2027-01-01,holiday,元旦\n2027-10-09,workday,国庆节调休上班"}),
+                                     "placeholder": gettext_lazy("2027-01-01,holiday,元旦\n2027-10-09,workday,国庆节调休上班")}),
         help_text=gettext_lazy("每行一天：日期,holiday 或 workday,名称。放假的每一天（含周末）都可列出；"
                                "调休上班日（workday）只能是星期六或星期日。整年一次录入，有任何一行错误则全部不保存。"),
     )
