@@ -1,7 +1,8 @@
 """Demo data of 临溪镇 2009–2013 from fixtures/demo_finance.json, through the services,
 idempotently: revenue by month and category, reclamation, every month's entitlements and each
 year's settlement computed and posted, disbursements on the 20th of the next month (one late,
-the last month still unpaid so the overdue pages have a row)."""
+the last month still unpaid so the overdue pages have a row), and the next term's arrangement
+superseding the 2009—2013 one from 2014 (both readable)."""
 
 from __future__ import annotations
 
@@ -68,7 +69,24 @@ def load_demo_finance() -> bool:
             services.disbursement_create(town=town, paid_on=D(year + 1, 2, data["pay_day"]),
                                          document_number=f"绩财结〔{year + 1}〕1号", lines=[(settlement, settlement.amount)],
                                          memo=f"{year}年度超收返还年终结算", actor=actor)
+    _supersede(town, a, actor)
     return True
+
+
+def _supersede(town, old: dict, actor) -> None:
+    """The next term's arrangement (2014—2018) superseding the demo's from 2014-01-01, so the
+    pages show a superseded arrangement beside the one in force: base 2013 (增值税 and 企业所得税,
+    19,000,000.00), its excess returned in tiers (the first 3,000,000.00 in full, beyond that
+    half), the other rules as before."""
+    rules = [dict(rule) for rule in old["rules"]]
+    for rule in rules:
+        if rule["kind"] == "excess":
+            rule["tiers"] = [{"up_to": "3000000.00", "share_percent": "100"}, {"up_to": None, "share_percent": "50"}]
+    services.arrangement_supersede(
+        arrangement=FiscalArrangement.objects.get(town=town), name="临溪镇财政体制（2014—2018）",
+        document_number="绩政〔2013〕96号", base_year=2013, base_amount="19000000.00", term_start=D(2014, 1, 1),
+        term_end=D(2018, 12, 31), effective_from=D(2014, 1, 1), rules=rules,
+        settlement_method=old["settlement_method"], shortfall_rule=old["shortfall_rule"], actor=actor)
 
 
 def _pay(town, month: datetime.date, entitlements: list[Entitlement], data: dict, actor) -> None:

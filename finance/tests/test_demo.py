@@ -1,6 +1,7 @@
 """The demo of 临溪镇 2009–2013 loads through the services, twice without a second copy, and
 makes the pages meaningful: every year settled, a late disbursement, one overdue entitlement,
-the ledger verifies."""
+a superseded arrangement beside the one in force, years over their growth target, the ledger
+verifies."""
 
 import datetime
 from decimal import Decimal
@@ -32,3 +33,28 @@ def test_demo_loads_once_and_holds_the_worked_figures(demo):
     assert {e.month for e in overdue} == {datetime.date(2013, 12, 1)}
     assert RevenueRecord.objects.filter(town=town, month__year=2010, category__code__in=["vat", "cit"]).count() == 24
     assert verify(ledger="finance").ok
+
+
+def test_demo_has_a_superseded_arrangement_and_years_over_target(demo):
+    from finance.choices import Indicator
+    from finance.demo import load_demo_targets
+    from finance.models import FiscalArrangement
+
+    load_demo_finance()
+    load_demo_targets()
+    town = demo["341824101"]
+    first, second = FiscalArrangement.objects.filter(town=town).order_by("effective_from")
+    assert first.superseded_by == second and second.superseded_by is None
+    assert (second.base_year, second.base_amount, second.effective_from) == (2013, Decimal("19000000.00"),
+                                                                            datetime.date(2014, 1, 1))
+    assert selectors.arrangement_in_force(town=town, month=datetime.date(2013, 12, 1)) == first
+    assert selectors.arrangement_in_force(town=town, month=datetime.date(2014, 1, 1)) == second
+    excess = second.rules.get(kind="excess")
+    assert [t["up_to"] for t in excess.tiers] == ["3000000.00", None]
+    assert [Decimal(t["share_percent"]) for t in excess.tiers] == [100, 50]
+    years = selectors.town_targets(town=town, years=range(2009, 2014))
+    by = {(y, r.indicator): r for y, rows in years.items() for r in rows}
+    over = by[(2011, Indicator.INDUSTRIAL_OUTPUT)]  # 1,600,000,000.00 over 1,249,900,000.00
+    assert over.growth == Decimal("28.01") and over.growth > over.target_percent and over.met is True
+    infra = by[(2010, Indicator.INFRASTRUCTURE_INVESTMENT)]  # 75,000,000.00 over 60,000,000.00
+    assert (infra.growth, infra.target_percent, infra.met) == (Decimal("25.00"), Decimal("20.00"), True)

@@ -114,3 +114,21 @@ def test_open_inspection_findings_are_scoped_to_the_reader(demo, personas, api_f
         assert [r["finding_id"] for r in rows] == [finding.pk]
     assert selectors.inspection_findings_open(user=personas["clerk_other"]) == []
     assert api_for(personas["clerk_other"]).get(f"{API}/inspection-findings/open/").json() == []
+
+
+def test_the_new_debt_warning_where_the_office_records_borrowing_and_on_the_targets_pages(demo, personas,
+                                                                                         client_for):
+    """§6 严控新增债务: the borrowing form warns before, the town's targets page and the overview
+    warn after a new borrowing of the year; a year without one shows no warning."""
+    linxi, office = demo["341824101"], client_for(personas["office"])
+    form = office.get("/finance/debt/borrow/").content.decode()
+    assert 'data-testid="debt-warning"' in form and "严控新增债务：新增举借须经审批" in form
+    assert 'data-testid="new-debt-warning"' not in office.get(f"/finance/towns/{linxi.pk}/targets/",
+                                                              {"year": 2011}).content.decode()
+    st.debt_borrow(town=linxi, lender="县农业银行", occurred_on=D(2011, 3, 1), amount="5000000.00",
+                   document_number="临政〔2011〕3号", approved_by="绩溪县人民政府", purpose="园区道路",
+                   actor=personas["office"])
+    town_page = office.get(f"/finance/towns/{linxi.pk}/targets/", {"year": 2011}).content.decode()
+    assert 'data-testid="new-debt-warning"' in town_page and "2011年新增举借 1 笔" in town_page
+    overview = office.get("/finance/targets/", {"year": 2011}).content.decode()
+    assert 'data-testid="new-debt-warning"' in overview and "临溪镇新增举借 1 笔" in overview
