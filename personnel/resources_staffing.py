@@ -3,19 +3,14 @@
 (personnel/urls_import.py, with personnel's tabs). Exports hold the exporter's own rows (the
 selectors' scope); every imported row goes through personnel's services, the file all or nothing.
 
-- 内设机构 (personnel.institution): institutions change only through an approved plan, so a row is a
-  line of the town's draft plan "导入的机构调整设置方案" (新设 for a new name, 调整编制 for an
-  existing one whose numbers differ); the county approves the plan on its page. A row the
-  institution or the draft plan already holds is left as it is (an export re-imports unchanged).
-- 岗位 (personnel.post): by 镇 + 内设机构 + 岗位名称 through post_create; an existing post is left as
-  it is when it reads the same and refused otherwise (a post's kind is not changed by import).
-- 在编人员 (personnel.person): each row an entry into establishment (person_enter: its document and
-  date, a posting on the ledger; no free post refuses the row with the numbers). The ID number is
-  checked by Person.clean (GB 11643) and never named in a message; a person already in
-  establishment on the same post by the same document is left as it is. The ID number, phone and
-  birth date are exported in full only to the roles that see them on the pages (PII_ROLES, by the
-  exporter's roles in each person's town); the auditor's and the superior's files hold them masked.
-- 财政发薪人数 (personnel.payroll_count): by 镇 + 月份 + 编制类型 through payroll_count_record.
+- 内设机构: a row is a line of the town's draft plan "导入的机构调整设置方案" (新设 / 调整编制; only
+  the plan's approval changes institutions); a row the institution or a plan already holds is not added.
+- 岗位: by 镇 + 内设机构 + 岗位名称 through post_create; an existing post that reads the same is left alone.
+- 在编人员: each row an entry (person_enter: document and date posted to the ledger; no free post refuses
+  the row with the numbers). The ID number is checked by Person.clean (GB 11643) and never named in a
+  message; one already in establishment on the same post by the same document is left alone. ID number,
+  phone and birth date are exported in full only to PII_ROLES in the person's town, masked otherwise.
+- 财政发薪人数: by 镇 + 月份 + 编制类型 through payroll_count_record (the same figure: unchanged).
 """
 
 from __future__ import annotations
@@ -64,7 +59,7 @@ from .choices_staffing import (
     PostRole,
     Rank,
 )
-from .models import Institution, InstitutionPlan, PayrollCount, Person, Post
+from .models import Institution, InstitutionPlan, InstitutionPlanLine, PayrollCount, Person, Post
 
 PII_COLUMNS = {"id_number": "id_number", "phone": "phone", "birth_date": "birth_date"}
 IMPORT_PLAN_TITLE = _("导入的机构调整设置方案")
@@ -245,6 +240,8 @@ class InstitutionResource(_TownRows):
         self._plans = {p.town_id: p for p in InstitutionPlan.objects.filter(
             town__in=towns, status=PlanStatus.DRAFT, title=str(IMPORT_PLAN_TITLE)).order_by("id")}
         self._lines = {(p.town_id, line.name): line for p in self._plans.values() for line in p.lines.all()}
+        self._pending = {(line.plan.town_id, line.name): line.plan for line in InstitutionPlanLine.objects.filter(
+            plan__town__in=towns, plan__status=PlanStatus.SUBMITTED).select_related("plan")}
 
     def get_instance(self, instance_loader, row):
         return None  # a row is a line of a plan; import_instance finds the institution it names
@@ -295,6 +292,10 @@ class InstitutionResource(_TownRows):
             raise ValidationError({"name": [ValidationError(
                 _("“%(plan)s”中已有“%(name)s”的事项，请在方案页面修改。"), code="plan_line_exists",
                 params={"plan": IMPORT_PLAN_TITLE, "name": instance.name})]})
+        if (town.pk, instance.name) in self._pending:
+            raise ValidationError({"name": [ValidationError(
+                _("方案“%(plan)s”已报批，其中已有“%(name)s”的事项，请待批复后再导入。"), code="plan_line_pending",
+                params={"plan": self._pending[(town.pk, instance.name)].title, "name": instance.name})]})
         if existing is not None and existing.nature != instance.nature:
             raise ValidationError({"nature": [ValidationError(
                 _("“%(name)s”已设立，机构性质不能通过导入改变。"), code="nature_fixed", params={"name": instance.name})]})

@@ -139,6 +139,12 @@ def test_institutions_import_as_lines_of_a_draft_plan(personas, linxi, office_in
     refused = run("institution", INSTITUTIONS, text.replace(",是,2,", ",是,4,"), personas["clerk_linxi"])
     assert [(e.row, e.column) for e in refused.errors] == [(2, "机构名称")]
     assert "已有“党建工作办公室”的事项" in refused.errors[0].message
+    from personnel import services_staffing
+
+    services_staffing.plan_submit(plan=plan, actor=personas["clerk_linxi"])
+    pending = run("institution", INSTITUTIONS, text, personas["clerk_linxi"])  # submitted, not yet decided
+    assert [(e.row, e.column) for e in pending.errors] == [(2, "机构名称")] and "已报批" in pending.errors[0].message
+    assert InstitutionPlan.objects.filter(town=linxi, title="导入的机构调整设置方案").count() == 1
 
 
 PAYROLL = "镇,月份,编制类型,发薪人数,说明\n"
