@@ -41,7 +41,9 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("landuse/import/", include("landuse.urls_import")),
     path("landuse/", include("landuse.urls")),
+    path("personnel/import/", include("personnel.urls_import")),
     path("personnel/", include("personnel.urls")),
+    path("oversight/", include("oversight.urls")),
     path("ledger/", include("core.ledger.urls")),
     path("notifications/", include("core.notifications.urls")),
     # Stored files, after the owning app's check (core/files.py); nothing serves MEDIA_ROOT itself.
