@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.messages import PlainMessagesFormMixin
 from core.widgets import DateInput
 
+from . import selectors
 from .models import Meeting
 
 
@@ -50,7 +51,7 @@ class AttendanceForm(_Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def set_meeting(self, meeting):
-        self.fields["member"].queryset = meeting.group.members.filter(is_active=True).order_by("role", "id")
+        self.fields["member"].queryset = selectors.group_members(group=meeting.group).filter(is_active=True)
 
 
 class DecisionForm(_Form):
@@ -65,7 +66,7 @@ class ActionItemForm(_Form):
     within_days = forms.IntegerField(label=_("完成时限（日）"), min_value=1, max_value=365, initial=30)
 
     def set_meeting(self, meeting):
-        self.fields["owner"].queryset = meeting.group.members.filter(is_active=True).order_by("role", "id")
+        self.fields["owner"].queryset = selectors.group_members(group=meeting.group).filter(is_active=True)
         self.fields["decision"].queryset = meeting.decisions.order_by("position")
 
 

@@ -210,8 +210,19 @@ def finding_replies(*, finding: Finding) -> list[FindingReply]:
     return list(FindingReply.objects.filter(finding=finding).prefetch_related("evidence").order_by("submitted_on", "id"))
 
 
+def role_order(prefix: str = ""):
+    """组长, 副组长, 办公室主任, 成员, 联络员: the order of a group's roles (not their codes' alphabet)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .choices import MemberRole
+
+    order = (MemberRole.LEADER, MemberRole.DEPUTY, MemberRole.DIRECTOR, MemberRole.MEMBER, MemberRole.LIAISON)
+    return Case(*(When(**{f"{prefix}role": r}, then=Value(i)) for i, r in enumerate(order)), default=Value(9),
+                output_field=IntegerField())
+
+
 def group_members(*, group: LeadingGroup):
-    return group.members.select_related("department").order_by("-is_active", "role", "id")
+    return group.members.select_related("department").order_by("-is_active", role_order(), "id")
 
 
 def group_steered(*, group: LeadingGroup):
@@ -222,7 +233,7 @@ def meeting_parts(*, meeting: Meeting) -> dict:
     """What a meeting's page shows: agenda, attendance, decisions, action items (four queries)."""
     return {
         "agenda": list(agenda_of(meeting=meeting)),
-        "attendance": list(meeting.attendance.select_related("member").order_by("member__role", "member_id")),
+        "attendance": list(meeting.attendance.select_related("member").order_by(role_order("member__"), "member_id")),
         "decisions": list(meeting.decisions.order_by("position")),
         "actions": list(meeting.actions.select_related("owner", "decision").order_by("due_on", "id")),
     }

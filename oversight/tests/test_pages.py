@@ -109,3 +109,15 @@ def test_meeting_forms_and_minutes(site, client_for):
     assert client_for(site["clerk_linxi"]).get(minutes).status_code == 404  # the county's meeting
     assert client_for(site["auditor"]).post(reverse("oversight:meeting-decision", args=[meeting.pk]),
                                             {"text": "x"}).status_code == 403
+
+
+def test_group_page_lists_members_by_their_role_in_the_group(site, client_for):
+    group = site["group"]
+    services.member_add(group=group, name="李成员", post="县财政局局长", role="member")
+    services.member_add(group=group, name="赵副组长", post="常务副县长", role="deputy")
+    services.member_add(group=group, name="钱主任", post="县发改委主任", role="director")
+    html = client_for(site["office"]).get(reverse("oversight:group-detail", args=[group.pk])).content.decode()
+    members = html[html.index('data-testid="members"'):]
+    names = ["王组长", "赵副组长", "钱主任", "李成员"]
+    assert [members.index(n) for n in names] == sorted(members.index(n) for n in names)
+    assert client_for(site["clerk_linxi"]).get(reverse("oversight:group-detail", args=[group.pk])).status_code == 404
