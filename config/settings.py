@@ -285,10 +285,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Projects whose quota reservation expired: released and marked lapsed (after the ledger's own job).
     "lapse-land-reservations": {"task": "landuse.tasks.lapse_reservations_task", "schedule": crontab(hour=0, minute=25)},
-    # This month's dispatch meeting (工作调度会) of every active leading group, with its agenda;
-    # a second run (beat twice, a retry) finds the meeting and changes nothing.
+    # This month's dispatch meeting (工作调度会) of every active leading group, with its agenda.
+    # Every morning, not only on the 1st: a run finds this month's meeting and changes nothing, so
+    # the daily run is what catches up a 1st the worker or beat missed (issue 14 §7), once.
     "create-monthly-meetings": {"task": "oversight.tasks.create_monthly_meetings_task",
-                                "schedule": crontab(day_of_month=1, hour=6, minute=0)},
+                                "schedule": crontab(hour=6, minute=0)},
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
     # Every app's registered notice producer (core.notifications.registry); idempotent.
     "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},

@@ -130,4 +130,6 @@ def load_demo_oversight() -> bool:
             services.action_item_add(meeting=meeting, decision=decision, text=text, owner=owner,
                                      owner_unit=owner.post.replace("主任", "").replace("局长", ""),
                                      within_days=30, actor=office)
+    # This month's meeting as the job of the 1st leaves it: agenda compiled from every app, not yet held.
+    services.monthly_meeting_prepare(group=group, month=today.replace(day=1))
     return True
