@@ -91,12 +91,25 @@ class StaffingTable:
 
 def staffing_table(*, town: Division) -> StaffingTable:
     """The staffing table of one town (already scoped by the caller): three queries."""
-    b = _balances([town.pk])
-    people = {(i, k): n for i, k, n in Person.objects.filter(town=town, status=PersonStatus.IN).order_by()
-              .values("post__institution_id", "post__kind").annotate(n=Count("id"))
-              .values_list("post__institution_id", "post__kind", "n")}
+    return staffing_tables(towns=[town])[0]
+
+
+def staffing_tables(*, towns: list[Division]) -> list[StaffingTable]:
+    """The staffing tables of ``towns`` (already scoped by the caller), in their order: three
+    queries however many towns (the balances, the people on the roll, the institutions)."""
+    pks = [town.pk for town in towns]
+    b = _balances(pks)
+    people = {(t, i, k): n for t, i, k, n in Person.objects.filter(town_id__in=pks, status=PersonStatus.IN).order_by()
+              .values("town_id", "post__institution_id", "post__kind").annotate(n=Count("id"))
+              .values_list("town_id", "post__institution_id", "post__kind", "n")}
+    by_town: dict[int, list[Institution]] = {pk: [] for pk in pks}
+    for inst in Institution.objects.filter(town_id__in=pks, abolished_on__isnull=True).order_by("id"):
+        by_town[inst.town_id].append(inst)
+    return [_table(town, b, people, by_town[town.pk]) for town in towns]
+
+
+def _table(town: Division, b: dict, people: dict, institutions: list[Institution]) -> StaffingTable:
     table = StaffingTable(town=town)
-    institutions = list(Institution.objects.filter(town=town, abolished_on__isnull=True).order_by("id"))
     t = town.pk
     for kind in KINDS:
         approved = -b.get((t, f"approved:{kind}"), 0)
@@ -105,7 +118,7 @@ def staffing_table(*, town: Division) -> StaffingTable:
         filled = free = count = 0
         for inst in institutions:
             row = StaffingRow(inst.name, kind, 0, b.get((t, f"inst:{inst.pk}:filled:{kind}"), 0),
-                              b.get((t, f"inst:{inst.pk}:free:{kind}"), 0), inst, people.get((inst.pk, kind), 0))
+                              b.get((t, f"inst:{inst.pk}:free:{kind}"), 0), inst, people.get((t, inst.pk, kind), 0))
             row.approved = row.filled + row.free
             filled, free, count = filled + row.filled, free + row.free, count + row.people
             if row.approved or row.filled or row.people:

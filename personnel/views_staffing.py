@@ -75,7 +75,7 @@ class StaffingIndexView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         towns = list(selectors_staffing.towns_with_establishment(user=self.request.user))
-        rows = [selectors_staffing.staffing_table(town=t) for t in towns]
+        rows = selectors_staffing.staffing_tables(towns=towns)
         return {**super().get_context_data(**kwargs), "tables": rows, "nav_active": "staffing"}
 
 

@@ -24,7 +24,7 @@ class TestStaffingTablePages(ScopedPageCases):
     list_names = ("personnel:cross-check",)
     detail_name = "personnel:town-staffing"
     extra_routes = (Route("personnel:town-staffing-chart"), Route("personnel:town-staffing-pdf"))
-    query_budget = 30
+    query_budget = 16
 
     def make(self, division, m):
         _, staff, _ = staffed_town(division, admin=3)

@@ -65,3 +65,32 @@ def test_list_queries_do_not_grow_with_rows(client_for, personas, demo, kind, na
     for _ in range(5):
         _add(kind, town, inst, staff)
     assert count() == few
+
+
+def test_the_staffing_index_costs_the_same_for_one_town_as_for_three(client_for, personas, demo):
+    """The county's staffing page lists every town's table: three queries for all the tables
+    (selectors_staffing.staffing_tables), not three per town."""
+    from regions.choices import Level
+    from regions.models import Division
+
+    client = client_for(personas["office"])
+    towns = [demo[TOWN_A], *Division.objects.filter(parent=demo[TOWN_A].parent, level=Level.TOWN)
+             .exclude(pk=demo[TOWN_A].pk).order_by("code")[:2]]
+    assert len(towns) == 3
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("personnel:staffing"))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    inst, staff, _ = staffed_town(towns[0], admin=4)
+    person_in(staff)
+    count()  # the first request of the session reads what later ones have cached
+    one, _ = count()
+    for town in towns[1:]:
+        _, other, _ = staffed_town(town, admin=3)
+        person_in(other)
+    three, html = count()
+    assert three == one
+    assert all(reverse("personnel:town-staffing", args=[t.pk]) in html for t in towns)
