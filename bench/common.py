@@ -70,3 +70,33 @@ def load_average() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "?"
+
+
+def in_threads(writers: int, work) -> tuple[float, list[str]]:
+    """Run ``work(writer_index)`` in ``writers`` threads released at once (one database connection
+    each, closed at the end): seconds for all of them, and the errors the writers raised."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    barrier = threading.Barrier(writers + 1)
+    errors: list[str] = []
+
+    def run(w):
+        try:
+            barrier.wait()
+            work(w)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(writers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start, errors

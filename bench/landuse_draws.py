@@ -29,14 +29,13 @@ import argparse
 import json
 import subprocess
 import sys
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, database_name, load_average, setup_django
+from bench.common import OUT, database_name, in_threads, load_average, setup_django
 
 TABLES = ["landuse_reclamationacceptance", "landuse_reclamation", "landuse_farmlandbalancing", "landuse_project",
           "landuse_quotagain", "landuse_allocation", "landuse_closedyear", "landuse_quotaaccount",
@@ -102,31 +101,6 @@ def projects_for(case: str, towns, writers: int, per_writer: int, year: int) -> 
                 quota_mu=str(QUOTA), farmland_mu="0"))
         out.append(mine)
     return out
-
-
-def in_threads(writers: int, work) -> tuple[float, list]:
-    from django.db import connection
-
-    barrier = threading.Barrier(writers + 1)
-    errors = []
-
-    def run(w):
-        try:
-            barrier.wait()
-            work(w)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in range(writers)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    return time.perf_counter() - start, errors
 
 
 def bench_service(projects: list[list]) -> dict:

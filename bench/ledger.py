@@ -29,14 +29,13 @@ import json
 import random
 import subprocess
 import sys
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import OUT, database_name, load_average, setup_django
+from bench.common import OUT, database_name, in_threads, load_average, setup_django
 
 LEDGER = "bench"
 TABLES = ["ledger_verificationrun", "ledger_period", "ledger_entry", "ledger_posting", "ledger_balance", "ledger_account"]
@@ -78,30 +77,9 @@ def open_accounts(n_funds: int):
     return source, funds
 
 
-def in_threads(writers: int, work) -> float:
-    """Run ``work(writer_index)`` in ``writers`` threads at once; seconds for all of them."""
-    from django.db import connection
-
-    barrier = threading.Barrier(writers + 1)
-    errors = []
-
-    def run(w):
-        try:
-            barrier.wait()
-            work(w)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in range(writers)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - start
+def threads_timed(writers: int, work) -> float:
+    """``bench.common.in_threads``, printing the first error of any writer that failed."""
+    seconds, errors = in_threads(writers, work)
     if errors:
         print(f"    {len(errors)} writer(s) failed: {errors[0]}")
     return seconds
@@ -127,7 +105,7 @@ def bench_service(case: str, writers: int, per_writer: int, funds) -> dict:
             posting_create(ledger=LEDGER, kind="move", idempotency_key=f"{case}-{writers}-{w}-{i}",
                            legs=[(a, -amount), (b, amount)])
 
-    seconds = in_threads(writers, work)
+    seconds = threads_timed(writers, work)
     return {"postings": writers * per_writer, "seconds": round(seconds, 3), "per_s": round(writers * per_writer / seconds)}
 
 
@@ -167,7 +145,7 @@ def bench_anchor(case: str, writers: int, per_writer: int, funds) -> dict:
                 cur.execute("UPDATE anchor_ledger_balance SET posted = posted - 0.01 WHERE account_id = %s", [a])
                 cur.execute("UPDATE anchor_ledger_balance SET posted = posted + 0.01 WHERE account_id = %s", [b])
 
-    seconds = in_threads(writers, work)
+    seconds = threads_timed(writers, work)
     return {"postings": writers * per_writer, "seconds": round(seconds, 3), "per_s": round(writers * per_writer / seconds)}
 
 
