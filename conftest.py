@@ -8,32 +8,46 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def _package_calendar_after_flush(request, django_db_blocker):
-    """A transactional test (``transaction=True``, ``transactional_db``, ``live_server``, a
-    TransactionTestCase) ends by flushing every table, the holiday calendar that migration
-    core 0002 loaded included; put it back, so the tests after it on the same worker count
-    deadlines as on a fresh database (under xdist the order of the files is not fixed)."""
-    yield
+def _load_package_calendar_if_flushed() -> None:
     import importlib
 
     from django.apps import apps
-    from django.test import TestCase, TransactionTestCase
-
-    marker = request.node.get_closest_marker("django_db")
-    cls = getattr(request.node, "cls", None)
-    transactional = (bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-                     or bool({"transactional_db", "live_server"} & set(request.fixturenames))
-                     or bool(cls and issubclass(cls, TransactionTestCase) and not issubclass(cls, TestCase)))
-    if not transactional:
-        return
 
     from core import deadlines
+    from core.models import CalendarYear
 
-    load = importlib.import_module("core.migrations.0002_load_package_calendar").load
-    with django_db_blocker.unblock():
-        load(apps, None)
-    deadlines.clear_cache()
+    if not CalendarYear.objects.filter(source="package").exists():
+        importlib.import_module("core.migrations.0002_load_package_calendar").load(apps, None)
+        deadlines.clear_cache()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Every database test starts with the holiday calendar that migration core 0002 loads, as on
+    a fresh database. A transactional test (``transaction=True``, ``transactional_db``,
+    ``live_server``) ends by flushing every table, the calendar included, and under xdist which
+    tests follow it on a worker is not fixed: once its fixtures are torn down (the flush done),
+    the calendar is loaded again, outside any test's transaction."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or \
+            names & {"transactional_db", "live_server"}:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_package_calendar_if_flushed()
+
+
+@pytest.fixture(autouse=True)
+def _package_calendar(request, django_db_blocker):
+    """The same check before each database test (one query): a flush by anything the hook above
+    does not know of is repaired too."""
+    if "django_db_setup" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            _load_package_calendar_if_flushed()
+    yield
 
 
 @pytest.fixture
