@@ -29,6 +29,8 @@ def pytest_runtest_teardown(item, nextitem):
     tests follow it on a worker is not fixed: once its fixtures are torn down (the flush done),
     the calendar is loaded again, outside any test's transaction."""
     yield
+    if nextitem is None:  # the last test: the session's teardown has just dropped the test database
+        return
     marker = item.get_closest_marker("django_db")
     names = set(getattr(item, "fixturenames", ()))
     if (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or \
