@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "finance",
     "landuse",
     "oversight",
+    "plans",  # 实施方案 drafted from the data (issue 15)
+    "dossier",  # 一镇一档
+    "search",  # search across the apps (pg_trgm)
+    "webhooks",  # event subscriptions of superior departments
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,10 @@ api_v1 = [
     path("landuse/", include("landuse.api.urls")),
     path("personnel/", include("personnel.api.urls")),
     path("oversight/", include("oversight.api.urls")),
+    path("plans/", include("plans.api.urls")),
+    path("dossier/", include("dossier.api.urls")),
+    path("search/", include("search.api.urls")),
+    path("webhooks/", include("webhooks.api.urls")),
     path("ledger/", include("core.ledger.api.urls")),
     path("notifications/", include("core.notifications.api.urls")),
 ]
@@ -44,6 +48,10 @@ urlpatterns = [
     path("personnel/import/", include("personnel.urls_import")),
     path("personnel/", include("personnel.urls")),
     path("oversight/", include("oversight.urls")),
+    path("plans/", include("plans.urls")),
+    path("dossier/", include("dossier.urls")),
+    path("search/", include("search.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("ledger/", include("core.ledger.urls")),
     path("notifications/", include("core.notifications.urls")),
     # Stored files, after the owning app's check (core/files.py); nothing serves MEDIA_ROOT itself.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.deadlines import add_days
 from regions.models import Department, Division
 
-from . import services
+from . import demo_appraisal, demo_supervision, services
 from .choices import FindingCategory, FindingOccasion, GroupKind, MemberRole, Severity
 from .models import LeadingGroup
 
@@ -132,4 +132,6 @@ def load_demo_oversight() -> bool:
                                      within_days=30, actor=office)
     # This month's meeting as the job of the 1st leaves it: agenda compiled from every app, not yet held.
     services.monthly_meeting_prepare(group=group, month=today.replace(day=1))
+    demo_supervision.load(group=group, office=office, clerk=clerk, today=today)
+    demo_appraisal.load(group=group, office=office, clerk=clerk, today=today)
     return True

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import urls_appraisal, urls_bundle, urls_supervision, views, views_dashboard
 
 app_name = "oversight"
 
 urlpatterns = [
-    path("", views.OversightHomeView.as_view(), name="index"),
+    path("", views_dashboard.DashboardView.as_view(), name="index"),
     path("groups/", views.GroupListView.as_view(), name="group-list"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
@@ -21,4 +21,7 @@ urlpatterns = [
     path("findings/<int:pk>/accept/", views.FindingAcceptView.as_view(), name="finding-accept"),
     path("findings/<int:pk>/return/", views.FindingReturnView.as_view(), name="finding-return"),
     path("findings/<int:pk>/close/", views.FindingCloseView.as_view(), name="finding-close"),
+    *urls_supervision.urlpatterns,
+    *urls_appraisal.urlpatterns,
+    *urls_bundle.urlpatterns,
 ]

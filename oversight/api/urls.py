@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import urls_appraisal, urls_bundle, urls_supervision, views
 
 app_name = "oversight-api"
 
@@ -11,4 +11,4 @@ router.register("groups", views.LeadingGroupViewSet, basename="group")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("findings", views.FindingViewSet, basename="finding")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + urls_supervision.urlpatterns + urls_appraisal.urlpatterns + urls_bundle.urlpatterns

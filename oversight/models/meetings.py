@@ -16,7 +16,7 @@ from core.models import AuditedModel
 from regions.choices import Level, Role
 from regions.models import Department, Division
 
-from .choices import (
+from ..choices import (
     AgendaKind,
     AgendaSource,
     FindingCategory,

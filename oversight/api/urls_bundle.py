@@ -1,0 +1,3 @@
+"""API of oversight: bundle (issue 14), added to oversight/api/urls.py (use a SimpleRouter here)."""
+
+urlpatterns: list = []

@@ -1,0 +1,13 @@
+# Placeholder in the chain; its owner fills in the operations (makemigrations --dry-run -v 3).
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('oversight', '0003_supervision'),
+    ]
+
+    operations = [
+    ]

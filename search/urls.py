@@ -1,0 +1,7 @@
+"""Pages of search (issue 15), mounted at /search/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "search"
+
+urlpatterns: list = []
