@@ -1,3 +1,10 @@
-"""API of oversight: bundle (issue 14), added to oversight/api/urls.py (use a SimpleRouter here)."""
+"""API of oversight: the auditor's report bundle (issue 14 §6), added to oversight/api/urls.py."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import views_bundle
+
+router = SimpleRouter()
+router.register("bundles", views_bundle.BundleViewSet, basename="bundle")
+
+urlpatterns: list = router.urls
