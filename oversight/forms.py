@@ -70,6 +70,13 @@ class ActionItemForm(_Form):
         self.fields["decision"].queryset = meeting.decisions.order_by("position")
 
 
+class ActionDoneForm(_Form):
+    """An action item done: the day and how (完成情况)."""
+
+    done_on = forms.DateField(label=_("完成日期"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("完成情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -20,7 +20,7 @@ from regions.models import Division
 
 from . import rules
 from .choices import AGENDA_SOURCES, AgendaKind, FindingState
-from .models import AgendaLine, Finding, FindingReply, LeadingGroup, Meeting
+from .models import ActionItem, AgendaLine, Finding, FindingReply, LeadingGroup, Meeting, SteeredTown
 
 # --- scoped lists ------------------------------------------------------------------------------
 
@@ -137,20 +137,17 @@ def _counter(rows, town_of) -> dict[int, int]:
     return out
 
 
-def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[AgendaItem]:
-    """The agenda of a meeting held for ``towns`` on ``today``'s month: one item per kind that
-    has something to decide, in the order of ``AGENDA_SOURCES``. A fixed number of queries
-    whatever the number of towns (each app's selector groups by town)."""
+def _agenda_counts(*, towns: list[Division], today: datetime.date) -> dict[str, dict[int, int]]:
+    """{kind: {town id: count}} for ``towns`` judged on ``today``: each app's selector groups by
+    town, so the number of queries is fixed whatever the number of towns."""
     ids = [t.pk for t in towns]
     counts: dict[str, dict[int, int]] = {}
     counts.update(delegation_agenda.agenda_counts(town_ids=ids, today=today))
     counts[AgendaKind.ENTITLEMENT_OVERDUE] = _counter(
-        finance_selectors.entitlement_overdue_list(today=today).filter(town_id__in=ids).select_related(None),
-        lambda e: e.town_id)
-    # Over-establishment is judged at the end of the month before the meeting.
-    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        finance_selectors.entitlement_overdue_list(today=today).filter(town_id__in=ids).select_related(None)
+        .only("id", "town_id"), lambda e: e.town_id)
     over: dict[int, int] = {}
-    for m in selectors_staffing.cross_check(towns=towns, month=last_month):
+    for m in selectors_staffing.cross_check(towns=towns, month=_last_month(today)):
         if m.problem == "over":
             over[m.town.pk] = over.get(m.town.pk, 0) + 1
     counts[AgendaKind.OVER_ESTABLISHMENT] = over
@@ -160,8 +157,20 @@ def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[Agenda
         selectors_cadres.secondment_ending_list(divisions=towns, on=today, within=31), lambda s: s.town_id)
     counts.update(landuse_agenda.agenda_counts(town_ids=ids, today=today))
     counts.update(rectification_counts(town_ids=ids, today=today))
+    return counts
 
+
+def _last_month(today: datetime.date) -> datetime.date:
+    """Over-establishment is judged at the end of the month before the meeting."""
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _agenda_items(*, counts: dict[str, dict[int, int]], towns: list[Division], today: datetime.date
+                  ) -> list[AgendaItem]:
+    """The agenda lines of ``towns`` out of ``counts`` (which may hold other towns too): one item
+    per kind that has something to decide, in the order of ``AGENDA_SOURCES``. No query."""
     names = {t.pk: t.name for t in towns}
+    last_month = _last_month(today)
     items = []
     for kind in AGENDA_SOURCES:
         by_town = {t: n for t, n in counts.get(str(kind), {}).items() if n and t in names}
@@ -177,6 +186,56 @@ def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[Agenda
                                                                    "towns": towns_text},
             url_name=url_name, url_query=url_query))
     return items
+
+
+def agenda_gather(*, towns: list[Division], today: datetime.date) -> list[AgendaItem]:
+    """The agenda of a meeting held for ``towns`` on ``today``'s month: one item per kind that
+    has something to decide, in the order of ``AGENDA_SOURCES``. A fixed number of queries
+    whatever the number of towns (each app's selector groups by town)."""
+    return _agenda_items(counts=_agenda_counts(towns=towns, today=today), towns=towns, today=today)
+
+
+def agendas_gather(*, groups: list[LeadingGroup], today: datetime.date) -> dict[int, list[AgendaItem]]:
+    """The agendas of many groups at once (the monthly job over a province): {group id: items}.
+    The towns of every group in one query, every app's counts once over all of them, then split
+    per group: a fixed number of queries whatever the number of groups and towns."""
+    towns_of: dict[int, list[Division]] = {g.pk: [] for g in groups}
+    every: dict[int, Division] = {}
+    rows = (SteeredTown.objects.filter(group__in=[g.pk for g in groups], is_active=True)
+            .select_related("town").order_by("town__code"))
+    for link in rows:
+        every.setdefault(link.town_id, link.town)
+        towns_of[link.group_id].append(every[link.town_id])
+    counts = _agenda_counts(towns=list(every.values()), today=today)
+    return {gid: _agenda_items(counts=counts, towns=towns, today=today) for gid, towns in towns_of.items()}
+
+
+def agenda_as_of(*, meeting: Meeting, as_of: datetime.date) -> list[AgendaItem]:
+    """What would be on ``meeting``'s agenda if it were compiled on ``as_of`` (nothing stored):
+    the records as they stand now, judged on that day (a record filed since is no longer overdue;
+    a deadline passed by that day is). The stored lines stay what was compiled (agenda_of)."""
+    return agenda_gather(towns=group_towns(meeting.group), today=as_of)
+
+
+# --- action items (督办任务) ---------------------------------------------------------------------
+
+def action_item_list(*, user) -> QuerySet:
+    return scoping.scope(ActionItem.objects.select_related("meeting__group__division", "owner"), user)
+
+
+def action_item_get(*, user, pk) -> ActionItem:
+    return get_object_or_404(action_item_list(user=user), pk=pk)
+
+
+def action_items_overdue(*, group: LeadingGroup, today: datetime.date, exclude_meeting: Meeting | None = None
+                         ) -> list[ActionItem]:
+    """The group's action items not done and past their deadline on ``today`` (of every meeting
+    but ``exclude_meeting``): what the next meeting takes up again. One query."""
+    qs = (ActionItem.objects.filter(meeting__group=group, done_on__isnull=True, due_on__lt=today)
+          .select_related("meeting", "owner").order_by("due_on", "id"))
+    if exclude_meeting is not None:
+        qs = qs.exclude(meeting=exclude_meeting)
+    return list(qs)
 
 
 # --- the pages ---------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 nothing deleted. The monthly meeting exists once per group and month (a unique constraint), so
 the monthly job run twice, or two workers at once, leave one meeting and one agenda.
 
-Findings: finding_create → finding_reply (the town, with evidence) → finding_accept | finding_return
+Action items: action_item_add → action_item_done (the office, once, after the meeting).
+
+Findings: finding_create → finding_reply (the town's clerk alone, with evidence) → finding_accept | finding_return
 (with a reason; the town replies again) → finding_close (销号)."""
 
 from __future__ import annotations
@@ -192,6 +194,34 @@ def action_item_add(*, meeting: Meeting, text: str, owner_unit: str, within_days
                           actor)
 
 
+@transaction.atomic
+def action_item_done(*, item: ActionItem, done_on: datetime.date, note: str, actor) -> ActionItem:
+    """Mark a task given at a meeting done (督办任务办结): on which day, how (the note) and who
+    recorded it. Refused before the meeting was held, before the day it was held, for a day still
+    to come, without a note, and a second time (a done task stays done: its history shows how)."""
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__group__division").get(
+        pk=item.pk)
+    rules.require_office(actor, item)
+    note = (note or "").strip()
+    if item.done_on is not None:
+        raise ConflictError(_("该督办任务已于%(day)s办结，不能重复办结。") % {"day": item.done_on.isoformat()},
+                            code="action_already_done")
+    if item.meeting.held_on is None:
+        raise ConflictError(_("会议尚未召开，督办任务不能办结。"), code="meeting_not_held")
+    if not note:
+        raise ApplicationError(_("请填写完成情况。"), code="note_required", extra={"note": [_("请填写完成情况。")]})
+    if done_on < item.meeting.held_on:
+        raise ApplicationError(_("完成日期不能早于会议召开日期（%(day)s）。") % {"day": item.meeting.held_on.isoformat()},
+                               code="done_before_meeting", extra={"done_on": [_("完成日期不能早于会议召开日期。")]})
+    if done_on > timezone.localdate():
+        raise ApplicationError(_("完成日期不能晚于今天。"), code="done_in_future",
+                               extra={"done_on": [_("完成日期不能晚于今天。")]})
+    with actor_context(actor, reason=note):
+        item.done_on, item.done_note = done_on, note
+        item.done_by = actor if getattr(actor, "pk", None) else None
+        return save_validated(item, actor)
+
+
 # --- findings ----------------------------------------------------------------------------------
 
 def _locked_finding(finding: Finding) -> Finding:
@@ -232,8 +262,9 @@ def finding_create(*, group: LeadingGroup, town: Division, occasion: str, catego
 
 @transaction.atomic
 def finding_reply(*, finding: Finding, text: str, submitted_on: datetime.date, evidence: list, actor) -> FindingReply:
-    """The town reports its rectification with at least one evidence file (PDF or image, checked by
-    content); the finding waits for the office's review."""
+    """The town's clerk reports its rectification with at least one evidence file (PDF or image,
+    checked by content); the finding waits for the office's review. The office over the town may
+    not file it for the town (rules.require_town_side)."""
     finding = _locked_finding(finding)
     rules.require_town_side(actor, finding)
     _require_state(finding, "reply")

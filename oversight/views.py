@@ -24,7 +24,7 @@ from core.generic.lists import ScopedListView
 
 from . import forms as f
 from . import reports, rules, selectors, services
-from .choices import FindingState
+from .choices import AgendaSource, FindingState
 from .filtersets import FindingFilterSet
 from .models import Finding, LeadingGroup, Meeting
 
@@ -129,10 +129,22 @@ class MeetingDetailView(ScopedDetailView):
     def get_queryset(self):
         return selectors.meeting_list(user=self.request.user)
 
+    def render_to_response(self, context, **kwargs):
+        if context.get("as_of_error"):
+            kwargs["status"] = 400  # the page, with the error said, for a date that is none
+        return super().render_to_response(context, **kwargs)
+
     def get_detail_context(self, meeting):
         parts = selectors.meeting_parts(meeting=meeting)
         with_links(parts["agenda"])
-        context = {**parts, "active": "meetings"}
+        today = timezone.localdate()
+        for item in parts["actions"]:
+            item.overdue = item.is_overdue(today)
+            item.done_url = _done_url(item) if self.can_change and meeting.held_on and not item.is_done else ""
+        context = {**parts, "active": "meetings", "today": today,
+                   "carried": selectors.action_items_overdue(group=meeting.group, today=today,
+                                                             exclude_meeting=meeting),
+                   **_as_of_context(self.request, meeting)}
         if self.can_change:
             context["step_forms"] = [
                 (f.AttendanceForm(meeting=meeting, auto_id="att-%s"), reverse("oversight:meeting-attendance",
@@ -148,6 +160,32 @@ class MeetingDetailView(ScopedDetailView):
                                                                                    args=[meeting.pk]),
                      gettext("布置督办任务"), "action-form"))
         return context
+
+
+def _done_url(item) -> str:
+    """Where an action item is marked done ("" while the route is not mounted)."""
+    try:
+        return reverse("oversight:action-done", args=[item.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _as_of_context(request, meeting) -> dict:
+    """``?as_of=YYYY-MM-DD``: what the agenda would hold if compiled on that day (computed, not
+    stored; the stored lines above stay as compiled); a bad date is said plainly, nothing computed."""
+    raw = (request.GET.get("as_of") or "").strip()
+    if not raw:
+        return {"as_of_raw": ""}
+    try:
+        as_of = rules.parse_iso_date(raw)
+    except ValueError:
+        return {"as_of_raw": raw, "as_of_error": gettext(
+            "日期“%(value)s”无效，请按YYYY-MM-DD填写，例如2026-03-01。") % {"value": raw[:20]}}
+    items = selectors.agenda_as_of(meeting=meeting, as_of=as_of)
+    for item in items:
+        item.link = agenda_link(item)
+        item.source_label = AgendaSource(item.source).label
+    return {"as_of_raw": raw, "as_of": as_of, "as_of_items": items}
 
 
 class MeetingRecordView(ServiceFormView):
@@ -216,6 +254,23 @@ class MeetingActionView(_MeetingStep):
 
     def success_message(self, item, data):
         return gettext("已布置督办任务，完成期限%(due)s。") % {"due": item.due_on.isoformat()}
+
+
+class ActionItemDoneView(ServiceActionView):
+    """The office marks an action item done: the day, and how it was done (完成情况)."""
+
+    form_class = f.ActionDoneForm
+    object_arg = "item"
+    service = services.action_item_done
+
+    def get_queryset(self):
+        return selectors.action_item_list(user=self.request.user)
+
+    def get_success_url(self, item):
+        return reverse("oversight:meeting-detail", args=[item.meeting_id])
+
+    def success_message(self, item, data):
+        return gettext("督办任务已办结（%(day)s）。") % {"day": item.done_on.isoformat()}
 
 
 class MeetingMinutesView(LoginRequiredMixin, TemplateView):
@@ -294,13 +349,14 @@ class FindingDetailView(ScopedDetailView):
 def _town_side(user, finding) -> bool:
     try:
         rules.require_town_side(user, finding)
-    except PermissionDenied:  # not the town's clerk nor the office over it
+    except PermissionDenied:  # not a clerk of the finding's town
         return False
     return True
 
 
 class FindingReplyView(ServiceFormView):
-    """The town's clerk reports the rectification with evidence files (the office may too)."""
+    """The town's clerk reports the rectification with evidence files (the clerk of that town
+    alone: the office over it, and every other reader, get 403)."""
 
     model = Finding
     form_class = f.FindingReplyForm

@@ -1,12 +1,30 @@
-"""Serializers of the oversight API (read only)."""
+"""Serializers of the oversight API: the rows as read, and the small inputs of each workflow step
+(each handed to one service of oversight.services, which decides)."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api.serializers import PlainModelSerializer
+from core.api.fields import (
+    ScopedPrimaryKeyRelatedField,
+    ServiceRequiredField,
+    StrictDateField,
+    StrictPrimaryKeyRelatedField,
+)
+from core.api.serializers import PlainModelSerializer, PlainSerializer
 
-from ..models import AgendaLine, Evidence, Finding, FindingReply, LeadingGroup, Meeting
+from ..models import (
+    ActionItem,
+    AgendaLine,
+    Attendance,
+    Decision,
+    Evidence,
+    Finding,
+    FindingReply,
+    GroupMember,
+    LeadingGroup,
+    Meeting,
+)
 
 
 class LeadingGroupSerializer(PlainModelSerializer):
@@ -26,13 +44,63 @@ class AgendaLineSerializer(PlainModelSerializer):
         read_only_fields = fields
 
 
+class AgendaItemSerializer(PlainSerializer):
+    """A line the agenda would hold if compiled on the day asked (computed, not stored)."""
+
+    source = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    by_town = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    url_name = serializers.CharField(read_only=True)
+    url_query = serializers.CharField(read_only=True)
+
+
+class AttendanceSerializer(PlainModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "member", "member_name", "present", "substitute", "note"]
+        read_only_fields = fields
+
+
+class DecisionSerializer(PlainModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "position", "text"]
+        read_only_fields = fields
+
+
+class ActionItemSerializer(PlainModelSerializer):
+    class Meta:
+        model = ActionItem
+        fields = ["id", "decision", "text", "owner", "owner_unit", "within_days", "due_on", "due_provisional",
+                  "done_on", "done_by", "done_note"]
+        read_only_fields = fields
+
+
 class MeetingSerializer(PlainModelSerializer):
+    """A meeting in the list: with its stored agenda lines."""
+
     agenda = AgendaLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
         fields = ["id", "group", "kind", "month", "title", "held_on", "venue", "minutes", "agenda_compiled_at",
                   "agenda"]
+        read_only_fields = fields
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    """One meeting: also what the office recorded after it (attendance, decisions, action items)."""
+
+    attendance = AttendanceSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+    actions = ActionItemSerializer(many=True, read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "attendance", "decisions", "actions"]
         read_only_fields = fields
 
 
@@ -58,6 +126,13 @@ class FindingReplySerializer(PlainModelSerializer):
 
 
 class FindingSerializer(PlainModelSerializer):
+    """A finding with the town's replies. POST to the list opens one (services.finding_create):
+    the group and the town must be rows the caller sees; the deadline is computed."""
+
+    group = ScopedPrimaryKeyRelatedField(queryset=LeadingGroup.objects.all(), label="督查单位")
+    town = ScopedPrimaryKeyRelatedField(queryset=Finding._meta.get_field("town").related_model.objects.all(),
+                                        label="镇")
+    found_on = StrictDateField(label="发现日期")
     town_name = serializers.CharField(source="town.name", read_only=True)
     replies = FindingReplySerializer(many=True, read_only=True)
 
@@ -66,4 +141,73 @@ class FindingSerializer(PlainModelSerializer):
         fields = ["id", "group", "town", "town_name", "occasion", "category", "severity", "description",
                   "rule_breached", "found_on", "rectify_months", "due_on", "due_provisional", "state",
                   "accepted_on", "closed_on", "replies"]
-        read_only_fields = fields
+        read_only_fields = ["id", "town_name", "due_on", "due_provisional", "state", "accepted_on", "closed_on",
+                            "replies"]
+        extra_kwargs = {"rectify_months": {"min_value": None, "max_value": None}}  # the service's word (1-12)
+
+
+# --- inputs of the workflow steps --------------------------------------------------------------
+
+class _OfMeeting(StrictPrimaryKeyRelatedField):
+    """A row of the meeting's own group (``attr``: ``"group"``) or of the meeting itself."""
+
+    def __init__(self, *, model, attr, **kwargs):
+        self.model, self.attr = model, attr
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        meeting = self.context.get("object")
+        if meeting is None:
+            return self.model.objects.none()
+        if self.attr == "group":
+            return self.model.objects.filter(group_id=meeting.group_id)
+        return self.model.objects.filter(meeting_id=meeting.pk)
+
+
+class MeetingRecordInput(PlainSerializer):
+    held_on = StrictDateField(label="召开日期")
+    venue = serializers.CharField(required=False, allow_blank=True, default="", max_length=128, label="地点")
+    minutes = serializers.CharField(required=False, allow_blank=True, default="", label="会议纪要")
+
+
+class AttendanceInput(PlainSerializer):
+    member = _OfMeeting(model=GroupMember, attr="group", label="成员")
+    present = serializers.BooleanField(label="出席")
+    substitute = serializers.CharField(required=False, allow_blank=True, default="", max_length=64, label="代为出席")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200, label="说明")
+
+
+class DecisionInput(PlainSerializer):
+    text = serializers.CharField(label="议定事项")
+
+
+class ActionItemInput(PlainSerializer):
+    text = serializers.CharField(label="任务")
+    owner_unit = serializers.CharField(max_length=128, label="责任单位")
+    owner = _OfMeeting(model=GroupMember, attr="group", required=False, allow_null=True, default=None, label="责任人")
+    decision = _OfMeeting(model=Decision, attr="meeting", required=False, allow_null=True, default=None,
+                          label="议定事项")
+    within_days = serializers.IntegerField(required=False, default=30, min_value=1, max_value=365,
+                                           label="完成时限（日）")
+
+
+class ActionDoneInput(PlainSerializer):
+    item = _OfMeeting(model=ActionItem, attr="meeting", label="督办任务")
+    done_on = StrictDateField(label="完成日期")
+    note = ServiceRequiredField(max_length=2000, label="完成情况", help_text="如何完成的")
+
+
+class FindingReplyInput(PlainSerializer):
+    """multipart/form-data: the text, the day and one or more evidence files (PDF, PNG, JPEG)."""
+
+    text = ServiceRequiredField(label="整改情况")
+    submitted_on = StrictDateField(label="报送日期")
+    evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="佐证材料")
+
+
+class DecideInput(PlainSerializer):
+    on = StrictDateField(required=False, allow_null=True, default=None, label="日期", help_text="留空为今天")
+
+
+class ReturnInput(DecideInput):
+    reason = ServiceRequiredField(max_length=500, label="退回理由")

@@ -1,14 +1,34 @@
-"""REST API of oversight (read only for now), on core.api's ServiceViewSet: every list and row
-through the scoped selectors (404 outside the jurisdiction), history on every row."""
+"""REST API of oversight, on core.api's ServiceViewSet: every list and row through the scoped
+selectors (404 outside the jurisdiction), history on every row, and every write a declared
+workflow step calling one service (403 without the role, structured JSON errors).
+
+Meetings (the office): ``record`` (held on, venue, minutes), ``attendance``, ``decisions``,
+``action-items`` (an action item), ``action-done`` (an action item done: the day and how); ``agenda``
+(GET, ``?as_of=YYYY-MM-DD``: what the agenda would hold if compiled that day; the stored lines
+are the meeting's ``agenda``).
+Findings: POST to the list opens one (the office); ``reply`` (the clerk of the finding's town
+alone, multipart with the evidence files), ``accept``, ``return`` (with a reason), ``close`` (the
+office)."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from core.api.actions import WorkflowAction
 from core.api.viewsets import ServiceViewSet
+from core.errors import ApplicationError
+from regions import scoping
+from regions.choices import Role
+from regions.permissions import JurisdictionPermission
 
-from .. import selectors
+from .. import rules, selectors, services
 from ..models import AgendaLine, Evidence, Finding, FindingReply, LeadingGroup, Meeting
 from . import serializers as s
 
@@ -22,20 +42,97 @@ class LeadingGroupViewSet(ServiceViewSet):
         return selectors.group_list(user=user).order_by("-id")
 
 
+def _action_done(*, meeting, item, done_on, note, actor):
+    """The action item (of this meeting: the input's field allows no other) marked done."""
+    return services.action_item_done(item=item, done_on=done_on, note=note, actor=actor)
+
+
 @extend_schema_view(list=extend_schema(summary="工作调度会列表（含议题）"), retrieve=extend_schema(summary="工作调度会"))
 class MeetingViewSet(ServiceViewSet):
     queryset = Meeting.objects.all()
-    serializer_class = s.MeetingSerializer
+    serializer_class = s.MeetingDetailSerializer
+    list_serializer_class = s.MeetingSerializer
+    actions = [
+        WorkflowAction("record", service=services.meeting_record, input=s.MeetingRecordInput,
+                       summary="登记会议召开情况与纪要"),
+        WorkflowAction("attendance", service=services.attendance_record, input=s.AttendanceInput,
+                       summary="登记出席情况"),
+        WorkflowAction("decisions", service=services.decision_add, input=s.DecisionInput, summary="添加议定事项"),
+        WorkflowAction("action-items", service=services.action_item_add, input=s.ActionItemInput,
+                       summary="布置督办任务（会议召开后）"),
+        WorkflowAction("action-done", service=_action_done, input=s.ActionDoneInput, summary="督办任务办结"),
+    ]
 
     def get_scoped_queryset(self, user):
-        return selectors.meeting_list(user=user).prefetch_related(
+        qs = selectors.meeting_list(user=user).prefetch_related(
             Prefetch("agenda", queryset=AgendaLine.objects.order_by("position"))).order_by("-month", "-id")
+        if self.action != "list":
+            qs = qs.prefetch_related("attendance__member", "decisions", "actions")
+        return qs
+
+    @extend_schema(summary="按日期查看议题（计算，不保存）", responses={200: s.AgendaItemSerializer(many=True)},
+                   parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD，默认今天")])
+    @action(detail=True, methods=["get"], url_path="agenda", url_name="agenda")
+    def agenda(self, request, pk=None):
+        meeting = self.get_object()
+        raw = (request.query_params.get("as_of") or "").strip()
+        if raw:
+            try:
+                as_of = rules.parse_iso_date(raw)
+            except ValueError:
+                message = gettext("日期“%(value)s”无效，请按YYYY-MM-DD填写，例如2026-03-01。") % {"value": raw[:20]}
+                raise ApplicationError(message, code="invalid_date", extra={"as_of": [message]}) from None
+        else:
+            as_of = timezone.localdate()
+        items = selectors.agenda_as_of(meeting=meeting, as_of=as_of)
+        return Response({"as_of": as_of.isoformat(), "compiled_at": meeting.agenda_compiled_at,
+                         "lines": s.AgendaItemSerializer(items, many=True).data})
 
 
-@extend_schema_view(list=extend_schema(summary="督查问题列表（含整改报告）"), retrieve=extend_schema(summary="督查问题"))
+class TownClerkPermission(permissions.BasePermission):
+    """The rectification report is the town's: a clerk (经办人) of the finding's own town (or an
+    administrator). 403 for every other role, before the row is looked up; 404 outside the scope
+    (the scoped queryset); 403 for a clerk who sees the finding but is not of its town."""
+
+    message = "只有该镇的经办人才能报送整改情况。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return user.is_superuser or any(g.role == Role.CLERK for g in scoping.grants(user))
+
+    def has_object_permission(self, request, view, obj):
+        return request.user.is_superuser or rules.is_town_clerk(request.user, obj)
+
+
+def _today_if_none(view, row, data) -> dict:
+    return {**data, "on": data.get("on") or timezone.localdate()}
+
+
+@extend_schema_view(list=extend_schema(summary="督查问题列表（含整改报告）"), retrieve=extend_schema(summary="督查问题"),
+                    create=extend_schema(summary="登记督查发现的问题"))
 class FindingViewSet(ServiceViewSet):
     queryset = Finding.objects.all()
     serializer_class = s.FindingSerializer
+    create_service = services.finding_create
+    actions = [
+        WorkflowAction("reply", service=services.finding_reply, input=s.FindingReplyInput,
+                       summary="报送整改情况（本镇经办人；multipart，附佐证材料）"),
+        WorkflowAction("accept", service=services.finding_accept, input=s.DecideInput, arguments=_today_if_none,
+                       summary="整改通过"),
+        WorkflowAction("return", service=services.finding_return, input=s.ReturnInput, arguments=_today_if_none,
+                       summary="退回重新整改（附理由）"),
+        WorkflowAction("close", service=services.finding_close, input=s.DecideInput, arguments=_today_if_none,
+                       summary="销号"),
+    ]
+
+    def get_permissions(self):
+        if self.action == "reply":
+            return [TownClerkPermission()]
+        if self.action is None:  # a method no route has (DELETE): 405 for whoever is signed in
+            return [permissions.IsAuthenticated()]
+        return [JurisdictionPermission()]
 
     def get_scoped_queryset(self, user):
         replies = FindingReply.objects.order_by("submitted_on", "id").prefetch_related(

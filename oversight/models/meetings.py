@@ -4,6 +4,7 @@ rectification to close-out. Every row keeps its history (core.history) and none 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -257,6 +258,9 @@ class ActionItem(AuditedModel):
     due_on = models.DateField(_("完成期限"), editable=False)
     due_provisional = models.BooleanField(_("期限暂定"), default=False, editable=False)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办结登记人"), on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="+", db_index=False, editable=False)
+    done_note = models.TextField(_("完成情况"), blank=True)
 
     jurisdiction_field = "meeting__group__division"
     jurisdiction_writers = (Role.OFFICE,)
@@ -265,7 +269,19 @@ class ActionItem(AuditedModel):
         verbose_name = _("督办任务")
         verbose_name_plural = _("督办任务")
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(name="action_done_has_note",
+                                   condition=Q(done_on__isnull=True) | ~Q(done_note="")),
+        ]
         triggers = [protect_deletes()]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, today) -> bool:
+        """Not done and past its deadline on ``today``."""
+        return self.done_on is None and self.due_on < today
 
     def __str__(self):
         return self.text[:50]
@@ -275,6 +291,8 @@ class ActionItem(AuditedModel):
             raise ValidationError({"owner": gettext("责任人必须是本小组成员。")})
         if self.decision_id and self.meeting_id and self.decision.meeting_id != self.meeting_id:
             raise ValidationError({"decision": gettext("议定事项必须属于本次会议。")})
+        if self.done_on and self.meeting_id and self.meeting.held_on and self.done_on < self.meeting.held_on:
+            raise ValidationError({"done_on": gettext("完成日期不能早于会议召开日期。")})
 
 
 @track()

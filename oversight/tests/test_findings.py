@@ -110,7 +110,10 @@ def test_who_may_do_what(setup):
     f = finding(s["group"], s["towns"][0], actor=s["office"])
     with pytest.raises(PermissionDenied) as e:  # the clerk of another town
         services.finding_reply(finding=f, text="x", submitted_on=D(2026, 1, 20), evidence=[pdf()], actor=s["other"])
-    assert "经办人或领导小组办公室" in str(e.value)
+    assert "只有" in str(e.value) and "经办人才能报送整改情况" in str(e.value)
+    with pytest.raises(PermissionDenied):  # the office over the town does not file the town's report
+        services.finding_reply(finding=f, text="x", submitted_on=D(2026, 1, 20), evidence=[pdf()], actor=s["office"])
+    assert not FindingReply.objects.filter(finding=f).exists()
     services.finding_reply(finding=f, text="已整改", submitted_on=D(2026, 1, 20), evidence=[pdf()], actor=s["clerk"])
     with pytest.raises(PermissionDenied):  # the town does not accept its own rectification
         services.finding_accept(finding=f, on=D(2026, 1, 21), actor=s["clerk"])

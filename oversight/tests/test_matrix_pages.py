@@ -115,11 +115,12 @@ class TestFindingPages(ScopedPageCases):
 
 
 class TestFindingReplyPage(ScopedPageCases):
-    """The town's clerk (and the office over it) reports the rectification; readers get 403."""
+    """The town's clerk alone reports the rectification; the office over the town and the readers
+    get 403."""
 
     edit_names = ("oversight:finding-reply",)
     edit_payload = staticmethod(reply_payload)
-    write_roles = frozenset({"clerk", "office"})
+    write_roles = frozenset({"clerk"})
 
     def make(self, division, m):
         return finding(group_of(division), division)
