@@ -153,6 +153,7 @@ def measure_compute(town_ids: list[int], year: int, *, capture: bool = False) ->
     from django.test.utils import CaptureQueriesContext
 
     from finance.services import entitlements_compute_year
+    from finance.services.bulk import PHASES
 
     out: dict = {}
     try:
@@ -165,11 +166,13 @@ def measure_compute(town_ids: list[int], year: int, *, capture: bool = False) ->
                 out["seconds"] = time.perf_counter() - started
             out["queries"] = len(ctx.captured_queries)
             out["result"] = vars(result).copy()
+            out["phases"] = dict(PHASES)
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
                 again = entitlements_compute_year(towns=town_ids, year=year)
                 out["again_seconds"] = time.perf_counter() - started
             out["again_queries"] = len(ctx.captured_queries)
+            out["again_phases"] = dict(PHASES)
             out["again_result"] = vars(again).copy()
             if capture:  # the rows written, for the write anchor
                 out["copied"] = {}
@@ -250,6 +253,8 @@ def main() -> None:
               f" again {compute['again_seconds']:.2f} s ({compute['again_queries']} queries, kept"
               f" {compute['again_result']['kept']:,}); GROUP BY {group['seconds'] * 1000:.1f} ms ({group['groups']:,}"
               f" groups); COPY {copy['rows']:,} rows {copy['seconds']:.2f} s; load {load_average()}", flush=True)
+        for label, phases in (("fresh", compute["phases"]), ("again", compute["again_phases"])):
+            print(f"    {label} phases: " + "; ".join(f"{k} {v * 1000:.0f} ms" for k, v in phases.items()), flush=True)
     small = measure_compute(town_ids[:args.towns_small], args.year)
     compute_s = [r["compute"]["seconds"] for r in rounds]
     again_s = [r["compute"]["again_seconds"] for r in rounds]
@@ -285,6 +290,7 @@ def main() -> None:
         "towns": args.towns, "year": args.year, "revenue_rows": rows, "rounds": [
             {"compute_s": r["compute"]["seconds"], "queries": r["compute"]["queries"], "result": r["compute"]["result"],
              "again_s": r["compute"]["again_seconds"], "again_queries": r["compute"]["again_queries"],
+             "phases": r["compute"]["phases"], "again_phases": r["compute"]["again_phases"],
              "group_by_s": r["group_by"]["seconds"], "groups": r["group_by"]["groups"], "copy_s": r["copy"]["seconds"],
              "copy_rows": r["copy"]["rows"], "load": r["load"]} for r in rounds],
         "written": {t: n for t, (_d, n) in copied.items()},

@@ -6,9 +6,11 @@ same order; the helpers are looked up on that module at call time so its test sw
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -16,8 +18,7 @@ from core.errors import ApplicationError, ConflictError
 
 from . import registry
 from . import services as _s
-from .chain import entry_hash
-from .models import Account, Balance, Entry, Period, Phase, Posting, PostingType
+from .models import GENESIS_HASH, Account, Balance, Entry, Period, Phase, Posting, PostingType
 from .registry import LedgerSpec
 
 # --- bulk: many postings in a fixed number of queries -------------------------------------------
@@ -30,49 +31,102 @@ from .registry import LedgerSpec
 
 
 @transaction.atomic
-def accounts_open_bulk(*, ledger: str, accounts: Sequence[dict], actor=None) -> dict[tuple[int, str], Account]:
+def accounts_open_bulk(*, ledger: str, accounts: Sequence[dict], actor=None,
+                       ids_only: bool = False) -> dict[tuple[int, str], Account | int]:
     """``account_open`` for each of ``accounts`` (dicts of kind, owner, code, name), in order: the
-    accounts already open are returned, the others opened. (owner id, code) → account."""
+    accounts already open are returned, the others opened. (owner id, code) → account (its id
+    with ``ids_only``: no model instances, for callers that only pass them on as legs)."""
     spec = registry.get(ledger)
     wanted: dict[tuple[int, str], dict] = {}
+    kinds: dict[str, str] = {}  # kind → invariant (each kind checked once)
     for item in accounts:
-        spec.kind(item["kind"])
-        wanted.setdefault((getattr(item["owner"], "pk", item["owner"]), item["code"]), item)
-    found: dict[tuple[int, str], Account] = {}
-    if wanted:
-        owners = sorted({owner for owner, _code in wanted})
-        for account in Account.objects.filter(ledger=ledger, owner_id__in=owners,
-                                              code__in=sorted({code for _owner, code in wanted})):
-            if (account.owner_id, account.code) in wanted:
-                found[(account.owner_id, account.code)] = account
-    for key, account in found.items():
-        if account.kind != wanted[key]["kind"]:
-            raise ConflictError(f"账户代码“{account.code}”已用于另一类账户。", code="ledger_account_conflict")
-    created_by = actor if getattr(actor, "pk", None) else None
-    new = [
-        Account(ledger=ledger, kind=item["kind"], code=code, name=item["name"], unit=spec.unit,
-                invariant=spec.kind(item["kind"]).invariant, owner_id=owner, created_by=created_by)
-        for (owner, code), item in wanted.items() if (owner, code) not in found
-    ]
+        kind = item["kind"]
+        if kind not in kinds:
+            kinds[kind] = spec.kind(kind).invariant
+        owner = item["owner"]
+        wanted.setdefault((owner if isinstance(owner, int) else owner.pk, item["code"]), item)
+    found: dict[tuple[int, str], Account | int] = {}
+    if not wanted:
+        return found
+    owners = sorted({owner for owner, _code in wanted})
+    rows = Account.objects.filter(ledger=ledger, owner_id__in=owners, code__in=sorted({code for _o, code in wanted}))
+    for pk, owner_id, code, kind in rows.values_list("pk", "owner_id", "code", "kind"):
+        if (owner_id, code) in wanted:
+            if kind != wanted[(owner_id, code)]["kind"]:
+                raise ConflictError(f"账户代码“{code}”已用于另一类账户。", code="ledger_account_conflict")
+            found[(owner_id, code)] = pk
+    created_by = actor.pk if getattr(actor, "pk", None) else None
+    new = [{"kind": item["kind"], "code": code, "name": item["name"], "invariant": kinds[item["kind"]], "owner": owner}
+           for (owner, code), item in wanted.items() if (owner, code) not in found]
     if new:
-        Account.objects.bulk_create(new)
-        Balance.objects.bulk_create([Balance(account=a, invariant=a.invariant) for a in new])
-        found.update({(a.owner_id, a.code): a for a in new})
-    return found
+        # The accounts and their balance rows in one statement, ids in the order of ``new``.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH a AS (INSERT INTO {Account._meta.db_table} "  # nosec B608 # table names from the models
+                "(ledger, kind, code, name, unit, invariant, owner_id, created_at, created_by_id) "
+                "SELECT %s, kind, code, name, %s, invariant, owner, %s, %s FROM ROWS FROM (json_to_recordset(%s::json) "
+                "AS (kind text, code text, name text, invariant text, owner bigint)) "
+                "WITH ORDINALITY AS x(kind, code, name, invariant, owner, n) "
+                "ORDER BY n RETURNING id, owner_id, code, invariant), "
+                f"b AS (INSERT INTO {Balance._meta.db_table} "
+                "(account_id, invariant, posted, pending_debits, pending_credits, last_seq, last_hash) "
+                "SELECT id, invariant, 0, 0, 0, 0, %s FROM a) SELECT id, owner_id, code FROM a",
+                [ledger, spec.unit, timezone.now(), created_by, orjson.dumps(new).decode(), GENESIS_HASH])
+            found.update({(owner_id, code): pk for pk, owner_id, code in cursor.fetchall()})
+    if ids_only:
+        return found
+    instances = Account.objects.in_bulk(list(found.values()))
+    return {key: instances[pk] for key, pk in found.items()}
 
 
-def _unnest_insert(table: str, columns: Sequence[tuple[str, str]], rows: Sequence[tuple]) -> None:
-    """One INSERT … SELECT FROM unnest(arrays) of ``rows``: one statement whatever their number
-    (bulk_create splits at 65,535 parameters). ``columns``: (name, SQL type) pairs."""
-    names = ", ".join(name for name, _type in columns)
-    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in columns)
-    params = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+class _Head:
+    """A locked balance row with what the checks read of its account (``_check_invariant``'s
+    duck type: no model instances for the thousands of accounts of a bulk write)."""
+
+    __slots__ = ("pk", "account_id", "ledger", "owner_id", "name", "unit", "invariant", "posted", "pending_debits",
+                 "pending_credits", "last_seq", "last_hash")
+
+    def __init__(self, account_id, invariant, posted, pending_debits, pending_credits, last_seq, last_hash,
+                 ledger, owner_id, name, unit):
+        self.pk = self.account_id = account_id
+        self.invariant, self.posted, self.pending_debits, self.pending_credits = (
+            invariant, posted, pending_debits, pending_credits)
+        self.last_seq, self.last_hash = last_seq, last_hash
+        self.ledger, self.owner_id, self.name, self.unit = ledger, owner_id, name, unit
+
+    @property
+    def account(self):
+        return self
+
+
+class _Before:
+    """The totals before a leg (``_check_invariant`` reads these two)."""
+
+    __slots__ = ("posted", "pending_debits")
+
+    def __init__(self, posted, pending_debits):
+        self.posted, self.pending_debits = posted, pending_debits
+
+
+def _lock_heads(account_ids) -> dict[int, _Head]:
+    """``services._lock`` for a bulk write: the balance rows locked in account-id order (the same
+    order as every writer), read as tuples with their accounts' fields."""
+    ids = sorted(set(account_ids))
+    lock = " FOR UPDATE OF b" if _s.LOCK_BALANCES else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})", params)  # nosec B608 # names from the models, values are parameters
+        cursor.execute(
+            "SELECT b.account_id, b.invariant, b.posted, b.pending_debits, b.pending_credits, b.last_seq, b.last_hash, "  # nosec B608 # table names from the models
+            f"a.ledger, a.owner_id, a.name, a.unit FROM {Balance._meta.db_table} b "
+            f"JOIN {Account._meta.db_table} a ON a.id = b.account_id WHERE b.account_id = ANY(%s) "
+            f"ORDER BY b.account_id{lock}", [ids])
+        heads = {row[0]: _Head(*row) for row in cursor.fetchall()}
+    if _s._race_hook:
+        _s._race_hook("read")
+    return heads
 
 
 @transaction.atomic
-def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None) -> list[Posting]:
+def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None, ids_only: bool = False) -> list:
     """Write ``items`` in order, as ``posting_create`` / ``posting_reverse`` called one after the
     other would: the same postings, entries (each account's chain continued in this order) and
     balances, the same checks and refusals — and, all or nothing, in about ten queries.
@@ -81,6 +135,7 @@ def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None) -> l
     ``idempotency_key``, ``booked_on``, ``memo``; no pending postings) or a reversal:
     ``{"reverses": posting, "reason": "…"}`` (booked today, key ``<key>:reverse`` unless given).
     A retry of an item already written (same key, same legs) returns its posting.
+    ``ids_only``: the postings' ids instead of model instances.
     """
     spec = registry.get(ledger)
     today = _s._today()
@@ -130,9 +185,13 @@ def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None) -> l
         # "history triggers make big writes quadratic"): the setting is given a value.
         cursor.execute("SELECT set_config('pgtrigger.ignore', coalesce(nullif(current_setting('pgtrigger.ignore', true),"
                        " ''), '{}'), true)")
-    balances = _s._lock(a for plan in plans for a in plan["amounts"])
+    balances = _lock_heads(a for plan in plans for a in plan["amounts"])
     accounts = _s._accounts(spec, {a for plan in plans for a in plan["amounts"]}, balances)
-    existing = {p.idempotency_key: p for p in Posting.objects.filter(ledger=ledger, idempotency_key__in=list(by_key))}
+    with connection.cursor() as cursor:  # = ANY(array): one parameter for thousands of keys
+        cursor.execute(f"SELECT id FROM {Posting._meta.db_table} WHERE ledger = %s AND idempotency_key = ANY(%s)",  # nosec B608 # the table name from the model
+                       [ledger, list(by_key)])
+        found = [row[0] for row in cursor.fetchall()]
+    existing = {p.idempotency_key: p for p in Posting.objects.filter(pk__in=found)} if found else {}
     if existing:
         written: dict[int, dict[int, Decimal]] = {}
         for posting_id, account_id, amount, phase in Entry.objects.filter(
@@ -159,9 +218,8 @@ def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None) -> l
         closed = set(Period.objects.filter(ledger=ledger, owner_id__in=owners,
                                            month__in={_s._month(p["booked_on"]) for p in todo})
                      .values_list("owner_id", "month"))
-        after = {a: Balance(account_id=a, invariant=b.invariant, posted=b.posted, pending_debits=b.pending_debits,
-                            pending_credits=b.pending_credits, last_seq=b.last_seq, last_hash=b.last_hash)
-                 for a, b in balances.items()}
+        after = {a: _Head(a, b.invariant, b.posted, b.pending_debits, b.pending_credits, b.last_seq, b.last_hash,
+                          b.ledger, b.owner_id, b.name, b.unit) for a, b in balances.items()}
         for plan in todo:
             month = _s._month(plan["booked_on"])
             if any((accounts[a].owner_id, month) in closed for a in plan["amounts"]):
@@ -171,17 +229,20 @@ def postings_create_bulk(*, ledger: str, items: Sequence[dict], actor=None) -> l
                     code="ledger_period_closed", extra={"booked_on": [f"{booked_on:%Y-%m}已结账。"]},
                 )
             for a, amount in plan["amounts"].items():
-                before = Balance(posted=after[a].posted, pending_debits=after[a].pending_debits)
-                after[a].posted += amount
-                _s._check_invariant(accounts[a], before, after[a])
-        _write_many(spec, todo, after, actor)
+                head = after[a]
+                before = _Before(head.posted, head.pending_debits)
+                head.posted += amount
+                _s._check_invariant(accounts[a], before, head)
+        _write_many(spec, todo, after, actor, ids_only)
+    if ids_only:
+        return [p if isinstance(p, int) else p.pk for p in (plan["posting"] for plan in plans)]
     return [plan["posting"] for plan in plans]
 
 
-def _write_many(spec: LedgerSpec, plans: list[dict], balances: dict[int, Balance], actor) -> None:
+def _write_many(spec: LedgerSpec, plans: list[dict], balances: dict[int, _Head], actor, ids_only: bool) -> None:
     """The rows of checked plans: postings with ids taken from the sequence in one query, then
-    every entry linked into its account's chain in the plans' order, then the balances; each
-    table in one statement."""
+    every entry linked into its account's chain in the plans' order, then the balances; the
+    postings and the entries each in one COPY, the balances in one UPDATE."""
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     table = Posting._meta.db_table
     with connection.cursor() as cursor:
@@ -190,36 +251,43 @@ def _write_many(spec: LedgerSpec, plans: list[dict], balances: dict[int, Balance
         ids = sorted(row[0] for row in cursor.fetchall())
     now = timezone.now()
     # Each account's chain continues from its locked head (``balances`` carry the new totals
-    # and the heads as they were read).
+    # and the heads as they were read). The hash is chain.entry_hash's, written out here (the
+    # same canonical line; chain.verify and the tests recompute it).
     chain: dict[int, tuple[int, str]] = {}
     postings, entries = [], []
+    sha256, posted, unit = hashlib.sha256, Phase.POSTED, spec.unit
     for posting_id, plan in zip(ids, plans, strict=True):
-        posting = Posting(
+        booked_on = plan["booked_on"]
+        reverses = plan["reverses"].pk if plan["reverses"] else None
+        plan["posting"] = posting_id if ids_only else Posting(
             pk=posting_id, ledger=spec.code, type=PostingType.NORMAL, kind=plan["kind"], idempotency_key=plan["key"],
-            booked_on=plan["booked_on"], memo=plan["memo"], reverses=plan["reverses"], actor_id=actor_id,
-            created_at=now,
-        )
-        plan["posting"] = posting
-        postings.append((posting_id, spec.code, PostingType.NORMAL, plan["kind"], plan["key"], plan["booked_on"],
-                         plan["memo"], plan["reverses"].pk if plan["reverses"] else None, actor_id, now))
+            booked_on=booked_on, memo=plan["memo"], reverses=plan["reverses"], actor_id=actor_id, created_at=now)
+        postings.append((posting_id, spec.code, PostingType.NORMAL, plan["kind"], plan["key"], booked_on,
+                         plan["memo"], reverses, actor_id, now))
+        day = booked_on.isoformat()
         for account_id, amount in plan["amounts"].items():
             seq, prev = chain.get(account_id) or (balances[account_id].last_seq, balances[account_id].last_hash)
             seq += 1
-            digest = entry_hash(account_id=account_id, seq=seq, posting_id=posting_id, phase=Phase.POSTED,
-                                amount=amount, booked_on=plan["booked_on"], prev_hash=prev)
-            entries.append((posting_id, account_id, Phase.POSTED, spec.unit, amount, plan["booked_on"], seq, prev,
-                            digest, now))
+            digest = sha256(f"v1|{account_id}|{seq}|{posting_id}|{posted}|{amount:.4f}|{day}|{prev}".encode()).hexdigest()
+            entries.append((posting_id, account_id, posted, unit, amount, booked_on, seq, prev, digest, now))
             chain[account_id] = (seq, digest)
-    _unnest_insert(table, [("id", "bigint"), ("ledger", "varchar"), ("type", "varchar"), ("kind", "varchar"),
-                           ("idempotency_key", "varchar"), ("booked_on", "date"), ("memo", "text"),
-                           ("reverses_id", "bigint"), ("actor_id", "bigint"), ("created_at", "timestamptz")], postings)
-    _unnest_insert(Entry._meta.db_table, [("posting_id", "bigint"), ("account_id", "bigint"), ("phase", "varchar"),
-                                          ("unit", "varchar"), ("amount", "numeric"), ("booked_on", "date"),
-                                          ("seq", "bigint"), ("prev_hash", "varchar"), ("hash", "varchar"),
-                                          ("created_at", "timestamptz")], entries)
+    with connection.cursor() as cursor:
+        _copy(cursor, table, ("id", "ledger", "type", "kind", "idempotency_key", "booked_on", "memo", "reverses_id",
+                              "actor_id", "created_at"), postings)
+        _copy(cursor, Entry._meta.db_table, ("posting_id", "account_id", "phase", "unit", "amount", "booked_on", "seq",
+                                             "prev_hash", "hash", "created_at"), entries)
     rows = []
     for account_id, (seq, digest) in chain.items():
         b = balances[account_id]
         b.last_seq, b.last_hash = seq, digest
         rows.append(b)
     _s._save_balances(rows)
+
+
+def _copy(cursor, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """One COPY of ``rows`` into ``table`` (the values formatted by psycopg's C code, not quoted
+    into a statement)."""
+    with cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -11,13 +12,16 @@ from django.utils.translation import gettext
 
 from core.deadlines import DeadlineRule
 from core.history import actor_context
-from core.ledger.models import Posting
+from core.ledger.models import Period, Posting
 from core.ledger.services import (
     account_open,
+    accounts_open_bulk,
     posting_create,
     posting_reverse,
+    postings_create_bulk,
 )
 from core.services import save_validated
+from regions.models import Division
 
 from .. import rules as r
 from ..choices import Earmark, EntitlementKind, EntitlementStatus, RuleKind, SettlementMethod, ShortfallRule
@@ -191,6 +195,84 @@ def _post(town, kind: str, month: datetime.date, lines: list[dict], actor, *, tr
             else f"{town.name}{month:%Y}年度超收返还年终结算")
     return posting_create(ledger=LEDGER, kind=kind, legs=legs, idempotency_key=f"{prefix}{version + 1}",
                           booked_on=booked_on, memo=memo, actor=actor)
+
+
+# --- the posting side of many town-months at once (services/bulk.py) ------------------------------
+
+
+class _Todo(NamedTuple):
+    """A town-month to (re)post: its non-zero totals by earmark (sorted) and the postings of its
+    active entitlements (to reverse)."""
+
+    town: Division
+    month: datetime.date
+    nonzero: list[tuple[str, Decimal]]
+    old_postings: list[int]
+
+
+def _post_months(todo: list[_Todo], year: int, actor) -> tuple[list[int], list[tuple[dict[int, int], int | None]]]:
+    """The ledger side of the changed town-months, as ``_replace`` / ``_post`` write it month by
+    month: each old posting reversed, then the new posting (county → the town's owed accounts,
+    one per earmark), in one ``postings_create_bulk``. (posting ids, per month: (old posting id →
+    index of its reversal, index of its posting or None))."""
+    today = _today()
+    prefixes = {f"finance:{EntitlementKind.MONTHLY}:{t.town.code}:{t.month:%Y-%m}:" for t in todo}
+    versions: dict[str, int] = {}
+    for key in (Posting.objects.filter(ledger=LEDGER, reverses__isnull=True,
+                                       idempotency_key__startswith=f"finance:{EntitlementKind.MONTHLY}:",
+                                       idempotency_key__contains=f":{year}-")
+                .values_list("idempotency_key", flat=True)):
+        prefix = key[:key.rfind(":") + 1]
+        if prefix in prefixes:
+            versions[prefix] = versions.get(prefix, 0) + 1
+    owners = {t.town.pk for t in todo} | {t.town.parent_id for t in todo if t.town.parent_id}
+    closed = set(Period.objects.filter(ledger=LEDGER, owner_id__in=owners).values_list("owner_id", "month"))
+    # Accounts as _post opens them: per earmark with a non-zero total, county, owed, received.
+    wanted, seen = [], set()
+    for t in todo:
+        for earmark, _amount in t.nonzero:
+            if (t.town.pk, earmark) in seen:
+                continue
+            seen.add((t.town.pk, earmark))
+            county, suffix = t.town.parent, f":{earmark}" if earmark else ""
+            label = f"（{Earmark(earmark).label}）" if earmark else ""
+            wanted += [
+                {"kind": "county", "owner": county.pk, "code": "county", "name": f"{county.name}财政"},
+                {"kind": "owed", "owner": t.town.pk, "code": f"owed{suffix}", "name": f"{t.town.name}应返未拨{label}"},
+                {"kind": "received", "owner": t.town.pk, "code": f"received{suffix}",
+                 "name": f"{t.town.name}已拨资金{label}"},
+            ]
+    accounts = accounts_open_bulk(ledger=LEDGER, accounts=wanted, actor=actor, ids_only=True)
+    wanted_old = sorted({pk for t in todo for pk in t.old_postings})
+    old_postings = Posting.objects.in_bulk(wanted_old) if wanted_old else {}
+    items, slots, ends = [], [], {}
+    reason = gettext("收入或体制变动，重新计算应返")
+    for t in todo:
+        reversals = {}
+        for posting_id in t.old_postings:
+            reversals[posting_id] = len(items)
+            items.append({"reverses": old_postings[posting_id], "reason": reason})
+        index = None
+        if t.nonzero:
+            legs = [(accounts[(t.town.pk, f"owed:{e}" if e else "owed")], amount) for e, amount in t.nonzero]
+            legs.append((accounts[(t.town.parent_id, "county")], -sum((a for _e, a in t.nonzero), ZERO)))
+            prefix = f"finance:{EntitlementKind.MONTHLY}:{t.town.code}:{t.month:%Y-%m}:"
+            booked_on = min(ends.get(t.month) or ends.setdefault(t.month, r.month_end(t.month)), today)
+            if {(t.town.pk, booked_on.replace(day=1)), (t.town.parent_id, booked_on.replace(day=1))} & closed:
+                booked_on = today
+            index = len(items)
+            items.append({"kind": EntitlementKind.MONTHLY, "legs": legs, "booked_on": booked_on,
+                          "idempotency_key": f"{prefix}{versions.get(prefix, 0) + 1}",
+                          "memo": f"{t.town.name}{t.month:%Y年%m月}应返"})
+        slots.append((reversals, index))
+    return postings_create_bulk(ledger=LEDGER, items=items, actor=actor, ids_only=True), slots
+
+
+def _nonzero(lines: list[dict]) -> list[tuple[str, Decimal]]:
+    by_earmark: dict[str, Decimal] = {}
+    for line in lines:
+        by_earmark[line["rule"].earmark] = by_earmark.get(line["rule"].earmark, ZERO) + line["amount"]
+    return [(earmark, amount) for earmark, amount in sorted(by_earmark.items()) if amount != 0]
 
 
 def _signature(rows) -> dict:
