@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
@@ -35,7 +36,13 @@ def _require_write(actor, obj) -> None:
 # --- the draft -----------------------------------------------------------------------------------
 def draft_markdown(*, division: Division, title: str, user, today: datetime.date | None = None) -> str:
     """The Markdown draft of ``division``'s plan under ``title``: each section's wording filled
-    with its facts, or its "missing" wording when the system holds none."""
+    with its facts, or its "missing" wording when the system holds none. The plan is a Chinese
+    document whatever the language of the page it is drafted from."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draft(division=division, title=title, user=user, today=today)
+
+
+def _draft(*, division: Division, title: str, user, today: datetime.date | None) -> str:
     today = today or timezone.localdate()
     templates = selectors.effective_templates(division=division)
     facts = selectors.plan_facts(town=division, user=user, today=today)
