@@ -1,7 +1,11 @@
 """Pages of search (issue 15), mounted at /search/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SearchResultsView.as_view(), name="results"),
+]
