@@ -32,7 +32,7 @@ def pdf_text(content: bytes) -> str:
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
 
-def test_linxi_dossier_pdf_has_every_section(demo_all, demo, client):
+def test_linxi_dossier_pdf_and_page_have_every_section(demo_all, demo, client):
     town = demo[LINXI]
     client.force_login(demo_all["office"])
     response = client.get(f"/dossier/towns/{town.pk}/dossier.pdf?{PERIOD}")
@@ -47,10 +47,7 @@ def test_linxi_dossier_pdf_has_every_section(demo_all, demo, client):
                                           start=datetime.date(2009, 1, 1),
                                           end=datetime.date(2026, 12, 31))
     assert pages >= len(TITLES) + 1 and content.startswith(b"%PDF")
-
-
-def test_linxi_dossier_page_links_each_section(demo_all, demo, client):
-    town = demo[LINXI]
+    # the page: every section, each linking to its records
     client.force_login(demo_all["auditor"])
     page = client.get(f"/dossier/towns/{town.pk}/?{PERIOD}").content.decode()
     for key in ("profile", "catalogue", "records", "finance", "ledger", "establishment", "land", "findings"):
@@ -63,8 +60,8 @@ def test_linxi_dossier_page_links_each_section(demo_all, demo, client):
     assert "华阳镇" not in page.split('data-testid="dossier-section-catalogue"')[1]
 
 
-def test_index_chooses_a_town_in_scope(demo_all, demo, client):
-    client.force_login(demo_all["clerk_linxi"])
+def test_index_chooses_a_town_in_scope(personas, demo, client):
+    client.force_login(personas["clerk_linxi"])
     index = client.get("/dossier/").content.decode()
     assert "临溪镇" in index and "华阳镇" not in index
     chosen = client.get(f"/dossier/?town={demo[LINXI].pk}&start=2026-01-01")
@@ -74,7 +71,7 @@ def test_index_chooses_a_town_in_scope(demo_all, demo, client):
     assert client.get(f"/dossier/towns/{demo['341824100'].pk}/dossier.pdf").status_code == 404
 
 
-def test_a_reversed_period_is_refused_on_the_page(demo_all, demo, client):
-    client.force_login(demo_all["office"])
+def test_a_reversed_period_is_refused_on_the_page(personas, demo, client):
+    client.force_login(personas["office"])
     page = client.get(f"/dossier/towns/{demo[LINXI].pk}/?start=2026-06-01&end=2026-01-01").content.decode()
     assert 'data-testid="error-end"' in page

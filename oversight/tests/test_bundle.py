@@ -28,12 +28,20 @@ TITLES = ["下放事项目录（施行中）", "行权记录与逾期备案", "�
 
 
 @pytest.fixture
-def demo_all(demo, personas, settings, tmp_path):
+def people(demo, personas, settings, tmp_path):
+    """The personas; stored files in a temporary folder; the bundle's PDF registered with core.files
+    (oversight's AppConfig does it once the lead applies hunk B1)."""
     settings.MEDIA_ROOT = tmp_path
+    services_bundle.register_files()
+    return personas
+
+
+@pytest.fixture
+def demo_all(people):
+    """Every app's demo data for 绩溪县 (loaded once here: the other tests need only the personas)."""
     for command in DEMOS:
         call_command(command, stdout=io.StringIO())
-    services_bundle.register_files()  # oversight's AppConfig does it once the lead applies hunk B1
-    return personas
+    return people
 
 
 def pdf_text(content: bytes) -> str:
@@ -82,10 +90,18 @@ def test_bundle_of_the_demo_renders_with_contents_and_every_section(demo_all, de
     bundle.refresh_from_db()
     assert (bundle.pdf.name, bundle.generated_at) == (name, generated)
     assert len(list((tmp_path / "bundles").rglob("*.pdf"))) == 1
+    # the sections read through the scope: 华阳镇's clerk asking for the county sees its own town only
+    scope = sections.scope_for(user=demo_all["clerk_other"], division=demo["341824"], start=D(2009, 1, 1),
+                               end=timezone.localdate())
+    assert [t.code for t in scope.towns] == ["341824100"]
+    assert sections.findings_section(scope).figures[0][1] == "0"  # 临溪镇's six findings are not his
+    county = sections.scope_for(user=demo_all["auditor"], division=demo["341824"], start=D(2009, 1, 1),
+                                end=timezone.localdate())
+    assert sections.findings_section(county).figures[0][1] == "6"
 
 
-def test_a_worker_lost_midway_is_finished_by_the_redelivery(demo_all, demo, tmp_path):
-    bundle = ask(demo_all["office"], demo["341824101"], start=D(2026, 1, 1))
+def test_a_worker_lost_midway_is_finished_by_the_redelivery(people, demo, tmp_path):
+    bundle = ask(people["office"], demo["341824101"], start=D(2026, 1, 1))
     Bundle.objects.filter(pk=bundle.pk).update(state=Bundle.State.RUNNING, sections_done=3, sections_total=7,
                                                started_at=timezone.now())
     tasks_bundle.generate_bundle_task(bundle.pk)
@@ -95,8 +111,8 @@ def test_a_worker_lost_midway_is_finished_by_the_redelivery(demo_all, demo, tmp_
     assert len(list((tmp_path / "bundles").rglob("*.pdf"))) == 1
 
 
-def test_download_only_through_the_check(demo_all, demo, client):
-    bundle = ask(demo_all["auditor"], demo["341824"], start=D(2026, 1, 1))
+def test_download_only_through_the_check(people, demo, client):
+    bundle = ask(people["auditor"], demo["341824"], start=D(2026, 1, 1))
     tasks_bundle.generate_bundle_task(bundle.pk)
     bundle.refresh_from_db()
     url = bundle.pdf.url
@@ -106,33 +122,33 @@ def test_download_only_through_the_check(demo_all, demo, client):
         response["Location"].startswith("/login")
     for name, status in (("auditor", 200), ("office", 200), ("admin", 200), ("clerk_linxi", 404),
                          ("clerk_other", 404), ("superior", 404), ("nobody", 404)):
-        client.force_login(demo_all[name])
+        client.force_login(people[name])
         response = client.get(url)
         assert response.status_code == status, name
         if status == 200:
             assert response["Content-Type"] == "application/pdf"
             assert b"".join(response.streaming_content).startswith(b"%PDF")
     # the page offers the link; the API gives it
-    client.force_login(demo_all["auditor"])
+    client.force_login(people["auditor"])
     page = client.get(f"/oversight/bundles/{bundle.pk}/")
     assert url in page.content.decode() and 'data-testid="bundle-download"' in page.content.decode()
     api = client.get(f"/api/v1/oversight/bundles/{bundle.pk}/")
     assert api.status_code == 200 and api.json()["download_url"] == url and api.json()["page_count"] >= 7
 
 
-def test_out_of_scope_bundle_is_404(demo_all, demo, client):
-    elsewhere = ask(demo_all["admin"], demo["441900"], start=D(2026, 1, 1))
+def test_out_of_scope_bundle_is_404(people, demo, client):
+    elsewhere = ask(people["admin"], demo["441900"], start=D(2026, 1, 1))
     tasks_bundle.generate_bundle_task(elsewhere.pk)
     elsewhere.refresh_from_db()
-    client.force_login(demo_all["auditor"])
+    client.force_login(people["auditor"])
     assert client.get(elsewhere.pdf.url).status_code == 404
     assert client.get(f"/oversight/bundles/{elsewhere.pk}/").status_code == 404
     assert client.get(f"/oversight/bundles/{elsewhere.pk}/status/").status_code == 404
     assert client.get(f"/api/v1/oversight/bundles/{elsewhere.pk}/").status_code == 404
 
 
-def test_asking_is_checked(demo_all, demo):
-    auditor = demo_all["auditor"]
+def test_asking_is_checked(people, demo):
+    auditor = people["auditor"]
     with pytest.raises(ApplicationError) as refused:
         ask(auditor, demo["441900"])
     assert refused.value.code == "bundle_scope"
@@ -140,24 +156,15 @@ def test_asking_is_checked(demo_all, demo):
         ask(auditor, demo["341824"], start=D(2026, 6, 1), end=D(2026, 1, 1))
     assert refused.value.code == "bundle_period"
     with pytest.raises(ApplicationError):
-        ask(demo_all["clerk_linxi"], demo["341824101"])  # a town's clerk does not audit
+        ask(people["clerk_linxi"], demo["341824101"])  # a town's clerk does not audit
     assert not Bundle.objects.exists()
 
 
-def test_status_page_polls_until_done(demo_all, demo, client):
-    bundle = ask(demo_all["auditor"], demo["341824"], start=D(2026, 1, 1))
-    client.force_login(demo_all["auditor"])
+def test_status_page_polls_until_done(people, demo, client):
+    bundle = ask(people["auditor"], demo["341824"], start=D(2026, 1, 1))
+    client.force_login(people["auditor"])
     status = client.get(f"/oversight/bundles/{bundle.pk}/status/").content.decode()
     assert 'hx-trigger="every 1s"' in status and 'data-state="queued"' in status
     tasks_bundle.generate_bundle_task(bundle.pk)
     status = client.get(f"/oversight/bundles/{bundle.pk}/status/").content.decode()
     assert "hx-trigger" not in status and 'data-state="done"' in status and "bundle-download" in status
-
-
-def test_sections_read_through_the_scope(demo_all, demo):
-    """A scope is what the user sees: 华阳镇's clerk asking for the county sees its own town only."""
-    scope = sections.scope_for(user=demo_all["clerk_other"], division=demo["341824"], start=D(2009, 1, 1),
-                               end=timezone.localdate())
-    assert [t.code for t in scope.towns] == ["341824100"]
-    findings = sections.findings_section(scope)
-    assert findings.figures[0][1] == "0"  # 临溪镇's findings are not 华阳镇's clerk's
