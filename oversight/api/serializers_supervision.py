@@ -1,0 +1,85 @@
+"""Serializers of the supervision API: read-only rows, small inputs of the office's steps."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core import files
+from core.api.serializers import PlainModelSerializer
+from regions.models import Department, Division
+
+from ..choices import FindingCategory, Severity
+from ..models import (
+    ItemInspection,
+    ParticipantRole,
+    ReportState,
+    Supervision,
+    SupervisionParticipant,
+    SupervisionReport,
+)
+
+
+class ParticipantSerializer(PlainModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = SupervisionParticipant
+        fields = ["id", "department", "department_name", "role"]
+        read_only_fields = fields
+
+
+class ReportSerializer(PlainModelSerializer):
+    url = serializers.SerializerMethodField(help_text="下载地址（经权限检查；生成后才有）")
+
+    class Meta:
+        model = SupervisionReport
+        fields = ["id", "version", "state", "as_of", "requested_by", "generated_at", "pages", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return files.url_for(obj, "pdf") if obj.state == ReportState.DONE else ""
+
+
+class SupervisionSerializer(PlainModelSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+    reports = ReportSerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField(help_text="本次督查登记的问题编号")
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "group", "year", "half", "title", "state", "opened_on", "reported_on", "closed_on",
+                  "participants", "reports", "findings"]
+        read_only_fields = fields
+
+    def get_findings(self, obj) -> list[int]:
+        return [s.finding_id for s in obj.sources.all()]
+
+
+class InspectionSerializer(PlainModelSerializer):
+    class Meta:
+        model = ItemInspection
+        fields = ["id", "group", "subject", "inspected_on", "participants", "note"]
+        read_only_fields = fields
+
+
+class ParticipantInput(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    role = serializers.ChoiceField(choices=ParticipantRole.choices)
+
+
+class FindingInput(serializers.Serializer):
+    town = serializers.PrimaryKeyRelatedField(queryset=Division.objects.filter(level="town"))
+    category = serializers.ChoiceField(choices=FindingCategory.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    description = serializers.CharField()
+    rule_breached = serializers.CharField(max_length=300)
+    found_on = serializers.DateField()
+    rectify_months = serializers.IntegerField(min_value=1, max_value=12)
+
+
+class ReportInput(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+
+class CloseInput(serializers.Serializer):
+    on = serializers.DateField()
