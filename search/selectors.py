@@ -7,8 +7,10 @@ The page (views.py) and the API (api/views.py) both call ``search``; neither kno
 
 How it matches: ``column ILIKE '%q%'`` on each declared column, OR-ed. The search app's
 migration puts a pg_trgm GIN index (gin_trgm_ops) on every one of them, which serves ILIKE for
-patterns of three characters or more; a one- or two-character query (a surname, 临溪) is the
-same ILIKE, correct but without that help (bench/search.py measures both). Django's
+patterns of three characters or more. pg_trgm cannot help a one- or two-character query (a
+surname, 临溪): on the small tables it is the same ILIKE, read whole; on the exercise records
+(1M rows) the applicant also has an index of its characters and pairs (migrations/0002,
+``GramsContain``), and such a query leaves decision numbers out (bench/search.py measures both). Django's
 ``icontains`` would compile to ``UPPER(col) LIKE UPPER(…)``, which a plain trigram index on the
 column does not serve, hence the ``ILike`` lookup below.
 
@@ -36,7 +38,7 @@ from personnel import selectors_staffing as staffing
 from regions import scoping
 from regions.choices import Level
 
-from .rules import like_pattern
+from .rules import TRIGRAM_LENGTH, like_pattern
 
 COUNT_CAP = 100  # hits counted per kind; beyond it the count reads "100+"
 DEFAULT_LIMIT = 10  # hits shown per kind on the overview
@@ -54,6 +56,18 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
+class GramsContain(Lookup):
+    """``search_grams(lhs) @> search_grams(rhs)``: the characters and pairs of ``rhs`` are all in
+    ``lhs`` (migrations/0002's index); necessary for ``lhs ILIKE '%rhs%'``, not sufficient."""
+
+    lookup_name = "grams_contain"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"search_grams({lhs}) @> search_grams({rhs})", [*lhs_params, *rhs_params]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One searchable kind of row."""
@@ -69,6 +83,11 @@ class Kind:
     ordering: tuple[str, ...] = ("-id",)  # of the hits shown, among columns in ``shows``
     #: the roles that may search this kind at all; None: every role (the scope decides the rows)
     roles: frozenset[str] | None = None
+    #: the fields a one- or two-character query searches (default: ``fields``): 审 or 〔2 would match
+    #: every decision number, and a name is what such a query is
+    short_fields: tuple[str, ...] | None = None
+    #: fields with a ``search_grams`` index (migrations/0002): a short query reads it before its ILIKE
+    gram_fields: tuple[str, ...] = ()
     #: more matches a user may have (personal data: an exact ID number within the PII scope)
     extra_match: Callable[..., Q | None] | None = field(default=None, compare=False)
 
@@ -126,7 +145,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         key="record", label=_("办件记录"), rows=delegation.exercise_record_list,
-        fields=("decision_number", "applicant"),
+        fields=("decision_number", "applicant"), short_fields=("applicant",), gram_fields=("applicant",),
         shows={"id": "id", "decision_number": "decision_number", "applicant": "applicant",
                "decided_on": "decided_on", "town_name": F("division__name"), "item_name": F("item__name")},
         title=lambda r: _join(r["decision_number"], r["applicant"]),
@@ -201,9 +220,13 @@ class Group:
 def matches(kind: Kind, *, user, text: str) -> QuerySet:
     """The rows of ``kind`` the user may see that match ``text`` (a cleaned query: rules.clean_query)."""
     pattern = Value(like_pattern(text), output_field=_CharField())
+    short = len(text) < TRIGRAM_LENGTH
     condition = Q()
-    for name in kind.fields:
-        condition |= ILike(F(name), pattern)
+    for name in (kind.short_fields or kind.fields) if short else kind.fields:
+        match = ILike(F(name), pattern)
+        if short and name in kind.gram_fields:
+            match = GramsContain(F(name), Value(text, output_field=_CharField())) & match
+        condition |= match
     if kind.extra_match is not None:
         extra = kind.extra_match(user=user, text=text)
         if extra is not None:
@@ -227,7 +250,7 @@ def search(*, user, text: str, kinds: tuple[str, ...] | None = None, limit: int 
         rows = _sorted(list(qs[:COUNT_CAP + 1]), kind.ordering)
         if not rows:
             continue
-        hits = [Hit(kind.key, r["id"], str(kind.title(r)), str(kind.subtitle(r)), kind.url(r["id"])) for r in rows[:limit]]
+        hits = [Hit(kind.key, r["id"], str(kind.title(r)), str(kind.subtitle(r)), kind.url(r["id"])) for r in rows[:min(limit, COUNT_CAP)]]
         groups.append(Group(kind=kind, count=min(len(rows), COUNT_CAP), capped=len(rows) > COUNT_CAP, hits=hits))
     return groups
 

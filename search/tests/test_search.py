@@ -21,6 +21,7 @@ from search.rules import MAX_LENGTH, QueryError, clean_query, like_pattern
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("search.migrations.0001_trigram_indexes")
+grams_migration = importlib.import_module("search.migrations.0002_short_query_grams")
 
 
 @pytest.fixture
@@ -95,14 +96,14 @@ def test_api_refuses_anonymous_and_no_membership(people):
 
 # --- what it finds ---------------------------------------------------------------------------
 def test_groups_by_kind_with_counts_and_links(people, client):
-    """临溪 finds the town itself and its records (by applicant and by decision number), each
+    """临溪镇 finds the town itself and its records (by applicant and by decision number), each
     linking to its own page; the clerk of 华阳镇 finds neither."""
     users, divisions = people
     linxi = divisions["341824101"]
-    by_number = record_in(linxi, decision_number="临溪审〔2025〕1号", applicant="王某")
-    by_applicant = record_in(linxi, decision_number="LX-2025-2", applicant="临溪茶业有限公司")
+    by_number = record_in(linxi, decision_number="临溪镇审〔2025〕1号", applicant="王某")
+    by_applicant = record_in(linxi, decision_number="LX-2025-2", applicant="临溪镇茶业有限公司")
     client.force_login(users["clerk_linxi"])
-    response = client.get(reverse("search:results"), {"q": "临溪"})
+    response = client.get(reverse("search:results"), {"q": "临溪镇"})
     body = response.content.decode()
     groups = {g.kind.key: g for g in response.context["groups"]}
     assert {"town", "record"} <= set(groups)
@@ -114,23 +115,43 @@ def test_groups_by_kind_with_counts_and_links(people, client):
     assert 'data-testid="count-record">2<' in body
     assert client.get(groups["record"].hits[0].url).status_code == 200  # the link opens for its reader
     client.force_login(users["clerk_other"])
-    other = client.get(reverse("search:results"), {"q": "临溪"})
+    other = client.get(reverse("search:results"), {"q": "临溪镇"})
     assert not [g for g in other.context["groups"] if g.kind.key in ("record", "town")]
     assert "没有找到" in other.content.decode()
 
 
 def test_short_queries_are_searched_too(people):
-    """One and two characters (a surname, a town's first characters) match like any other query."""
+    """One and two characters (a surname, a given name) find the applicant like any other query
+    (through the grams index: the same rows as ILIKE alone); decision numbers are left out, their
+    one- and two-character fragments (审, 〔2) being in every one."""
     users, divisions = people
-    record = record_in(divisions["341824101"], applicant="汪洋")
-    for q in ("汪", "汪洋"):
+    town = divisions["341824101"]
+    record = record_in(town, applicant="汪洋", decision_number="汪审〔2025〕9号")
+    by_number = record_in(town, applicant="某公司", decision_number="洋审〔2025〕10号")
+    near = record_in(town, applicant="洋汪")  # both characters, not the pair
+    for q, wanted in [("汪", {record.pk, near.pk}), ("汪洋", {record.pk}), ("洋", {record.pk, near.pk}),
+                      ("汪洋a", set())]:
         hits = selectors.search(user=users["office"], text=q, kinds=("record",))
-        assert record.pk in {h.id for g in hits for h in g.hits}, q
+        assert {h.id for g in hits for h in g.hits} == wanted, q
+    assert by_number.pk in {h.id for g in selectors.search(user=users["office"], text="洋审〔", kinds=("record",))
+                            for h in g.hits}
+
+
+def test_a_two_character_query_reads_the_grams_index():
+    root = SimpleNamespace(is_superuser=True, is_active=True, is_authenticated=True, pk=None)
+    qs = selectors.matches(selectors.BY_KEY["record"], user=root, text="王伟")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_grams_record_applicant" in plan and "decision_number" not in plan, plan
 
 
 def test_count_is_capped_and_the_kind_page_lists_more(people, client, monkeypatch):
     users, divisions = people
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "DEFAULT_LIMIT", 2)
     for n in range(5):
         record_in(divisions["341824101"], applicant=f"封顶测试{n}")
     group = selectors.search(user=users["office"], text="封顶测试", kinds=("record",), limit=2)[0]
@@ -190,6 +211,13 @@ def test_migration_creates_a_trigram_index_on_every_searched_column():
         assert name in found, name
         assert found[name][0] == table
         assert "USING gin" in found[name][1] and f"{column} gin_trgm_ops" in found[name][1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, tablename, indexdef FROM pg_indexes WHERE indexname LIKE 'search_grams_%%'")
+        grams = {name: (table, definition) for name, table, definition in cursor.fetchall()}
+        cursor.execute("SELECT search_grams('王伟')")
+        assert sorted(cursor.fetchone()[0]) == sorted(["王", "伟", "王伟"])
+    for name, table, column in grams_migration.INDEXES:
+        assert grams[name][0] == table and f"search_grams(({column})::text)" in grams[name][1], grams
     indexed = {(table, column) for _, table, column in migration.INDEXES}
     root = SimpleNamespace(is_superuser=True, is_active=True, is_authenticated=True, pk=None)
     for kind in selectors.KINDS:
