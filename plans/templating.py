@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
@@ -28,14 +28,17 @@ def _engine() -> Engine:
                   string_if_invalid=UNKNOWN)
 
 
+def _render(text: str, fields: dict) -> str:
+    try:
+        return _engine().from_string(text).render(Context(fields, autoescape=False))
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:  # {% include %} finds nothing to read
+        raise ApplicationError(_("模板语法有误：%(error)s") % {"error": exc}, code="template_syntax") from exc
+
+
 def fill(text: str, fields: dict) -> str:
     """``text`` with its ``{{ name }}`` filled from ``fields``; an unknown name or a syntax error
     is an ApplicationError saying which."""
-    try:
-        template = _engine().from_string(text)
-    except TemplateSyntaxError as exc:
-        raise ApplicationError(_("模板语法有误：%(error)s") % {"error": exc}, code="template_syntax") from exc
-    out = template.render(Context(fields, autoescape=False))
+    out = _render(text, fields)
     unknown = sorted(set(UNKNOWN_RE.findall(out)))
     if unknown or "UNKNOWN:" in out:
         raise ApplicationError(_("模板中有系统不提供的字段：%(names)s") % {"names": _("、").join(unknown) or "?"},
@@ -45,11 +48,7 @@ def fill(text: str, fields: dict) -> str:
 
 def check(text: str, names) -> None:
     """Refuse a template that uses a name outside ``names`` (or does not parse)."""
-    try:
-        template = _engine().from_string(text)
-    except TemplateSyntaxError as exc:
-        raise ApplicationError(_("模板语法有误：%(error)s") % {"error": exc}, code="template_syntax") from exc
-    out = template.render(Context({name: "0" for name in names}, autoescape=False))
+    out = _render(text, {name: "0" for name in names})
     unknown = sorted(set(UNKNOWN_RE.findall(out)))
     if unknown:
         raise ApplicationError(
