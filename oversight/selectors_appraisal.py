@@ -24,7 +24,15 @@ from regions.choices import Level
 from regions.models import Division
 
 from .choices import FindingState
-from .models import Appraisal, AppraisalIndicator, AppraisalScore, AppraisalState, Finding, IndicatorSet, Measure
+from .models import (
+    Appraisal,
+    AppraisalIndicator,
+    AppraisalScore,
+    AppraisalState,
+    Finding,
+    IndicatorSet,
+    Measure,
+)
 from .models.appraisal import HUNDRED, round2
 
 # --- scoped lists ------------------------------------------------------------------------------

@@ -82,9 +82,8 @@ class IndicatorSetFormView(ServiceFormView):
         if data is None:
             initial = f.IndicatorSetForm.initial_of(obj) if obj is not None else {"year": timezone.localdate().year - 1}
             return self.form_class(initial=initial, **kwargs)
-        if obj is not None:
-            data = data.copy()
-            data["group"], data["year"] = obj.group_id, obj.year
+        if obj is not None:  # group and year are disabled: a disabled field takes its initial value
+            kwargs["initial"] = {"group": obj.group_id, "year": obj.year}
         return self.form_class(data, **kwargs)
 
     def form_context(self, form):

@@ -223,3 +223,40 @@ def test_pages_set_form_refuses_weights_then_start_score_finalise_use_and_pdf(pe
     pdf = clerk.get(reverse("oversight:appraisal-pdf", args=[a.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client_for(personas["clerk_other"]).get(reverse("oversight:appraisal-pdf", args=[a.pk])).status_code == 404
+
+
+def test_api_refuses_weights_with_structured_json_and_a_finalised_appraisal_with_409(personas):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas["office"])
+    linxi = Division.objects.get(code=LINXI)
+    group = group_of(linxi)
+    body = {"group": group.pk, "year": 2025, "name": "接口考核办法",
+            "indicators": [{"name": "综合", "weight": "60"}, {"name": "备案", "weight": "30", "measure": "filing_on_time"}]}
+    r = api.post(reverse("oversight-api:indicator-set-list"), body, format="json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "weights_not_100", r.content
+    assert "各项指标的权重之和应为100，现为90.00。" in r.json()["error"]["message"]
+    assert not IndicatorSet.objects.exists()
+    body["indicators"][0]["weight"] = "70"
+    r = api.post(reverse("oversight-api:indicator-set-list"), body, format="json")
+    assert r.status_code == 201 and [i["weight"] for i in r.json()["indicator_list"]] == ["70.00", "30.00"]
+    r = api.post(reverse("oversight-api:appraisal-list"), {"indicator_set": r.json()["id"], "town": linxi.pk},
+                 format="json")
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    indicators = {s["indicator_name"]: s["indicator"] for s in r.json()["scores"]}
+    for name, score in (("综合", "80"), ("备案", "100")):
+        r = api.post(reverse("oversight-api:appraisal-score", args=[pk]),
+                     {"indicator": indicators[name], "score": score, "reason": "评分"}, format="json")
+        assert r.status_code == 200, r.content
+    assert r.json()["total"] == "86.00" and r.json()["grade"] == "good"  # 70×80 + 30×100 = 8600
+    r = api.post(reverse("oversight-api:appraisal-finalise", args=[pk]), {"on": "2026-01-20"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "finalised"
+    r = api.post(reverse("oversight-api:appraisal-score", args=[pk]),
+                 {"indicator": indicators["综合"], "score": "10", "reason": "改分"}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "appraisal_finalised"
+    clerk = APIClient()
+    clerk.force_authenticate(personas["clerk_linxi"])
+    assert clerk.get(reverse("oversight-api:appraisal-detail", args=[pk])).json()["total"] == "86.00"
+    assert clerk.post(reverse("oversight-api:appraisal-compute", args=[pk]), {}, format="json").status_code == 403

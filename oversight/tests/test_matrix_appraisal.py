@@ -14,25 +14,29 @@ from oversight import services_appraisal
 
 from .test_matrix_api import group_of
 
-years = itertools.count(2001)
+# Years of the rows each class makes once (unique per group and year); what a test creates is
+# rolled back with its savepoint, so a create can use one fixed year.
+set_years = itertools.count(2100, -1)
+appraisal_years = itertools.count(2025, -1)  # an appraisal is of a year that has begun
+CREATED_YEAR = 2010
 INDICATORS = [{"name": "按时备案", "weight": "40", "measure": "filing_on_time"},
               {"name": "便民服务", "weight": "60", "measure": ""}]
 
 
 def indicator_set_of(division, year=None):
-    return services_appraisal.indicator_set_create(group=group_of(division), year=year or next(years),
+    return services_appraisal.indicator_set_create(group=group_of(division), year=year or next(set_years),
                                                    name="考核办法", indicators=INDICATORS, actor=None)
 
 
 def appraisal_of(division, m=None):
-    indicator_set = indicator_set_of(division)
+    indicator_set = indicator_set_of(division, next(appraisal_years))
     return services_appraisal.appraisal_start(indicator_set=indicator_set, town=division, actor=None,
                                               today=datetime.date(2026, 1, 5))
 
 
 def set_form(m, division=None):
     group = group_of(division or m.home)
-    return {"group": group.pk, "year": str(next(years)), "name": "新考核办法", "excellent_from": "90",
+    return {"group": group.pk, "year": str(CREATED_YEAR), "name": "新考核办法", "excellent_from": "90",
             "good_from": "80", "pass_from": "60", "name_1": "便民服务", "weight_1": "100", "measure_1": ""}
 
 
@@ -76,7 +80,7 @@ class TestAppraisalPages(ScopedPageCases):
         return appraisal_of(division)
 
     def create_payload(self, m, division):
-        return {"indicator_set": indicator_set_of(division).pk, "town": division.pk}
+        return {"indicator_set": indicator_set_of(division, CREATED_YEAR).pk, "town": division.pk}
 
 
 class TestIndicatorSetAPI(ScopedAPICases):
@@ -89,7 +93,7 @@ class TestIndicatorSetAPI(ScopedAPICases):
         return indicator_set_of(division)
 
     def create_payload(self, m, division):
-        return {"group": group_of(division).pk, "year": next(years), "name": "接口考核办法",
+        return {"group": group_of(division).pk, "year": CREATED_YEAR, "name": "接口考核办法",
                 "indicators": [{"name": "综合", "weight": "100.00"}]}
 
 
@@ -105,5 +109,5 @@ class TestAppraisalAPI(ScopedAPICases):
         return appraisal_of(division)
 
     def create_payload(self, m, division):
-        return {"indicator_set": indicator_set_of(division).pk, "town": division.pk}
+        return {"indicator_set": indicator_set_of(division, CREATED_YEAR).pk, "town": division.pk}
 
