@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -41,7 +42,7 @@ def town_2025(personas):
     from delegation import services as delegation_services
     from delegation.choices import ItemStatus, Mode, Outcome, TakeOverStatus
     from delegation.demo import load_demo_delegation
-    from delegation.models import Assignment, ExerciseRecord, Item
+    Assignment, ExerciseRecord, Item = (apps.get_model("delegation", n) for n in ("Assignment", "ExerciseRecord", "Item"))
     from finance.services.targets import year_figure_enter
     from regions import services as region_services
 

@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,14 +32,12 @@ def _counts(response) -> dict[str, int]:
 
 def _overdue_records(town, n):
     from delegation.choices import Outcome
-    from delegation.models import Assignment, ExerciseRecord
+    Assignment, ExerciseRecord = (apps.get_model("delegation", n) for n in ("Assignment", "ExerciseRecord"))
 
     item = Assignment.objects.filter(division=town).first().item if Assignment.objects.filter(division=town).exists() \
         else None
     if item is None:
-        from delegation.models import Item
-
-        item = Item.objects.filter(status="in_force").first()
+        item = apps.get_model("delegation", "Item").objects.filter(status="in_force").first()
     day = timezone.localdate() - 60 * DAY
     ExerciseRecord.objects.bulk_create([
         ExerciseRecord(division=town, item=item, applicant=f"{town.name}申请人{i}", received_on=day, decided_on=day,
