@@ -223,3 +223,51 @@ def test_report_text_has_towns_findings_and_figures(db):
     assert [t["id"] for t in figures["towns"]] == [t.pk for t in sorted(towns, key=lambda t: t.code)]
     assert figures["towns"][0]["findings"]["overdue"] == 1
     assert Decimal(figures["towns"][0]["finance"]["owed"]) == Decimal("0.00")
+
+
+def test_supervision_for_period_and_findings_summary(db, personas):
+    from regions.models import Division
+
+    county, linxi = Division.objects.get(code="341824"), Division.objects.get(code="341824101")
+    group = leading_group(county, towns=[linxi])
+    first, _ = ss.supervision_open(group=group, year=2026, half=1)
+    second, _ = ss.supervision_open(group=group, year=2026, half=2)
+    add_finding(first, linxi, found_on=D(2026, 2, 10))  # overdue by 2026-06-30
+    add_finding(first, linxi, severity=Severity.GRAVE, category=FindingCategory.FUNDS, found_on=D(2026, 6, 1), months=3)
+    rows = selectors_supervision.supervision_for_period(user=personas["auditor"], start=D(2026, 3, 1),
+                                                        end=D(2026, 6, 30))
+    assert [s.pk for s in rows] == [first.pk]
+    assert len(rows[0].findings) == 2 and rows[0].latest_report is None
+    assert [s.pk for s in selectors_supervision.supervision_for_period(
+        user=personas["auditor"], start=D(2026, 1, 1), end=D(2026, 12, 31))] == [second.pk, first.pk]
+    assert selectors_supervision.supervision_for_period(user=personas["clerk_other"], start=D(2026, 1, 1),
+                                                        end=D(2026, 12, 31)) == []
+    (town,) = selectors_supervision.findings_summary(
+        findings=selectors_supervision.supervision_findings(supervision=first), today=D(2026, 6, 30))
+    assert (town.town, town.total, town.overdue) == ("临溪镇", 2, 1)
+    assert town.by_severity == {"general": 1, "grave": 1} and town.by_state == {"open": 2}
+
+
+def test_finding_page_refuses_a_town_the_group_does_not_steer(db, personas, client_for):
+    from django.urls import reverse
+
+    from regions.models import Division
+
+    county = Division.objects.get(code="341824")
+    linxi, other = Division.objects.get(code="341824101"), Division.objects.get(code="341824100")
+    group = leading_group(county, towns=[linxi])
+    s, _ = ss.supervision_open(group=group, year=2026, half=1)
+    client = client_for(personas["office"])
+    body = {"town": other.pk, "category": "filing", "severity": "general", "description": "未按期备案",
+            "rule_breached": "审批后1个月内备案", "found_on": "2026-02-10", "rectify_months": "1"}
+    response = client.post(reverse("oversight:supervision-finding", args=[s.pk]), body, follow=True)
+    assert response.status_code == 200 and FindingSource.objects.count() == 0
+    assert [m.level_tag for m in response.context["messages"]] == ["error"], [str(m) for m in response.context["messages"]]
+    response = client.post(reverse("oversight:supervision-finding", args=[s.pk]), {**body, "town": linxi.pk})
+    assert response.status_code == 302 and FindingSource.objects.filter(supervision=s).count() == 1
+    page = client.get(reverse("oversight:supervision-detail", args=[s.pk])).content.decode()
+    assert "未按期备案" in page and 'data-testid="nav-supervision"' in page
+    # the auditor reads the page, without the office's forms, and may not write (403)
+    auditor = client_for(personas["auditor"])
+    assert 'data-testid="finding-form"' not in auditor.get(reverse("oversight:supervision-detail", args=[s.pk])).content.decode()
+    assert auditor.post(reverse("oversight:supervision-finding", args=[s.pk]), body).status_code == 403
