@@ -46,6 +46,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 REPORT_TASK = "oversight.tasks_supervision.generate_supervision_report_task"
+REPORT_STALE_AFTER = datetime.timedelta(hours=1)  # a version still 生成中 after this: its job was lost
 FINANCE_RECTIFY_MONTHS = 3  # a quarterly inspection's finding: rectified within the next quarter
 FINANCE_SEVERITY = {"minor": Severity.GENERAL, "major": Severity.SERIOUS, "serious": Severity.GRAVE}
 
@@ -173,8 +174,12 @@ def report_request(*, supervision: Supervision, actor, as_of: datetime.date | No
     supervision = _locked(supervision)
     rules.require_office(actor, supervision)
     _require_writable(supervision)
-    if SupervisionReport.objects.filter(supervision=supervision, state=ReportState.PENDING).exists():
-        raise ConflictError(_("上一版报告正在生成，请稍后再试。"), code="report_pending")
+    pending = SupervisionReport.objects.filter(supervision=supervision, state=ReportState.PENDING).first()
+    if pending is not None:
+        if timezone.now() - pending.created_at < REPORT_STALE_AFTER:
+            raise ConflictError(_("上一版报告正在生成，请稍后再试。"), code="report_pending")
+        # Its job never came back (the broker lost the message): that version failed, a new one starts.
+        report_fail(report=pending, error="stale: no job completed it")
     version = (SupervisionReport.objects.filter(supervision=supervision).aggregate(v=Max("version"))["v"] or 0) + 1
     report = save_validated(SupervisionReport(supervision=supervision, version=version, requested_by=actor,
                                               as_of=as_of or timezone.localdate()), actor)

@@ -46,6 +46,8 @@ class ItemInspectionViewSet(ServiceViewSet):
     queryset = ItemInspection.objects.all()
     serializer_class = s.InspectionSerializer
     service_object = "inspection"
+    actions = [WorkflowAction("findings", service=services.inspection_finding_add, input=s.FindingInput,
+                              summary="登记检查发现的问题")]
 
     def get_scoped_queryset(self, user):
         return sel.inspection_list(user=user).prefetch_related("participants").order_by("-inspected_on", "-id")

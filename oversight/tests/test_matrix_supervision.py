@@ -93,6 +93,7 @@ class TestSupervisionAPI(ScopedAPICases):
 class TestInspectionAPI(ScopedAPICases):
     basename = "oversight-api:inspection"
     detail_gets = ("history",)
+    actions = {"findings": finding_body}
     home, away = COUNTY, ELSEWHERE_CITY
     query_budget = 5
 

@@ -172,6 +172,12 @@ def test_report_versions_one_per_request_done_once(db, django_capture_on_commit_
     assert (report.version, report.state) == (1, ReportState.PENDING)
     with pytest.raises(ConflictError):  # one at a time
         ss.report_request(supervision=s, actor=None, enqueue=False)
+    # ... unless the pending one is stale (its job lost): it is marked failed, the next number starts.
+    SupervisionReport.objects.filter(pk=report.pk).update(created_at=report.created_at - ss.REPORT_STALE_AFTER)
+    lost = ss.report_request(supervision=s, actor=None, as_of=D(2026, 6, 30), enqueue=False)
+    report.refresh_from_db()
+    assert (report.state, lost.version) == (ReportState.FAILED, 2)
+    report = lost
     # The job delivered twice: the second finds it done, no second version, no second file.
     tasks_supervision.generate_supervision_report_task.apply(args=[report.pk]).get()
     report.refresh_from_db()
@@ -180,7 +186,7 @@ def test_report_versions_one_per_request_done_once(db, django_capture_on_commit_
     report.refresh_from_db()
     assert (report.state, report.attempts, report.pdf.name) == (ReportState.DONE, 1, name)
     assert report.pages >= 1 and report.figures["towns"][0]["name"] == towns[0].name
-    assert SupervisionReport.objects.filter(supervision=s).count() == 1
+    assert SupervisionReport.objects.filter(supervision=s, state=ReportState.DONE).count() == 1
     s.refresh_from_db()
     assert s.state == SupervisionState.REPORTED
     # A revised version is a new request: version 2, enqueued after commit (eager here).
@@ -188,7 +194,7 @@ def test_report_versions_one_per_request_done_once(db, django_capture_on_commit_
         second = ss.report_request(supervision=s, actor=None, as_of=D(2026, 7, 5))
     assert callbacks  # the job is enqueued after commit, not before
     second.refresh_from_db()
-    assert (second.version, second.state) == (2, ReportState.DONE)
+    assert (second.version, second.state) == (3, ReportState.DONE)
     ss.supervision_close(supervision=s, on=D(2026, 7, 10), actor=None)
     with pytest.raises(ConflictError):
         ss.report_request(supervision=s, actor=None, enqueue=False)
