@@ -6,11 +6,12 @@ report is served through core.files' check (the office and the auditor, not 临�
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from django.core.management import call_command
 
-from oversight import selectors_supervision
+from oversight import reports_supervision, selectors_supervision
 from oversight.choices import FindingState
 from oversight.models import ReportState, Supervision, SupervisionState
 
@@ -49,6 +50,12 @@ def test_demo_supervision_and_report(demo, personas, client_for):
         "已销号1个，整改通过待销号1个，已报整改情况待审核1个，退回重新整改1个，待整改2个",
     ]:
         assert expected in text, (expected, text[text.find("（一）"):][:400])
+    # the figure of the run: how long one version of the demo's report takes to build (-s prints it)
+    started = time.perf_counter()
+    pdf, _figures, pages = reports_supervision.report_build(report=report)
+    took = time.perf_counter() - started
+    print(f"\nsupervision report (demo, 临溪镇): {pages} pages, {len(pdf) / 1024:.0f} KiB, built in {took:.2f} s")
+    assert pages == report.pages and pages >= 2
     # served through the checked view: the county's office and auditor, not a town's clerk
     url = report.pdf.url
     assert url.startswith("/files/")
