@@ -17,7 +17,7 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("事件订阅")
 
     def ready(self):
-        from . import events
+        from . import events, tasks  # noqa: F401 - the tasks registered in every process (sent by name)
 
         for app_label, model_name, receiver in SOURCES:
             try:

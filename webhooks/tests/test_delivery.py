@@ -163,13 +163,20 @@ def test_deactivated_subscription_is_skipped(world, receiver, django_capture_on_
 
 @pytest.mark.django_db
 def test_resolved_private_address_refused_at_send_time(world, receiver, settings, django_capture_on_commit_callbacks):
-    # this machine's own name: a name (not checked when saved) that resolves to a local address
-    sub = subscription(world["superior"], world["demo"][COUNTY], f"http://{socket.gethostname()}:{receiver.port}/x")
+    """A host name is not checked when saved (it may point anywhere later): every address it
+    resolves to is checked before each attempt (here it resolves to 10.1.2.3, a private address)."""
+    from unittest import mock
+
+    sub = subscription(world["superior"], world["demo"][COUNTY], "http://hooks.intranet.example/x")
     settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = False  # production: nothing inside the machine's networks
-    with django_capture_on_commit_callbacks(execute=True):
+    private = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 80))]
+    with mock.patch("socket.getaddrinfo", return_value=private) as resolve, \
+            django_capture_on_commit_callbacks(execute=True):
         finding(world["demo"][LINXI])
+    assert resolve.call_args.args[0] == "hooks.intranet.example"
     rows = list(Delivery.objects.filter(subscription=sub).values_list("status", "response_code", "error"))
-    assert rows and all(status == "failed" and code is None and "内部网络" in error for status, code, error in rows)
+    assert len(rows) == 5  # every attempt refused (and retried: the name may be fixed meanwhile)
+    assert all(status == "failed" and code is None and "内部网络" in error for status, code, error in rows)
     assert receiver.requests == []
 
 
