@@ -1,0 +1,68 @@
+"""Which saves are events, and the daily scan: an item published / withdrawn (the county's
+catalogue), overdue filings emitted once by the scan (as each owner sees them), the demo."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from delegation import services as delegation_services
+from delegation.tests.factories import ExerciseRecordFactory, ItemFactory, future_batch
+from regions.tests.factories import DepartmentFactory
+from webhooks import services
+from webhooks.choices import DeliveryStatus, EventType
+from webhooks.demo import load_demo_webhooks
+from webhooks.models import Delivery, Event, Subscription
+
+from .factories import subscription
+
+D = datetime.date
+
+
+@pytest.mark.django_db
+def test_item_published_and_withdrawn(personas, demo, receiver, django_capture_on_commit_callbacks):
+    county = demo["341824"]
+    sub = subscription(personas["superior"], demo["341800"], receiver.url("/items"),
+                       types=[EventType.ITEM_PUBLISHED, EventType.ITEM_WITHDRAWN])
+    item = ItemFactory(department=DepartmentFactory(division=county))  # a draft: no event
+    assert not Event.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        item = delegation_services.item_publish(item=item, batch=future_batch(division=county), actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation_services.item_update(item=item, actor=None, name=item.name + "（修订）")  # no second publication
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation_services.item_withdraw(item=item, actor=None, reason="调整下放")
+    assert list(Event.objects.order_by("id").values_list("type", "division__code")) == [
+        ("item.published", "341824"), ("item.withdrawn", "341824")]
+    assert [receiver.json(r)["type"] for r in receiver.on("/items")] == ["item.published", "item.withdrawn"]
+    assert Delivery.objects.filter(subscription=sub, status=DeliveryStatus.SUCCEEDED).count() == 2
+
+
+@pytest.mark.django_db
+def test_overdue_scan_emits_each_record_once(personas, receiver, django_capture_on_commit_callbacks):
+    record = ExerciseRecordFactory()  # decided 2025-03-10, filing due a month later, unfiled
+    old = ExerciseRecordFactory(division=record.division, item=record.item, decided_on=D(2024, 6, 3),
+                                received_on=D(2024, 6, 1))
+    county = record.division.parent
+    sub = subscription(personas["admin"], county, receiver.url("/overdue"), types=[EventType.RECORD_OVERDUE])
+    today = record.filing_due_on + datetime.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.overdue_scan(today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.overdue_scan(today=today + datetime.timedelta(days=1))
+    assert first["record.overdue"] == 1 and second["record.overdue"] == 0  # the old one is past the lookback
+    event = Event.objects.get(type=EventType.RECORD_OVERDUE)
+    assert event.key == f"record.overdue:{record.pk}" and event.division == record.division
+    assert event.payload["days_overdue"] == 10 and event.payload["decision_number"] == record.decision_number
+    assert not Event.objects.filter(key=f"record.overdue:{old.pk}").exists()
+    assert len(receiver.on("/overdue")) == 1 and Delivery.objects.get(subscription=sub).succeeded
+
+
+@pytest.mark.django_db
+def test_demo_subscription_once(personas):
+    assert load_demo_webhooks() is True
+    assert load_demo_webhooks() is False
+    sub = Subscription.objects.get()
+    assert sub.owner.username == "superior" and sub.division.code == "341824"
+    assert set(sub.event_types) == set(EventType.values) and sub.is_active
