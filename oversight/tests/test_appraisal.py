@@ -18,6 +18,7 @@ from django.urls import reverse
 from core.errors import ApplicationError, ConflictError
 from oversight import selectors_appraisal, services, services_appraisal
 from oversight.models import Appraisal, AppraisalScore, AppraisalState, AppraisalUse, IndicatorSet
+from oversight.models.appraisal import round2
 from regions.models import Division
 
 from .factories import finding
@@ -261,3 +262,21 @@ def test_api_refuses_weights_with_structured_json_and_a_finalised_appraisal_with
     clerk.force_authenticate(personas["clerk_linxi"])
     assert clerk.get(reverse("oversight-api:appraisal-detail", args=[pk])).json()["total"] == "86.00"
     assert clerk.post(reverse("oversight-api:appraisal-compute", args=[pk]), {}, format="json").status_code == 403
+
+
+def test_the_demo_holds_last_years_finalised_appraisal_of_linxi_with_its_uses(demo, personas):
+    from django.utils import timezone
+
+    from oversight.demo import load_demo_oversight
+
+    assert load_demo_oversight() is True
+    year = timezone.localdate().year - 1
+    a = Appraisal.objects.get(town__code=LINXI, year=year)
+    assert a.state == AppraisalState.FINALISED and a.total is not None and a.grade
+    scores = list(a.scores.select_related("indicator"))
+    assert len(scores) == 6 and all(s.score is not None for s in scores)
+    assert sum(s.indicator.weight for s in scores) == 100
+    assert a.total == round2(sum(s.indicator.weight * s.score for s in scores) / 100)
+    assert sorted(a.uses.values_list("kind", flat=True)) == ["cadre", "reward"]
+    assert all(s.reason for s in scores if s.by_hand)
+    assert selectors_appraisal.appraisal_standings(user=personas["office"])[0].town == "临溪镇"
