@@ -66,3 +66,29 @@ def test_demo_subscription_once(personas):
     sub = Subscription.objects.get()
     assert sub.owner.username == "superior" and sub.division.code == "341824"
     assert set(sub.event_types) == set(EventType.values) and sub.is_active
+
+
+@pytest.mark.django_db
+def test_overdue_entitlement_emitted_once(personas, demo, receiver, django_capture_on_commit_callbacks):
+    """The finance demo's 2013 settlement of 临溪镇 is owed and unpaid past its due date."""
+    from finance.demo import load_demo_finance
+    from finance.selectors import entitlement_overdue_list
+
+    load_demo_finance()
+    owed = {e.pk for e in entitlement_overdue_list()}
+    assert owed
+    mine = subscription(personas["superior"], demo["341824"], receiver.url("/money"),
+                        types=[EventType.ENTITLEMENT_OVERDUE])
+    elsewhere = subscription(personas["superior"], demo["341824100"], receiver.url("/huayang"),
+                             types=[EventType.ENTITLEMENT_OVERDUE])  # 华阳镇: not the town owed
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.overdue_scan()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.overdue_scan()
+    assert first["entitlement.overdue"] == len(owed) and second["entitlement.overdue"] == 0
+    events = Event.objects.filter(type=EventType.ENTITLEMENT_OVERDUE)
+    assert {e.object_id for e in events} == owed
+    assert {(e.division.code, e.payload["month"]) for e in events} == {("341824101", "2013-12-01")}
+    assert len(receiver.on("/money")) == len(owed) and not receiver.on("/huayang")
+    assert Delivery.objects.filter(subscription=mine, status=DeliveryStatus.SUCCEEDED).count() == len(owed)
+    assert not Delivery.objects.filter(subscription=elsewhere).exists()
