@@ -92,3 +92,29 @@ def test_overdue_entitlement_emitted_once(personas, demo, receiver, django_captu
     assert len(receiver.on("/money")) == len(owed) and not receiver.on("/huayang")
     assert Delivery.objects.filter(subscription=mine, status=DeliveryStatus.SUCCEEDED).count() == len(owed)
     assert not Delivery.objects.filter(subscription=elsewhere).exists()
+
+
+@pytest.mark.django_db
+def test_finding_closed_once(personas, demo, receiver, django_capture_on_commit_callbacks):
+    """Opened when recorded, closed when closed out (销号); a reply or an acceptance is no event."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oversight import services as oversight_services
+
+    from .factories import finding
+
+    sub = subscription(personas["superior"], demo["341824"], receiver.url("/f"),
+                       types=[EventType.FINDING_OPENED, EventType.FINDING_CLOSED])
+    pdf = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        f = finding(demo["341824101"])
+        oversight_services.finding_reply(finding=f, text="已补报备案", submitted_on=D(2026, 1, 20), evidence=[pdf],
+                                         actor=None)
+        f = oversight_services.finding_accept(finding=f, on=D(2026, 1, 25), actor=None)
+        f = oversight_services.finding_close(finding=f, on=D(2026, 1, 28), actor=None)
+        f.save()  # saved again when closed: still one close-out
+    assert [receiver.json(r)["type"] for r in receiver.on("/f")] == ["finding.opened", "finding.closed"]
+    closed = Event.objects.get(type=EventType.FINDING_CLOSED)
+    assert closed.payload["closed_on"] == "2026-01-28" and closed.payload["state"] == "closed"
+    assert Delivery.objects.filter(subscription=sub).count() == 2
