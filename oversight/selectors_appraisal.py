@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
@@ -28,7 +28,6 @@ from .models import (
     Appraisal,
     AppraisalIndicator,
     AppraisalScore,
-    AppraisalState,
     Finding,
     IndicatorSet,
     Measure,
@@ -227,11 +226,3 @@ def trace_text(trace: dict) -> str:
 def set_appraisals(*, user, indicator_set: IndicatorSet) -> list[Appraisal]:
     return list(appraisal_list(user=user).filter(indicator_set=indicator_set).order_by("town__code"))
 
-
-def appraisal_list_with_scores(*, user) -> QuerySet:
-    scores = AppraisalScore.objects.select_related("indicator").order_by("indicator__position")
-    return appraisal_list(user=user).prefetch_related(Prefetch("scores", queryset=scores), "uses")
-
-
-def draft_count(*, user) -> int:
-    return appraisal_list(user=user).filter(state=AppraisalState.DRAFT).count()
