@@ -118,3 +118,28 @@ def test_finding_closed_once(personas, demo, receiver, django_capture_on_commit_
     closed = Event.objects.get(type=EventType.FINDING_CLOSED)
     assert closed.payload["closed_on"] == "2026-01-28" and closed.payload["state"] == "closed"
     assert Delivery.objects.filter(subscription=sub).count() == 2
+
+
+@pytest.mark.django_db
+def test_supervision_report_published_once(personas, demo, receiver, django_capture_on_commit_callbacks):
+    """oversight's written report is published when its PDF is generated (state "done")."""
+    from django.utils import timezone
+
+    from oversight.models import Supervision, SupervisionReport
+
+    from .factories import group_of
+
+    sub = subscription(personas["superior"], demo["341800"], receiver.url("/r"), types=[EventType.REPORT_PUBLISHED])
+    supervision = Supervision.objects.create(group=group_of(demo["341824"]), year=2026, half=1,
+                                             title="2026年上半年综合督查", opened_on=D(2026, 6, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = SupervisionReport.objects.create(supervision=supervision, version=1, as_of=D(2026, 6, 30))
+        assert not Event.objects.exists()  # pending: not published yet
+        report.state, report.pdf, report.generated_at, report.pages = "done", "oversight/x.pdf", timezone.now(), 4
+        report.save()
+        report.save()
+    event = Event.objects.get()
+    assert (event.type, event.division.code, event.payload["version"], event.payload["pages"]) == (
+        "report.published", "341824", 1, 4)
+    assert [receiver.json(r)["type"] for r in receiver.on("/r")] == ["report.published"]
+    assert Delivery.objects.get(subscription=sub).succeeded
