@@ -277,7 +277,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Settings' schedule seeds the periodic tasks; an administrator's later edits in the admin win.
+CELERY_BEAT_SCHEDULER = "oversight.tasks:SeedingDatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "core.tasks.clear_sessions_task", "schedule": crontab(hour=3, minute=0)},
     "calendar-sync": {"task": "core.tasks.calendar_sync_task", "schedule": crontab(hour=0, minute=5)},
@@ -294,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     # the daily run is what catches up a 1st the worker or beat missed (issue 14 §7), once.
     "create-monthly-meetings": {"task": "oversight.tasks.create_monthly_meetings_task",
                                 "schedule": crontab(hour=6, minute=0)},
+    # The half year's comprehensive supervision (综合督查) of every active leading group. Every
+    # morning: the first run of a half opens them, later runs find them (unique key), so a
+    # missed 1 January / 1 July is caught up the next morning, once (issue 14 §7).
+    "open-supervisions": {"task": "oversight.tasks_supervision.open_supervisions_task",
+                          "schedule": crontab(hour=6, minute=5)},
     "verify-ledger-chains": {"task": "core.ledger.tasks.verify_ledgers_task", "schedule": crontab(hour=2, minute=30)},
     # Every app's registered notice producer (core.notifications.registry); idempotent.
     "daily-notifications": {"task": "core.notifications.tasks.run_daily_task", "schedule": crontab(hour=7, minute=0)},
@@ -302,7 +308,20 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": crontab(minute="*/15")},
     # Import/export jobs a dead worker left "running" are marked failed (core.importing).
     "sweep-stale-import-jobs": {"task": "core.importing.tasks.sweep_stale_jobs_task", "schedule": crontab(minute="*/10")},
+    # Overdue filings and entitlements as webhook events, once each (webhooks, issue 15 §4).
+    "webhooks-overdue-scan": {"task": "webhooks.tasks.scan_overdue_task", "schedule": crontab(hour=6, minute=30)},
 }
+
+# Task modules not named tasks.py (autodiscover_tasks imports only <app>.tasks).
+CELERY_IMPORTS = ["oversight.tasks_supervision", "oversight.tasks_bundle"]
+
+# --- Event subscriptions (webhooks) -------------------------------------------------------------
+# Receivers on 127.0.0.1 or private networks: allowed in development (DEBUG), refused otherwise
+# unless KQ_WEBHOOKS_ALLOW_PRIVATE=1 (an intranet receiver of a department).
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = os.environ.get("KQ_WEBHOOKS_ALLOW_PRIVATE", "1" if DEBUG else "0") == "1"
+WEBHOOKS_TIMEOUT = 5.0  # seconds per attempt
+WEBHOOKS_MAX_ATTEMPTS = 5  # the first try and four retries: 1, 2, 4, 8 minutes apart
+WEBHOOKS_BACKOFF_SECONDS = 60
 
 # --- Email (notifications) ----------------------------------------------------------------
 # EMAIL_URL names the mail server like DATABASE_URL names the database (core/notifications/

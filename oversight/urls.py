@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/", views.MeetingDecisionView.as_view(), name="meeting-decision"),
     path("meetings/<int:pk>/actions/", views.MeetingActionView.as_view(), name="meeting-action"),
     path("meetings/<int:pk>/minutes.pdf", views.MeetingMinutesView.as_view(), name="meeting-minutes"),
+    path("action-items/<int:pk>/done/", views.ActionItemDoneView.as_view(), name="action-done"),
     path("findings/", views.FindingListView.as_view(), name="finding-list"),
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding-detail"),
     path("findings/<int:pk>/reply/", views.FindingReplyView.as_view(), name="finding-reply"),

@@ -26,7 +26,8 @@ from django.core.management.base import BaseCommand
 
 # Each app that has demo data provides `load_demo_<app>`; called by name so core imports no app.
 DEMO_COMMANDS = ["load_demo_regions", "load_demo_personnel", "load_demo_delegation", "load_demo_finance",
-                 "load_demo_landuse", "load_demo_oversight"]
+                 "load_demo_landuse", "load_demo_oversight", "load_demo_plans",
+                 "load_demo_webhooks"]
 DEMO_LOGINS = ["office", "clerk_linxi", "clerk_other", "superior", "auditor", "admin"]
 STOP_TIMEOUT = 15  # seconds a child gets to finish its requests and tasks before it is killed
 
