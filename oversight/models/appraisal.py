@@ -180,7 +180,7 @@ class AppraisalIndicator(AuditedModel):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.name}（{self.weight}）"
+        return f"{self.name} ({self.weight})"
 
     def clean(self):
         if self.kind == IndicatorKind.COMPUTED and not self.measure:
@@ -275,7 +275,7 @@ class AppraisalScore(AuditedModel):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.indicator.name}：{self.score if self.score is not None else '—'}"
+        return f"{self.indicator.name}: {self.score if self.score is not None else '—'}"
 
     def clean(self):
         if self.appraisal_id and self.appraisal.is_final:
@@ -307,4 +307,4 @@ class AppraisalUse(AuditedModel):
         triggers = [protect_deletes()]
 
     def __str__(self):
-        return f"{self.get_kind_display()}：{self.text[:30]}"
+        return f"{self.get_kind_display()}: {self.text[:30]}"
