@@ -38,3 +38,21 @@ class QuickSelect(forms.Select):
             (option, mark_safe(" selected") if str(option) in selected else "", label) for option, label in choices  # nosec B308 # a literal attribute
         ))
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options)
+
+
+def bootstrap(form, *, small: bool = False) -> None:
+    """Bootstrap's classes on every widget of ``form`` that has none yet (the pages render the
+    fields as they are): form-check-input on a checkbox, form-select on a select, form-control on
+    the rest; ``small`` for the compact forms inside a page's steps. A list of checkboxes or
+    radios keeps its own markup."""
+    size = "-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            continue
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", f"form-select form-select{size}" if small else "form-select")
+        else:
+            widget.attrs.setdefault("class", f"form-control form-control{size}" if small else "form-control")

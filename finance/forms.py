@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
+from core.widgets import bootstrap
 from regions import scoping
 
 from .choices import Earmark, RuleKind, SettlementMethod, ShortfallRule
@@ -26,15 +27,6 @@ class RevenueRecordForm(PlainMessagesFormMixin, forms.Form):
             fiscal_arrangements__isnull=False).distinct().order_by("code")
 
 
-def _styled(form, small: bool = False) -> None:
-    """Bootstrap's classes on every widget (the pages render the fields as they are)."""
-    size = " form-control-sm" if small else ""
-    for field in form.fields.values():
-        select = isinstance(field.widget, forms.Select)
-        field.widget.attrs.setdefault("class", ("form-select" + size.replace("control", "select")) if select
-                                      else "form-control" + size)
-
-
 class ArrangementRuleForm(PlainMessagesFormMixin, forms.Form):
     """One row of the rules table (a blank row is no rule)."""
 
@@ -52,7 +44,7 @@ class ArrangementRuleForm(PlainMessagesFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self, small=True)
+        bootstrap(self, small=True)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}
@@ -97,7 +89,7 @@ class ArrangementForm(PlainMessagesFormMixin, forms.Form):
             self.fields["town"].queryset = towns.filter(pk=fixed_town.pk)
             self.fields["town"].initial = fixed_town.pk
             self.fields["town"].disabled = True
-        _styled(self)
+        bootstrap(self)
         rows = list(rules_initial or [])
         if data is None:
             rows += [{} for _ in range(self.BLANK_RULES)]

@@ -7,13 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
+from core.widgets import bootstrap
 from regions import scoping
 from regions.choices import Level
 from regions.models import Department
 
 from . import selectors_funds as sel
 from .choices import FundKind, IncentiveKind
-from .forms import _styled
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 MONEY_HELP = _("元，最多两位小数")
@@ -28,7 +28,7 @@ class _Styled(PlainMessagesFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.set_choices(user)
-        _styled(self, small=self.small)
+        bootstrap(self, small=self.small)
 
     def set_choices(self, user) -> None:
         pass

@@ -8,17 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
+from core.widgets import bootstrap
 from regions import scoping
 
 from .choices import BalancingSource, ReclamationKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _styled(form) -> None:
-    for field in form.fields.values():
-        select = isinstance(field.widget, forms.Select)
-        field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
 
 
 class ReclamationForm(PlainMessagesFormMixin, forms.Form):
@@ -32,7 +27,7 @@ class ReclamationForm(PlainMessagesFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = scoping.towns_visible(user).order_by("code")
-        _styled(self)
+        bootstrap(self)
 
 
 class AcceptForm(PlainMessagesFormMixin, forms.Form):
@@ -43,7 +38,7 @@ class AcceptForm(PlainMessagesFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
 
 class BalancingForm(PlainMessagesFormMixin, forms.Form):
@@ -61,4 +56,4 @@ class BalancingForm(PlainMessagesFormMixin, forms.Form):
         towns = scoping.towns_visible(user).order_by("code")
         self.fields["town"].queryset = towns
         self.fields["source_town"].queryset = towns
-        _styled(self)
+        bootstrap(self)

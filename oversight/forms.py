@@ -7,20 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
-from core.widgets import DateInput
+from core.widgets import DateInput, bootstrap
 
 from . import selectors
 from .models import Meeting
-
-
-def _styled(form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class _Form(PlainMessagesFormMixin, forms.Form):
@@ -29,7 +19,7 @@ class _Form(PlainMessagesFormMixin, forms.Form):
         self.user, self.meeting = user, meeting
         if meeting is not None:
             self.set_meeting(meeting)
-        _styled(self)
+        bootstrap(self, small=True)
 
     def set_meeting(self, meeting: Meeting) -> None:
         pass

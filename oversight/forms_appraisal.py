@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
-from core.widgets import DateInput
+from core.widgets import DateInput, bootstrap
 from regions import scoping
 
 from . import selectors, selectors_appraisal
@@ -19,22 +19,12 @@ ROWS = 8  # indicator rows the set's form offers (blank ones are left out)
 MEASURE_CHOICES = [("", _("人工评分")), *Measure.choices]
 
 
-def _styled(form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select form-select-sm")
-        else:
-            field.widget.attrs.setdefault("class", "form-control form-control-sm")
-
-
 class _Form(PlainMessagesFormMixin, forms.Form):
     def __init__(self, *args, user=None, appraisal: Appraisal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.appraisal = user, appraisal
         self.setup()
-        _styled(self)
+        bootstrap(self, small=True)
 
     def setup(self) -> None:
         pass

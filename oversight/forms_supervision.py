@@ -7,20 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
-from core.widgets import DateInput
+from core.widgets import DateInput, bootstrap
 from regions.models import Department, Division
 
 from . import selectors
 from .choices import FindingCategory, Severity
 from .models import ParticipantRole, Supervision
-
-
-def _styled(form) -> None:
-    for f in form.fields.values():
-        if isinstance(f.widget, forms.Select):
-            f.widget.attrs.setdefault("class", "form-select form-select-sm")
-        elif not isinstance(f.widget, forms.CheckboxSelectMultiple):
-            f.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 class _Form(PlainMessagesFormMixin, forms.Form):
@@ -29,7 +21,7 @@ class _Form(PlainMessagesFormMixin, forms.Form):
         group = group or (supervision.group if supervision is not None else None)
         if group is not None:
             self.for_group(group)
-        _styled(self)
+        bootstrap(self, small=True)
 
     def for_group(self, group) -> None:
         pass

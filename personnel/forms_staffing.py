@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
+from core.widgets import bootstrap
 from regions import scoping
 
 from .choices_staffing import (
@@ -29,16 +30,6 @@ from .models import Institution, Post
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _styled(form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
-
-
 class _Form(PlainMessagesFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +43,7 @@ class _Form(PlainMessagesFormMixin, forms.Form):
         if "institution" in self.fields:
             self.fields["institution"].queryset = scoping.scope(
                 Institution.objects.filter(abolished_on__isnull=True), user).order_by("town_id", "id")
-        _styled(self)
+        bootstrap(self)
 
 
 class ApprovalForm(_Form):
