@@ -46,22 +46,6 @@ def with_links(lines):
     return lines
 
 
-class OversightHomeView(LoginRequiredMixin, TemplateView):
-    """督查考核: this month's dispatch meeting of the user's group(s) with its agenda lines, each
-    linking to its records; open and overdue findings by town."""
-
-    template_name = "oversight/index.html"
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        meetings = selectors.meetings_of_month(user=self.request.user, month=today)
-        for meeting in meetings:
-            with_links(meeting.agenda.all())
-        towns = selectors.findings_by_town(user=self.request.user, today=today)
-        return {**super().get_context_data(**kwargs), "active": "index", "today": today, "meetings": meetings,
-                "towns": towns, "totals": {k: sum(t[k] for t in towns) for k in ("open", "overdue", "replied")}}
-
-
 # --- leading groups ----------------------------------------------------------------------------
 
 class GroupListView(ScopedListView):

@@ -56,9 +56,9 @@ class TestOversightHome(ScopedPageCases):
     """This month's meeting of the county's group with its agenda, findings by town."""
 
     list_names = ("oversight:index",)
-    # oversight:index is the dashboard (views_dashboard.DashboardView, helper A's, on top of
-    # OversightHomeView: overdue counts from every app, appraisal standings); its budget is the one
-    # its own matrix declares (test_matrix_dashboard.py).
+    # oversight:index is the dashboard (views_dashboard.DashboardView: also overdue counts from
+    # every app, appraisal standings); its budget is the one its own matrix declares
+    # (test_matrix_dashboard.py).
     query_budget = 24
 
     def make(self, division, m):
