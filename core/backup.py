@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,6 +243,40 @@ def _sha256(path: Path) -> str:
 
 
 # --- restore ----------------------------------------------------------------------------------
+# Extensions an app uses only for speed (its indexes), not for what the data means: a backup taken
+# on a server that has one restores into a server built without it (the embedded one of a laptop
+# ships no contrib), leaving the extension and those indexes out and saying so. name -> prefixes
+# of the index names that need it. Registered by the app (search: pg_trgm).
+OPTIONAL_EXTENSIONS: dict[str, tuple[str, ...]] = {}
+
+
+def optional_extension(name: str, *, index_prefixes: tuple[str, ...]) -> None:
+    OPTIONAL_EXTENSIONS[name] = tuple(index_prefixes)
+
+
+def _restore_list(pg_restore: Path, dump: Path, conninfo: str, available: set[str]) -> tuple[str | None, list[str]]:
+    """The dump's table of contents without the optional extensions the target lacks (and their
+    indexes), or None when nothing is left out; the extensions left out."""
+    missing = {name for name in OPTIONAL_EXTENSIONS if name not in available}
+    if not missing:
+        return None, []
+    toc = subprocess.run([str(pg_restore), "-l", str(dump)], env=_env_for(conninfo), capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    prefixes = tuple(p for name in missing for p in OPTIONAL_EXTENSIONS[name])
+    skipped, kept = set(), []
+    for line in toc:
+        words = line.split()
+        entry = " ".join(words[3:]) if not line.startswith(";") and len(words) > 3 else ""
+        ext = next((n for n in missing if entry in (f"EXTENSION - {n}", f"COMMENT - EXTENSION {n}")), None)
+        index = entry.startswith("INDEX ") and len(words) > 5 and words[5].startswith(prefixes)
+        if ext or index:
+            if ext:
+                skipped.add(ext)
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n", sorted(skipped)
+
+
 def restore(*, source: Path, conninfo: str | None = None, media_root: Path | None = None) -> dict:
     """Restore the backup in ``source`` into an EMPTY database and MEDIA_ROOT; the comparison."""
     source = Path(source)
@@ -258,6 +293,8 @@ def restore(*, source: Path, conninfo: str | None = None, media_root: Path | Non
         if cursor.fetchone()[0]:
             raise BackupError("目标数据库不为空（已有数据表），拒绝恢复；请恢复到一个新建的空数据库。")
         major = _server_major(cursor)
+        cursor.execute("SELECT name FROM pg_available_extensions")
+        available = {row[0] for row in cursor.fetchall()}
     if major < manifest["pg_dump_major"]:
         raise BackupError(f"备份来自 PostgreSQL {manifest['pg_dump_major']}，目标服务器是 {major} 版，不能恢复到更旧的版本。")
     pg_restore = client_binary("pg_restore", major)
@@ -267,11 +304,21 @@ def restore(*, source: Path, conninfo: str | None = None, media_root: Path | Non
         clashes = [m.name for m in members if (media_root / m.name).exists()]
         if clashes:
             raise BackupError(f"MEDIA_ROOT（{media_root}）中已有 {len(clashes)} 个同名文件（如 {clashes[0]}），拒绝覆盖。")
+    listing, skipped = _restore_list(pg_restore, source / DUMP, conninfo, available)
+    use_list = []
+    if listing is not None:
+        handle, name = tempfile.mkstemp(suffix=".restore-list")
+        os.close(handle)
+        list_file = Path(name)
+        list_file.write_text(listing)
+        use_list = [f"--use-list={list_file}"]
     result = subprocess.run(
-        [str(pg_restore), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+        [str(pg_restore), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", *use_list,
          f"--dbname={psycopg.conninfo.conninfo_to_dict(conninfo)['dbname']}", str(source / DUMP)],
         env=_env_for(conninfo), capture_output=True, text=True,
     )
+    if use_list:
+        Path(use_list[0].split("=", 1)[1]).unlink(missing_ok=True)
     if result.returncode != 0:
         raise BackupError(f"pg_restore 失败：{result.stderr.strip().splitlines()[-1:] or result.returncode}")
     media_root.mkdir(parents=True, exist_ok=True)
@@ -286,4 +333,6 @@ def restore(*, source: Path, conninfo: str | None = None, media_root: Path | Non
     same_ledger = (figures.ledger_heads == manifest["ledger_heads"]
                    and figures.ledger_entries_sha256 == manifest["ledger_entries_sha256"])
     return {"rows_compared": len(manifest["rows"]), "row_differences": differences, "ledger_same": same_ledger,
-            "files": len(members), "ok": not differences and same_ledger}
+            "files": len(members), "ok": not differences and same_ledger,
+            # Optional extensions the target server lacks: left out with their indexes (see above).
+            "skipped_extensions": skipped}

@@ -109,6 +109,15 @@ def test_backup_and_restore_on_the_embedded_server(tmp_path, settings):
 
         loaded = kb.restore(source=tmp_path / "from-test-server", conninfo=embedded("kq_a"), media_root=tmp_path / "m1")
         assert loaded["ok"], loaded
+        # The embedded server has no pg_trgm (no contrib): a dump from a server that has it restores
+        # without the extension and search's trigram indexes, and says so.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            source_has_trgm = cursor.fetchone() is not None
+        assert loaded["skipped_extensions"] == (["pg_trgm"] if source_has_trgm else [])
+        with psycopg.connect(embedded("kq_a")) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'search_trgm_%%'").fetchone()[0] == 0
+            assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'search_grams_%%'").fetchone()[0] > 0
         # From this process the ledger check would read Django's database, not kq_a: not run, said so.
         other = kb.backup(target=tmp_path / "other", conninfo=embedded("kq_a"))
         assert other["ledger_verify"]["ok"] is None and other["pg_dump_major"] == 18
