@@ -19,6 +19,9 @@ def _load_package_calendar_if_flushed() -> None:
     if not CalendarYear.objects.filter(source="package").exists():
         importlib.import_module("core.migrations.0002_load_package_calendar").load(apps, None)
         deadlines.clear_cache()
+    # The other rows a data migration loads go with the same flush: the plans' default wording.
+    if not apps.get_model("plans", "WordingTemplate").objects.filter(division=None).exists():
+        importlib.import_module("plans.migrations.0002_default_wording").load(apps, None)
 
 
 @pytest.hookimpl(hookwrapper=True)

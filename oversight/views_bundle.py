@@ -103,7 +103,8 @@ class BundleCreateView(ServiceFormView):
 class BundleDetailView(ScopedDetailView):
     template_name = "oversight/bundle_detail.html"
     context_object_name = "bundle"
-    history_tab = False  # a job's row: its states are on the page itself
+    history_tab = False
+    no_history_because = "a job's row, not a record: its states and who asked are on the page itself"
 
     def get_queryset(self):
         return services_bundle.bundle_list(user=self.request.user)

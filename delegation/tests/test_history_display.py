@@ -76,12 +76,16 @@ def test_user_and_local_time_in_words(personas, catalogue):
 
 def test_every_detail_page_uses_it(client_for, personas, catalogue):
     c = client_for(personas["office"])
+    # Dates before today, the filing within its deadline whatever today is (a fixed 2026-11 date
+    # became a late entry needing a receipt once December came).
+    today = timezone.localdate()
+    received, decided, filed = today - datetime.timedelta(days=6), today - datetime.timedelta(days=5), today
     record = services.exercise_record_create(
         actor=personas["office"], division=Item.objects.get(code="JX-FGW-001").assignments.first().division,
-        item=Item.objects.get(code="JX-FGW-001"), applicant="某公司", received_on=datetime.date(2026, 11, 2),
-        decided_on=datetime.date(2026, 11, 3), outcome="approved", decision_number="临政备〔2026〕88号",
+        item=Item.objects.get(code="JX-FGW-001"), applicant="某公司", received_on=received,
+        decided_on=decided, outcome="approved", decision_number="临政备〔2026〕88号",
     )
-    services.exercise_record_file(record=record, filed_on=datetime.date(2026, 11, 20), actor=personas["office"])
+    services.exercise_record_file(record=record, filed_on=filed, actor=personas["office"])
     department = Department.objects.get(code="341824-FGW")
     pages = [
         reverse("delegation:record-detail", args=[record.pk]),
@@ -94,5 +98,5 @@ def test_every_detail_page_uses_it(client_for, personas, catalogue):
         assert response.status_code == 200, url
         assert all("display" in row for row in response.context["history"]), url
     html = c.get(pages[0], {"tab": "history"}).content.decode()
-    assert "备案日期" in html and "2026-11-20" in html and "filed_on" not in html
+    assert "备案日期" in html and filed.isoformat() in html and "filed_on" not in html
     assert "办理结果" in html and "准予" in html  # an insert lists its values, choices by label
