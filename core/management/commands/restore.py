@@ -23,3 +23,5 @@ class Command(BaseCommand):
         if not result["ok"]:
             raise CommandError(f"恢复后核对不符：行数差异 {result['row_differences']}，台账一致：{result['ledger_same']}")
         self.stdout.write(f"恢复完成：{result['rows_compared']} 张表行数一致，台账哈希一致，{result['files']} 个文件。")
+        for name in result.get("skipped_extensions", []):
+            self.stdout.write(f"注意：目标服务器没有扩展 {name}，已跳过该扩展及依赖它的索引（仅影响查询速度）。")
