@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 
 from regions import scoping
 
-from .models import EnforcementCertificate, Officer
+from .choices_staffing import MovementKind
+from .models import EnforcementCertificate, Officer, StaffingMovement
 
 
 def officer_list(*, user) -> QuerySet:
@@ -21,6 +22,13 @@ def certificates_valid_on(*, day: datetime.date) -> QuerySet:
 def certificate_holder_valid_on(*, officer_id: int, department_id: int, day: datetime.date) -> bool:
     """Does the officer hold a valid certificate of that department on that day? (one query)"""
     return certificates_valid_on(day=day).filter(officer_id=officer_id, department_id=department_id).exists()
+
+
+def rank_ups_for(*, town) -> list[str]:
+    """The ranks (``Rank`` values) of the town's people's rank-ups (高配), oldest first: what
+    plans' staffing paragraph counts. The town is already the caller's (read through its scope)."""
+    return list(StaffingMovement.objects.filter(person__town=town, kind=MovementKind.RANK_UP)
+                .order_by("document_date", "id").values_list("rank_to", flat=True))
 
 
 # ==== p2 block: what other apps read of secondments, stationed units and certificates ==========

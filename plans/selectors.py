@@ -27,9 +27,9 @@ from finance.choices import Earmark, FundKind, Indicator, RuleKind
 from landuse import selectors as landuse
 from oversight import selectors as oversight
 from oversight.choices import FindingOccasion, GroupKind, MemberRole
+from personnel import selectors as personnel_selectors
 from personnel import selectors_staffing as staffing
-from personnel.choices_staffing import EstablishmentKind, MovementKind, QuotaKind, Rank
-from personnel.models import StaffingMovement
+from personnel.choices_staffing import EstablishmentKind, QuotaKind, Rank
 from regions import scoping
 from regions.choices import Level, PilotKind
 from regions.models import Division, PilotDesignation
@@ -253,8 +253,7 @@ def _personnel_facts(town: Division) -> dict | None:
     table = staffing.staffing_table(town=town)
     totals = {row.kind: row for row in table.totals}
     leaders = {row.kind: row for row in table.leaders}
-    rank_ups = list(StaffingMovement.objects.filter(person__town=town, kind=MovementKind.RANK_UP)
-                    .order_by("document_date", "id").values_list("rank_to", flat=True))
+    rank_ups = personnel_selectors.rank_ups_for(town=town)
     if not any(row.approved for row in table.totals) and not rank_ups:
         return None
     counted = Counter(rank_ups)
