@@ -280,7 +280,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Settings' schedule seeds the periodic tasks; an administrator's later edits in the admin win.
-CELERY_BEAT_SCHEDULER = "oversight.tasks:SeedingDatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "core.beat:SeedingDatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "core.tasks.clear_sessions_task", "schedule": crontab(hour=3, minute=0)},
     "calendar-sync": {"task": "core.tasks.calendar_sync_task", "schedule": crontab(hour=0, minute=5)},
