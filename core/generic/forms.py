@@ -9,7 +9,8 @@ and may change (403).
     class TrainingCreateView(ServiceFormView):
         model = Training
         form_class = TrainingForm  # takes ``user=``
-        template_name = "delegation/training_form.html"
+        title = _("登记培训")
+        nav_template, nav_active = "delegation/_nav.html", "trainings"
 
         def create(self, form):
             return services.training_record(actor=self.request.user, **form.cleaned_data)
@@ -19,6 +20,9 @@ and may change (403).
 
 An edit page also implements ``update(obj, form)`` and reads its row through ``get_queryset``.
 A ModelForm edits a fresh copy of the row, so a refused change leaves the row as stored.
+
+The page is ``templates/generic/form.html`` (title, the app's tab bar, the fields with their
+errors, 保存 and 取消) unless the view names a template of its own, which usually extends it.
 """
 
 from __future__ import annotations
@@ -29,19 +33,27 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from . import access
 from .errors import DOMAIN_ERRORS, apply_error
-from .navigation import next_url, redirect_next
+from .navigation import redirect_next, safe_next_url
 
 
 class ServiceFormView(LoginRequiredMixin, View):
     model = None
     form_class = None
-    template_name = ""
+    template_name = "generic/form.html"
     initial_fields: tuple[str, ...] = ()  # query parameters that prefill the create form
     lookup_url_kwarg = "pk"
+
+    # what the generic template shows (a template of its own may ignore them)
+    title = ""
+    nav_template = ""  # the app's tab bar, included above the title
+    nav_active = ""
+    form_testid = ""
+    submit_label = _("保存")
 
     # --- what a page declares ----------------------------------------------------------------
     def create(self, form):
@@ -95,7 +107,8 @@ class ServiceFormView(LoginRequiredMixin, View):
 
     def render_form(self, form, obj):
         return render(self.request, self.template_name, {
-            "form": form, "object": obj, "next": next_url(self.request), **self.form_context(form),
+            "form": form, "object": obj, "next": safe_next_url(self.request), "view": self,
+            **self.form_context(form),
         })
 
     def get(self, request, **kwargs):

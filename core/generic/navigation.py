@@ -12,12 +12,17 @@ def next_url(request) -> str:
     return request.POST.get("next") or request.GET.get("next") or ""
 
 
-def redirect_next(request, default: str) -> HttpResponseRedirect:
+def safe_next_url(request) -> str:
+    """``next_url`` if it stays on this site ("" otherwise): fit for a link or a hidden field."""
     target = next_url(request)
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(default)
+        return target
+    return ""
+
+
+def redirect_next(request, default: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(safe_next_url(request) or default)
 
 
 def pk_url(name: str):
