@@ -1,7 +1,9 @@
-"""The choices of oversight (DOMAIN.md §6): groups, members, meetings, agenda lines, findings.
+"""The choices of oversight (DOMAIN.md §6): groups, members, meetings, agenda lines, findings,
+the half-yearly supervision and its report.
 
 States and their allowed steps live here, next to the states (core.states)."""
 
+import datetime
 from enum import nonmember
 
 from django.db import models
@@ -119,3 +121,56 @@ class ReplyDecision(models.TextChoices):
     PENDING = "pending", _("待审核")
     ACCEPTED = "accepted", _("通过")
     RETURNED = "returned", _("退回")
+
+
+# --- the half-yearly supervision (models/supervision.py) ----------------------------------------
+
+class Half(models.IntegerChoices):
+    FIRST = 1, _("上半年")
+    SECOND = 2, _("下半年")
+
+    @staticmethod
+    def of(day: datetime.date) -> int:
+        return 1 if day.month <= 6 else 2
+
+    @staticmethod
+    def bounds(year: int, half: int) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of the half year."""
+        if half == 1:
+            return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
+        return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
+
+
+class SupervisionState(StatusChoices):
+    """A supervision: open while the bodies inspect (findings are recorded), reported once its
+    written report has been generated (a revised version may follow), closed by the office."""
+
+    OPEN = "open", _("督查中")
+    REPORTED = "reported", _("已报告")
+    CLOSED = "closed", _("已结束")
+
+    colours = nonmember({"open": "warning", "reported": "primary", "closed": "success"})
+    transitions = nonmember({
+        "report": Transition(source=("open", "reported"), target="reported"),
+        "close": Transition(source=("reported",), target="closed"),
+    })
+    WRITABLE = nonmember(("open", "reported"))  # findings, participants, reports may still be added
+
+
+class ParticipantRole(models.TextChoices):
+    """Who takes part (DOMAIN.md §6: the office with the granting departments, the legal office,
+    audit and finance)."""
+
+    OFFICE = "office", _("领导小组办公室")
+    GRANTING = "granting", _("放权部门")
+    LEGAL = "legal", _("法制部门")
+    AUDIT = "audit", _("审计部门")
+    FINANCE = "finance", _("财政部门")
+
+
+class ReportState(StatusChoices):
+    PENDING = "pending", _("生成中")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+    colours = nonmember({"pending": "info", "done": "success", "failed": "danger"})

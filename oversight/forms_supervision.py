@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
 from core.widgets import DateInput, bootstrap
+from regions import scoping
 from regions.models import Department, Division
 
 from . import selectors
-from .choices import FindingCategory, Severity
-from .models import ParticipantRole, Supervision
+from .choices import FindingCategory, GroupKind, ParticipantRole, Severity
+from .models import Supervision
 
 
 class _Form(PlainMessagesFormMixin, forms.Form):
@@ -66,3 +67,29 @@ class CloseForm(_Form):
 
 class FinanceTakeForm(_Form):
     """Nothing to fill in: the open findings of the finance bureau's inspections are taken over."""
+
+
+class InspectionForm(PlainMessagesFormMixin, forms.Form):
+    """A new item inspection (有关事项检查) of a leading group the user's office keeps, with the
+    bodies taking part (the service checks they are departments of the group's own government)."""
+
+    group = forms.ModelChoiceField(label=_("领导小组"), queryset=None)
+    subject = forms.CharField(label=_("检查事项"), max_length=200)
+    inspected_on = forms.DateField(label=_("检查日期"), widget=DateInput(), initial=timezone.localdate)
+    participants = forms.ModelMultipleChoiceField(label=_("参加单位"), queryset=None, required=False,
+                                                  widget=forms.SelectMultiple(attrs={"size": 6}))
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = scoping.scope(selectors.group_list(user=user).filter(kind=GroupKind.LEADING, is_active=True),
+                               user, scoping.CHANGE).order_by("division__path", "id")
+        self.fields["group"].queryset = groups
+        self.fields["participants"].queryset = Department.objects.filter(
+            division__in=groups.values("division"), is_active=True).select_related("division").order_by("code")
+        bootstrap(self)
+
+
+class InspectionFindingForm(SupervisionFindingForm):
+    """A finding of an item inspection in one of the group's towns (the same fields as the
+    supervision's; the service refuses a day before the inspection)."""

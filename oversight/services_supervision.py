@@ -29,18 +29,23 @@ from finance import selectors as finance_selectors
 from regions.models import Department, Division
 
 from . import rules, selectors, services
-from .choices import FindingCategory, FindingOccasion, GroupKind, Severity
+from .choices import (
+    FindingCategory,
+    FindingOccasion,
+    GroupKind,
+    Half,
+    ReportState,
+    Severity,
+    SupervisionState,
+)
 from .models import (
     Finding,
     FindingSource,
-    Half,
     ItemInspection,
     LeadingGroup,
-    ReportState,
     Supervision,
     SupervisionParticipant,
     SupervisionReport,
-    SupervisionState,
 )
 
 logger = logging.getLogger(__name__)
@@ -249,8 +254,8 @@ def inspection_create(*, group: LeadingGroup, subject: str, inspected_on: dateti
         raise ApplicationError(_("请填写检查事项。"), code="subject_required", extra={"subject": [_("请填写检查事项。")]})
     wrong = [d.name for d in participants if d.division_id != group.division_id]
     if wrong:
-        raise ApplicationError(_("参加单位必须是本级政府的部门：%(names)s") % {"names": "、".join(wrong)},
-                               code="participant_elsewhere")
+        message = _("参加单位必须是本级政府的部门：%(names)s") % {"names": "、".join(wrong)}
+        raise ApplicationError(message, code="participant_elsewhere", extra={"participants": [message]})
     inspection = save_validated(inspection, actor)
     inspection.participants.set(participants)
     return inspection
@@ -264,7 +269,8 @@ def inspection_finding_add(*, inspection: ItemInspection, town: Division, catego
     ItemInspection.objects.select_for_update().get(pk=inspection.pk)
     rules.require_office(actor, inspection)
     if found_on < inspection.inspected_on:
-        raise ApplicationError(_("发现日期不能早于检查日期。"), code="found_before_inspection")
+        raise ApplicationError(_("发现日期不能早于检查日期。"), code="found_before_inspection",
+                               extra={"found_on": [_("发现日期不能早于检查日期。")]})
     finding = services.finding_create(group=inspection.group, town=town, occasion=FindingOccasion.ITEM_INSPECTION,
                                       category=category, severity=severity, description=description,
                                       rule_breached=rule_breached, found_on=found_on, rectify_months=rectify_months,

@@ -21,5 +21,7 @@ urlpatterns: list = [
     path("supervision/<int:pk>/finance/", v.SupervisionFinanceView.as_view(), name="supervision-finance"),
     path("supervision/<int:pk>/close/", v.SupervisionCloseView.as_view(), name="supervision-close"),
     path("inspections/", v.InspectionListView.as_view(), name="inspection-list"),
+    path("inspections/new/", v.InspectionCreateView.as_view(), name="inspection-create"),
     path("inspections/<int:pk>/", v.InspectionDetailView.as_view(), name="inspection-detail"),
+    path("inspections/<int:pk>/findings/", v.InspectionFindingView.as_view(), name="inspection-finding"),
 ]

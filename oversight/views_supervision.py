@@ -2,8 +2,8 @@
 user's jurisdiction, one supervision with its participants, findings per town (each to its
 rectification page) and the versions of its written report (downloaded through core.files'
 checked view); the office's steps (add a participant, record a finding, take over the finance
-bureau's open findings, ask for a new version of the report, close). Item inspections: list and
-page. Reads through selectors_supervision (scoped: 404 outside), writes through one service each
+bureau's open findings, ask for a new version of the report, close). Item inspections: list, page,
+the office's create page and the page that records a finding of one. Reads through selectors_supervision (scoped: 404 outside), writes through one service each
 (403 without the role)."""
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from core import files
 from core.generic.actions import ServiceActionView
 from core.generic.columns import Column
 from core.generic.details import ScopedDetailView
+from core.generic.forms import ServiceFormView
 from core.generic.lists import ScopedListView
 
 from . import forms_supervision as f
 from . import selectors_supervision as sel
 from . import services_supervision as services
-from .models import ItemInspection, ReportState, Supervision, SupervisionState
+from .choices import ReportState, SupervisionState
+from .models import ItemInspection, Supervision
 
 NAV = "oversight/_nav.html"
 
@@ -161,6 +163,8 @@ class InspectionListView(ScopedListView):
     nav_template = NAV
     nav_active = "supervision"
     table_testid = "inspection-list"
+    create_url = "oversight:inspection-create"
+    create_label = _("新建有关事项检查")
     columns = (
         Column(_("检查事项"), "subject", link="oversight:inspection-detail"),
         Column(_("领导小组"), "group.name"),
@@ -181,4 +185,60 @@ class InspectionDetailView(ScopedDetailView):
 
     def get_detail_context(self, inspection):
         return {"active": "supervision", "participants": list(inspection.participants.order_by("code")),
-                "findings": list(sel.inspection_findings(inspection=inspection))}
+                "findings": list(sel.inspection_findings(inspection=inspection)),
+                "finding_url": reverse("oversight:inspection-finding", args=[inspection.pk]) if self.can_change else ""}
+
+
+class InspectionCreateView(ServiceFormView):
+    """The office records an item inspection (of a leading group it keeps)."""
+
+    model = ItemInspection
+    form_class = f.InspectionForm
+    template_name = "oversight/form.html"
+    initial_fields = ("group",)
+
+    def form_context(self, form):
+        return {"title": gettext("新建有关事项检查"), "active": "supervision",
+                "back": reverse("oversight:inspection-list")}
+
+    def create(self, form):
+        return services.inspection_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, inspection, *, created):
+        return gettext("已登记有关事项检查：%(subject)s") % {"subject": inspection.subject}
+
+    def success_url(self, inspection):
+        return reverse("oversight:inspection-detail", args=[inspection.pk])
+
+
+class InspectionFindingView(ServiceFormView):
+    """A finding of the inspection, on a page of its own (GET the form, POST it): the office over
+    the inspection (404 outside, 403 without the role); a refusal keeps the input on the form."""
+
+    model = ItemInspection
+    form_class = f.InspectionFindingForm
+    template_name = "oversight/form.html"
+
+    def get_queryset(self):
+        return sel.inspection_list(user=self.request.user)
+
+    def get_object(self):
+        self.inspection = super().get_object()
+        return self.inspection
+
+    def get_form_kwargs(self):
+        return {"group": self.inspection.group}
+
+    def form_context(self, form):
+        back = reverse("oversight:inspection-detail", args=[self.inspection.pk])
+        return {"title": gettext("登记检查问题：%(subject)s") % {"subject": self.inspection.subject},
+                "active": "supervision", "back": back}
+
+    def update(self, inspection, form):
+        return services.inspection_finding_add(inspection=inspection, actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, finding, *, created):
+        return gettext("已登记问题，整改期限%(due)s。") % {"due": finding.due_on.isoformat()}
+
+    def success_url(self, finding):
+        return reverse("oversight:inspection-detail", args=[self.inspection.pk])

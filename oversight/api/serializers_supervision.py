@@ -5,14 +5,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core import files
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PlainModelSerializer
 from regions.models import Department, Division
 
-from ..choices import FindingCategory, Severity
+from ..choices import FindingCategory, ParticipantRole, ReportState, Severity
 from ..models import (
     ItemInspection,
-    ParticipantRole,
-    ReportState,
+    LeadingGroup,
     Supervision,
     SupervisionParticipant,
     SupervisionReport,
@@ -56,10 +56,20 @@ class SupervisionSerializer(PlainModelSerializer):
 
 
 class InspectionSerializer(PlainModelSerializer):
+    """An item inspection as read, and the input of its create (POST to the list: the office of
+    the group; inspection_create checks the participants are the group's government's departments)."""
+
+    group = ScopedPrimaryKeyRelatedField(label="领导小组", queryset=LeadingGroup.objects.all())
+    participants = serializers.PrimaryKeyRelatedField(label="参加单位", queryset=Department.objects.all(), many=True,
+                                                      required=False)
+    findings = serializers.SerializerMethodField(help_text="本次检查登记的问题编号")
+
     class Meta:
         model = ItemInspection
-        fields = ["id", "group", "subject", "inspected_on", "participants", "note"]
-        read_only_fields = fields
+        fields = ["id", "group", "subject", "inspected_on", "participants", "note", "findings"]
+
+    def get_findings(self, obj) -> list[int]:
+        return [s.finding_id for s in obj.sources.all()]
 
 
 class ParticipantInput(serializers.Serializer):

@@ -41,13 +41,17 @@ class SupervisionViewSet(ServiceViewSet):
         ).order_by("-year", "-half", "-id")
 
 
-@extend_schema_view(list=extend_schema(summary="有关事项检查列表"), retrieve=extend_schema(summary="有关事项检查"))
+@extend_schema_view(list=extend_schema(summary="有关事项检查列表"), retrieve=extend_schema(summary="有关事项检查"),
+                    create=extend_schema(summary="登记有关事项检查（领导小组办公室）"))
 class ItemInspectionViewSet(ServiceViewSet):
     queryset = ItemInspection.objects.all()
     serializer_class = s.InspectionSerializer
+    create_service = services.inspection_create
     service_object = "inspection"
     actions = [WorkflowAction("findings", service=services.inspection_finding_add, input=s.FindingInput,
                               summary="登记检查发现的问题")]
 
     def get_scoped_queryset(self, user):
-        return sel.inspection_list(user=user).prefetch_related("participants").order_by("-inspected_on", "-id")
+        return sel.inspection_list(user=user).prefetch_related(
+            "participants", Prefetch("sources", queryset=FindingSource.objects.order_by("finding_id")),
+        ).order_by("-inspected_on", "-id")

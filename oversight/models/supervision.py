@@ -11,7 +11,6 @@ twice (a worker killed mid-task and the message redelivered) completes the same 
 from __future__ import annotations
 
 import datetime
-from enum import nonmember
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from core import files
 from core.history import protect_deletes, track
 from core.models import AuditedModel
-from core.states import StatusChoices, Transition
 from regions.choices import Role
 from regions.models import Department
 
-from ..choices import FindingOccasion, GroupKind
+# The choices live in oversight.choices (models → choices); named here too, as before, so that
+# ``from oversight.models import Half`` keeps working.
+from ..choices import FindingOccasion, GroupKind, Half, ParticipantRole, ReportState, SupervisionState
 from .meetings import Finding, LeadingGroup
 
 __all__ = [
@@ -41,57 +41,6 @@ __all__ = [
     "SupervisionReport",
     "SupervisionState",
 ]
-
-
-class Half(models.IntegerChoices):
-    FIRST = 1, _("上半年")
-    SECOND = 2, _("下半年")
-
-    @staticmethod
-    def of(day: datetime.date) -> int:
-        return 1 if day.month <= 6 else 2
-
-    @staticmethod
-    def bounds(year: int, half: int) -> tuple[datetime.date, datetime.date]:
-        """The first and last day of the half year."""
-        if half == 1:
-            return datetime.date(year, 1, 1), datetime.date(year, 6, 30)
-        return datetime.date(year, 7, 1), datetime.date(year, 12, 31)
-
-
-class SupervisionState(StatusChoices):
-    """A supervision: open while the bodies inspect (findings are recorded), reported once its
-    written report has been generated (a revised version may follow), closed by the office."""
-
-    OPEN = "open", _("督查中")
-    REPORTED = "reported", _("已报告")
-    CLOSED = "closed", _("已结束")
-
-    colours = nonmember({"open": "warning", "reported": "primary", "closed": "success"})
-    transitions = nonmember({
-        "report": Transition(source=("open", "reported"), target="reported"),
-        "close": Transition(source=("reported",), target="closed"),
-    })
-    WRITABLE = nonmember(("open", "reported"))  # findings, participants, reports may still be added
-
-
-class ParticipantRole(models.TextChoices):
-    """Who takes part (DOMAIN.md §6: the office with the granting departments, the legal office,
-    audit and finance)."""
-
-    OFFICE = "office", _("领导小组办公室")
-    GRANTING = "granting", _("放权部门")
-    LEGAL = "legal", _("法制部门")
-    AUDIT = "audit", _("审计部门")
-    FINANCE = "finance", _("财政部门")
-
-
-class ReportState(StatusChoices):
-    PENDING = "pending", _("生成中")
-    DONE = "done", _("已生成")
-    FAILED = "failed", _("生成失败")
-
-    colours = nonmember({"pending": "info", "done": "success", "failed": "danger"})
 
 
 @track()

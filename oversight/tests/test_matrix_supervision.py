@@ -30,8 +30,22 @@ def supervision_in(division, m=None):
 
 
 def inspection_in(division, m=None):
-    return ss.inspection_create(group=group_of(division), subject="委托执法持证上岗检查", inspected_on=D(2026, 4, 8),
+    group = group_of(division)
+    if division.code == COUNTY:
+        services.town_steer(group=group, town=Division.objects.get(code=TOWN_A))
+    return ss.inspection_create(group=group, subject="委托执法持证上岗检查", inspected_on=D(2026, 4, 8),
                                 actor=None)
+
+
+def inspection_body(m, division):
+    """A new inspection of ``division``'s leading group (the office there creates it)."""
+    return {"group": group_of(division).pk, "subject": "便民服务中心窗口检查", "inspected_on": "2026-05-06",
+            "participants": [Department.objects.get(code=f"{COUNTY}-SJJ").pk] if division.code == COUNTY else [],
+            "note": ""}
+
+
+def inspection_finding_body(m):
+    return {**finding_body(m), "found_on": "2026-04-10"}
 
 
 def participant(m):
@@ -63,14 +77,22 @@ class TestSupervisionPages(ScopedPageCases):
 
 
 class TestInspectionPages(ScopedPageCases):
+    """The list, the page, the office's create form and the page that records a finding."""
+
     list_name = "oversight:inspection-list"
     detail_name = "oversight:inspection-detail"
     detail_queries = HISTORY
+    create_name = "oversight:inspection-create"
+    edit_names = ("oversight:inspection-finding",)
+    edit_payload = staticmethod(inspection_finding_body)
     home, away = COUNTY, ELSEWHERE_CITY
     query_budget = 9
 
     def make(self, division, m):
         return inspection_in(division)
+
+    def create_payload(self, m, division):
+        return inspection_body(m, division)
 
 
 class TestSupervisionAPI(ScopedAPICases):
@@ -93,9 +115,12 @@ class TestSupervisionAPI(ScopedAPICases):
 class TestInspectionAPI(ScopedAPICases):
     basename = "oversight-api:inspection"
     detail_gets = ("history",)
-    actions = {"findings": finding_body}
+    actions = {"findings": inspection_finding_body}
     home, away = COUNTY, ELSEWHERE_CITY
-    query_budget = 5
+    query_budget = 6
 
     def make(self, division, m):
         return inspection_in(division)
+
+    def create_payload(self, m, division):
+        return inspection_body(m, division)
