@@ -9,8 +9,8 @@ import datetime
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
-from django_celery_beat.schedulers import DatabaseScheduler
+
+from core import beat
 
 from . import selectors, services
 
@@ -42,14 +42,7 @@ def prepare_monthly_meeting_task(group_id: int, month: str, today: str | None = 
     return services.monthly_meeting_prepare(group=group, month=datetime.date.fromisoformat(month), today=day).pk
 
 
-class SeedingDatabaseScheduler(DatabaseScheduler):
-    """django-celery-beat's database scheduler with settings.CELERY_BEAT_SCHEDULE as the *seed* of
-    the periodic tasks, not their master. The stock scheduler writes every settings entry back over
-    its row each time beat starts, so an administrator's change of a schedule in the admin (the
-    monthly job's hour, say) is undone at the next restart; here an entry already stored is left as
-    the administrator keeps it, and only the missing ones are created. (Project-wide: settings name
-    it in CELERY_BEAT_SCHEDULER; it may move to core.)"""
-
-    def update_from_dict(self, mapping):
-        stored = set(PeriodicTask.objects.filter(name__in=list(mapping)).values_list("name", flat=True))
-        return super().update_from_dict({name: entry for name, entry in mapping.items() if name not in stored})
+# The beat scheduler moved to core (core.beat): this name stays only while settings still say
+# CELERY_BEAT_SCHEDULER = "oversight.tasks:SeedingDatabaseScheduler" (hunk coord/hunks/ovs.md
+# changes it to "core.beat:SeedingDatabaseScheduler"; then this line can go).
+SeedingDatabaseScheduler = beat.SeedingDatabaseScheduler

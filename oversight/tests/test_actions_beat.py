@@ -86,21 +86,3 @@ def test_the_daily_run_catches_up_the_month_once(db, django_capture_on_commit_ca
     assert meeting.month == D(2026, 3, 1) and Meeting.objects.filter(group=group).count() == 1
     assert meeting.agenda_compiled_at == compiled_at and lines
     assert list(AgendaLine.objects.filter(meeting=meeting).values_list("id", "count")) == lines
-
-
-def test_an_edit_survives_beats_restart_with_the_seeding_scheduler(db, monkeypatch):
-    """The stock scheduler writes settings' schedule back over the row at every start (the edit
-    lost); tasks.SeedingDatabaseScheduler (CELERY_BEAT_SCHEDULER, coord/hunks/O.md) keeps it."""
-    monkeypatch.setattr(schedulers, "close_old_connections", lambda: None)
-    schedulers.DatabaseScheduler(app=celery_app, lazy=False)
-    task = PeriodicTask.objects.get(name=MONTHLY)
-    crontab = CrontabSchedule.objects.create(minute="30", hour="5", timezone="Asia/Shanghai")
-    task.crontab = crontab
-    task.save()
-    tasks.SeedingDatabaseScheduler(app=celery_app, lazy=False)  # beat restarted
-    assert PeriodicTask.objects.get(name=MONTHLY).crontab_id == crontab.pk
-    PeriodicTask.objects.filter(name="verify-ledger-chains").delete()  # a missing entry is created again
-    tasks.SeedingDatabaseScheduler(app=celery_app, lazy=False)
-    assert PeriodicTask.objects.filter(name="verify-ledger-chains").exists()
-    schedulers.DatabaseScheduler(app=celery_app, lazy=False)  # the stock one: back to settings' 06:00
-    assert PeriodicTask.objects.get(name=MONTHLY).crontab.hour == "6"
