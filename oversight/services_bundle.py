@@ -8,6 +8,12 @@ alone, and the PDF is stored together with the state "done" — a worker killed 
 bundle still waiting, which the redelivered message (acks_late, reject_on_worker_lost) builds
 again from the start, so exactly one PDF is ever stored.
 
+A bundle whose job never ran (the broker was down when it was asked for, the message was lost)
+or whose job died for good (a worker killed and the message never redelivered) is picked up by
+``bundles_sweep`` (oversight.tasks_bundle.sweep_bundles_task, every few minutes from beat):
+sent again through the same idempotent job, once per sweep, and given up as failed after
+``BUNDLE_GIVE_UP_AFTER``, so that no bundle stays 排队中 or 生成中 for ever.
+
 The bundle's own reads are here too (``bundle_list``, ``bundle_get``): the layers of oversight
 have no selectors module for the bundle, and they are two lines.
 """
@@ -23,6 +29,7 @@ from operator import or_
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -38,6 +45,11 @@ logger = logging.getLogger(__name__)
 
 TASK = "oversight.tasks_bundle.generate_bundle_task"
 _LOCK_NAMESPACE = 0x6B71_0B00_0000  # "kq" + bundle: apart from core.importing's job locks
+# The sweep: a bundle still queued this long after it was asked for had its message lost (a job
+# starts within seconds); one running this long with no worker holding its lock lost its worker.
+BUNDLE_QUEUED_STALE_AFTER = datetime.timedelta(minutes=10)
+BUNDLE_RUNNING_STALE_AFTER = datetime.timedelta(minutes=15)
+BUNDLE_GIVE_UP_AFTER = datetime.timedelta(hours=6)  # sent again until then, failed after
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -149,6 +161,44 @@ def bundle_finish(*, bundle: Bundle, content: bytes, pages: int, seconds: float)
     locked.save(update_fields=["pdf", "state", "page_count", "seconds", "sections_done", "sections_total",
                                "generated_at"])
     return locked
+
+
+def _held_by_a_worker(bundle_id: int) -> bool:
+    """Is a job building the bundle now (its advisory lock held by another session)?"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_LOCK_NAMESPACE + bundle_id])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_NAMESPACE + bundle_id])
+    return False
+
+
+def bundles_sweep(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """The bundles left waiting: each queued past BUNDLE_QUEUED_STALE_AFTER or running past
+    BUNDLE_RUNNING_STALE_AFTER (since it started) and held by no worker is sent to the job again,
+    once per sweep; one asked for more than BUNDLE_GIVE_UP_AFTER ago is marked failed instead (a
+    bundle that keeps killing its worker is not sent for ever). Idempotent: the job leaves a done
+    bundle alone and two deliveries of one bundle never run at once (its lock), so a bundle sent
+    again while its first message is still on its way is built once. The ids, by what was done."""
+    now = now or timezone.now()
+    stale = Bundle.objects.alias(since=Coalesce("started_at", "created_at")).filter(
+        Q(state=Bundle.State.QUEUED, created_at__lt=now - BUNDLE_QUEUED_STALE_AFTER)
+        | Q(state=Bundle.State.RUNNING, since__lt=now - BUNDLE_RUNNING_STALE_AFTER))
+    done: dict[str, list[int]] = {"requeued": [], "failed": [], "busy": []}
+    for pk, created_at in stale.order_by("id").values_list("id", "created_at"):
+        if _held_by_a_worker(pk):
+            done["busy"].append(pk)
+        elif created_at < now - BUNDLE_GIVE_UP_AFTER:
+            failed = Bundle.objects.filter(pk=pk, state__in=Bundle.WAITING).update(
+                state=Bundle.State.FAILED, message=gettext("后台任务多次中断，未能生成，请重新生成。"))
+            if failed:
+                logger.warning("bundle %s: still waiting after %s; marked failed", pk, BUNDLE_GIVE_UP_AFTER)
+                done["failed"].append(pk)
+        elif _enqueue(pk):
+            # Sent: the broker's earlier refusal (if that was why it waited) no longer holds.
+            Bundle.objects.filter(pk=pk, state=Bundle.State.QUEUED).update(message="")
+            done["requeued"].append(pk)
+    return done
 
 
 def bundle_fail(*, bundle: Bundle, error: Exception) -> None:
