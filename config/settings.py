@@ -310,6 +310,9 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": crontab(minute="*/15")},
     # Import/export jobs a dead worker left "running" are marked failed (core.importing).
     "sweep-stale-import-jobs": {"task": "core.importing.tasks.sweep_stale_jobs_task", "schedule": crontab(minute="*/10")},
+    # Auditor's bundles left queued (the broker was down, the message lost) or running with no
+    # worker holding them: sent again through the same idempotent job, given up after 6 hours.
+    "sweep-stale-bundles": {"task": "oversight.tasks_bundle.sweep_bundles_task", "schedule": crontab(minute="*/5")},
     # Overdue filings and entitlements as webhook events, once each (webhooks, issue 15 §4).
     "webhooks-overdue-scan": {"task": "webhooks.tasks.scan_overdue_task", "schedule": crontab(hour=6, minute=30)},
 }
