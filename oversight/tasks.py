@@ -10,8 +10,6 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from core import beat
-
 from . import selectors, services
 
 EXACTLY_ONCE = {"acks_late": True, "reject_on_worker_lost": True}
@@ -40,9 +38,3 @@ def prepare_monthly_meeting_task(group_id: int, month: str, today: str | None = 
     group = selectors.active_groups().get(pk=group_id)
     day = datetime.date.fromisoformat(today) if today else None
     return services.monthly_meeting_prepare(group=group, month=datetime.date.fromisoformat(month), today=day).pk
-
-
-# The beat scheduler moved to core (core.beat): this name stays only while settings still say
-# CELERY_BEAT_SCHEDULER = "oversight.tasks:SeedingDatabaseScheduler" (hunk coord/hunks/ovs.md
-# changes it to "core.beat:SeedingDatabaseScheduler"; then this line can go).
-SeedingDatabaseScheduler = beat.SeedingDatabaseScheduler
