@@ -19,7 +19,15 @@ Each round takes, in turn, so a change of load on the shared machine hits all of
 - the read anchor: one bare SQL ``GROUP BY`` (town, category, month) over the same revenue rows;
 - the write anchor: a ``COPY`` of the very rows the compute wrote (entitlements, postings, ledger
   entries, taken with COPY TO inside its transaction) into copies of the tables (same columns,
-  indexes and CHECKs; no triggers or foreign keys).
+  indexes and CHECKs; no triggers or foreign keys): temporary tables (no WAL), as before, and
+  ordinary (logged) ones, as the real tables are.
+
+Every measured transaction is rolled back, so two things a committed run pays are measured apart:
+the foreign keys' checks, which Django creates DEFERRABLE INITIALLY DEFERRED (they run at COMMIT:
+timed here by ``SET CONSTRAINTS ALL IMMEDIATE`` right after the fresh compute), and nothing else is
+hidden. A rolled-back insert leaves dead rows, and this server runs without autovacuum: the
+written tables are vacuumed before each round, so every round starts from the same tables
+(without it each round ran on 18,000 more dead entitlements and their events, and got slower).
 
 Also the number of queries for --towns-small towns, to show it does not grow with the towns.
 Figures are printed, never asserted; read them beside the load average printed with them.
@@ -46,6 +54,7 @@ from bench.common import OUT, database_name, load_average, setup_django
 CODES = {"province": "990000", "city": "999900", "county": "999901"}
 CATEGORIES = 20
 WRITTEN = ("finance_entitlement", "ledger_posting", "ledger_entry")
+VACUUMED = (*WRITTEN, "finance_entitlementevent", "ledger_balance", "ledger_account", "pghistory_context")
 
 
 class Rollback(Exception):
@@ -147,6 +156,16 @@ def _max_ids(cursor) -> dict[str, int]:
     return out
 
 
+def vacuum() -> float:
+    """The dead rows of the rolled-back rounds away (autocommit; VACUUM cannot run in a transaction)."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {', '.join(VACUUMED)}")
+    return time.perf_counter() - started
+
+
 def measure_compute(town_ids: list[int], year: int, *, capture: bool = False) -> dict:
     """One fresh compute of the year (rolled back), then the same call again (all kept)."""
     from django.db import connection, transaction
@@ -155,7 +174,7 @@ def measure_compute(town_ids: list[int], year: int, *, capture: bool = False) ->
     from finance.services import entitlements_compute_year
     from finance.services.bulk import PHASES
 
-    out: dict = {}
+    out: dict = {"vacuum": vacuum()}
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -167,6 +186,11 @@ def measure_compute(town_ids: list[int], year: int, *, capture: bool = False) ->
             out["queries"] = len(ctx.captured_queries)
             out["result"] = vars(result).copy()
             out["phases"] = dict(PHASES)
+            with connection.cursor() as cursor:  # what COMMIT would run: the deferred foreign-key checks
+                started = time.perf_counter()
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                out["deferred_checks"] = time.perf_counter() - started
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
                 again = entitlements_compute_year(towns=town_ids, year=year)
@@ -200,15 +224,16 @@ def measure_group_by(town_ids: list[int], year: int) -> dict:
     return {"seconds": seconds, "groups": groups}
 
 
-def measure_copy(copied: dict) -> dict:
-    """COPY the compute's rows into copies of its tables (created and dropped in a rolled-back transaction)."""
+def measure_copy(copied: dict, *, logged: bool = False) -> dict:
+    """COPY the compute's rows into copies of its tables (created and dropped in a rolled-back
+    transaction): temporary tables (no WAL), or ``logged`` ones like the real tables."""
     from django.db import connection, transaction
 
     out = {"rows": sum(n for _data, n in copied.values())}
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             for table in WRITTEN:
-                cursor.execute(f"CREATE TEMP TABLE anchor_{table} (LIKE {table} INCLUDING ALL)")
+                cursor.execute(f"CREATE {'' if logged else 'TEMP '}TABLE anchor_{table} (LIKE {table} INCLUDING ALL)")
             started = time.perf_counter()
             for table, (data, _n) in copied.items():
                 with cursor.copy(f"COPY anchor_{table} FROM STDIN") as copy:
@@ -248,11 +273,14 @@ def main() -> None:
         copied = copied or compute.pop("copied")
         group = measure_group_by(town_ids, args.year)
         copy = measure_copy(copied)
-        rounds.append({"compute": compute, "group_by": group, "copy": copy, "load": load_average()})
+        logged = measure_copy(copied, logged=True)
+        rounds.append({"compute": compute, "group_by": group, "copy": copy, "copy_logged": logged, "load": load_average()})
         print(f"  round {n + 1}: compute {compute['seconds']:.2f} s ({compute['queries']} queries, {compute['result']});"
+              f" its deferred FK checks {compute['deferred_checks']:.2f} s;"
               f" again {compute['again_seconds']:.2f} s ({compute['again_queries']} queries, kept"
               f" {compute['again_result']['kept']:,}); GROUP BY {group['seconds'] * 1000:.1f} ms ({group['groups']:,}"
-              f" groups); COPY {copy['rows']:,} rows {copy['seconds']:.2f} s; load {load_average()}", flush=True)
+              f" groups); COPY {copy['rows']:,} rows {copy['seconds']:.2f} s (logged tables {logged['seconds']:.2f} s);"
+              f" vacuum before {compute['vacuum']:.2f} s; load {load_average()}", flush=True)
         for label, phases in (("fresh", compute["phases"]), ("again", compute["again_phases"])):
             print(f"    {label} phases: " + "; ".join(f"{k} {v * 1000:.0f} ms" for k, v in phases.items()), flush=True)
     small = measure_compute(town_ids[:args.towns_small], args.year)
@@ -260,6 +288,8 @@ def main() -> None:
     again_s = [r["compute"]["again_seconds"] for r in rounds]
     group_s = [r["group_by"]["seconds"] for r in rounds]
     copy_s = [r["copy"]["seconds"] for r in rounds]
+    logged_s = [r["copy_logged"]["seconds"] for r in rounds]
+    checks_s = [r["compute"]["deferred_checks"] for r in rounds]
     med = statistics.median
     # The first compute of the process also reads the holiday calendar (core.deadlines caches it per
     # process: 4 queries); the later rounds and the small run show the count of the compute itself.
@@ -268,17 +298,22 @@ def main() -> None:
     table = [
         ("compute the year (fresh)", f"{med(compute_s):.2f} s ({spread(compute_s)})", f"{rows / med(compute_s):,.0f} rows/s",
          f"{warm['queries']} queries (round 1: {rounds[0]['compute']['queries']})"),
+        ("  + its deferred FK checks (at COMMIT)", f"{med(checks_s):.2f} s ({spread(checks_s)})", "",
+         "1 statement"),
         ("  again, nothing changed (all kept)", f"{med(again_s):.2f} s ({spread(again_s)})",
          f"{rows / med(again_s):,.0f} rows/s", f"{warm['again_queries']} queries"),
         ("anchor: bare SQL GROUP BY, same rows", f"{med(group_s) * 1000:.1f} ms ({spread(group_s)} s)",
          f"{rows / med(group_s):,.0f} rows/s", "1 query"),
         (f"anchor: COPY of the {written:,} rows written", f"{med(copy_s):.2f} s ({spread(copy_s)})",
-         f"{written / med(copy_s):,.0f} rows/s", "3 COPY"),
+         f"{written / med(copy_s):,.0f} rows/s", "3 COPY (temp tables)"),
+        ("  the same into logged tables", f"{med(logged_s):.2f} s ({spread(logged_s)})",
+         f"{written / med(logged_s):,.0f} rows/s", "3 COPY"),
         (f"queries for {args.towns_small} towns / {args.towns} towns", f"{small['queries']} / {warm['queries']}",
          "", "fresh year"),
     ]
     ratios = {"compute / GROUP BY": med(compute_s) / med(group_s),
               "compute / (GROUP BY + COPY)": med(compute_s) / (med(group_s) + med(copy_s)),
+              "compute + checks / (GROUP BY + logged COPY)": (med(compute_s) + med(checks_s)) / (med(group_s) + med(logged_s)),
               "again / GROUP BY": med(again_s) / med(group_s)}
     print(f"\n{'figure':<44} {'time (median, spread)':<28} {'rate':<18} queries")
     for row in table:
@@ -292,6 +327,8 @@ def main() -> None:
              "again_s": r["compute"]["again_seconds"], "again_queries": r["compute"]["again_queries"],
              "phases": r["compute"]["phases"], "again_phases": r["compute"]["again_phases"],
              "group_by_s": r["group_by"]["seconds"], "groups": r["group_by"]["groups"], "copy_s": r["copy"]["seconds"],
+             "copy_logged_s": r["copy_logged"]["seconds"], "deferred_checks_s": r["compute"]["deferred_checks"],
+             "vacuum_s": r["compute"]["vacuum"],
              "copy_rows": r["copy"]["rows"], "load": r["load"]} for r in rounds],
         "written": {t: n for t, (_d, n) in copied.items()},
         "small": {"towns": args.towns_small, "queries": small["queries"], "seconds": small["seconds"]},

@@ -353,11 +353,11 @@ WITH tm AS (
 ), area AS (
     SELECT town_id, month, sum(area_mu) AS s FROM {ReclamationRecord._meta.db_table}
     WHERE town_id = ANY(%(towns)s) AND month >= %(start)s AND month < %(end)s GROUP BY 1, 2
-), agg AS (
+), agg AS (  -- per line: its categories' sums, and per category the one its trace shows (month / year to date)
     SELECT tm.town_id, tm.month, tm.ord, ru.rule_id,
            coalesce(sum(g.m), 0.00) AS m_total, coalesce(sum(g.y), 0.00) AS y_total,
-           coalesce(json_object_agg(rc.code, g.m::text) FILTER (WHERE rc.code IS NOT NULL), '{{}}') AS m_by,
-           coalesce(json_object_agg(rc.code, g.y::text) FILTER (WHERE rc.code IS NOT NULL), '{{}}') AS y_by
+           coalesce(json_object_agg(rc.code, g.m::text) FILTER (WHERE rc.code IS NOT NULL AND ru.kind = 'share'), '{{}}') AS m_by,
+           coalesce(json_object_agg(rc.code, g.y::text) FILTER (WHERE rc.code IS NOT NULL AND ru.kind = 'excess'), '{{}}') AS y_by
     FROM tm JOIN ru ON ru.arrangement_id = tm.arrangement_id AND (ru.kind <> 'excess' OR ru.advance)
     LEFT JOIN rc ON rc.rule_id = ru.rule_id AND ru.kind <> 'per_mu'
     LEFT JOIN grid AS g ON g.town_id = tm.town_id AND g.month = tm.month AND g.category_id = rc.category_id
