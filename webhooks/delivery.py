@@ -13,20 +13,24 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
+import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import rules
-from .choices import DeliveryStatus
+from .choices import DeliveryStatus, delivery_error_text
 from .models import Delivery, Event, Subscription
 
 EXCERPT = 2000  # characters of the receiver's answer kept
 READ_AT_MOST = 64 * 1024  # bytes read of the answer
 USER_AGENT = "Kuoquan-Webhooks/1.0"
+CHARSET = re.compile(r"charset=\"?([\w.:-]+)", re.IGNORECASE)
 
 
 def timeout() -> float:
@@ -75,7 +79,8 @@ def headers(delivery: Delivery, data: bytes) -> dict[str, str]:
 class Outcome:
     code: int | None = None
     body: str = ""
-    error: str = ""
+    error_code: str = ""  # choices.DELIVERY_ERRORS
+    error_params: dict = field(default_factory=dict)
     duration_ms: int = 0
 
     @property
@@ -83,30 +88,85 @@ class Outcome:
         return self.code is not None and 200 <= self.code < 300
 
 
-def post(url: str, data: bytes, request_headers: dict[str, str]) -> Outcome:
-    """POST ``data`` to ``url`` (checked again: resolved addresses), within ``timeout()``."""
-    import requests
+def tls_context() -> ssl.SSLContext:
+    """What an https receiver's certificate is checked against: the file ``WEBHOOKS_CA_BUNDLE``
+    names, else the system's certificate store; the host name is checked (check_hostname)."""
+    return ssl.create_default_context(cafile=getattr(settings, "WEBHOOKS_CA_BUNDLE", None) or None)
 
-    problem = rules.resolved_problem(url)
-    if problem:
-        return Outcome(error=problem)
-    started = time.monotonic()
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment: the checked address is the one contacted
+
+def _charset(content_type: str) -> str:
+    match = CHARSET.search(content_type or "")
+    return match.group(1) if match else "utf-8"
+
+
+def post(url: str, data: bytes, request_headers: dict[str, str]) -> Outcome:
+    """POST ``data`` to ``url`` within ``timeout()``, at the address checked a moment ago.
+
+    The host name is resolved once (rules.resolved_address: every address it resolves to must
+    pass) and the connection goes to that address, so a second lookup cannot lead it elsewhere
+    (DNS rebinding). The request still names the host: ``Host`` for http, and for https the TLS
+    server name (SNI) and the certificate's check are the host name's, not the address's. No
+    proxy (urllib3 reads none from the environment), no redirects, no retries here."""
+    import urllib3
+    from urllib3 import exceptions as errors
+
     try:
-        with session.post(url, data=data, headers=request_headers, timeout=timeout(), allow_redirects=False,
-                          stream=True) as response:
-            raw = response.raw.read(READ_AT_MOST, decode_content=True) or b""
-            text = raw.decode(response.encoding or "utf-8", errors="replace")
-            return Outcome(code=response.status_code, body=text[:EXCERPT],
-                           duration_ms=int((time.monotonic() - started) * 1000))
-    except requests.Timeout:
-        error = f"超时（{timeout():g} 秒）"
-    except requests.RequestException as exc:
-        error = f"连接失败：{type(exc).__name__}"
+        address = rules.resolved_address(url)
+    except rules.Refused as refusal:
+        return Outcome(error_code=refusal.code)
+    parts = urlsplit(url.strip())
+    https = parts.scheme.lower() == "https"
+    host, port = parts.hostname, parts.port or (443 if https else 80)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host_header = (f"[{host}]" if ":" in host else host) + ("" if port == (443 if https else 80) else f":{port}")
+    limit = urllib3.Timeout(connect=timeout(), read=timeout())
+    if https:
+        pool = urllib3.HTTPSConnectionPool(address, port, timeout=limit, retries=False, maxsize=1,
+                                           ssl_context=tls_context(), cert_reqs="CERT_REQUIRED",
+                                           server_hostname=host)
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=limit, retries=False, maxsize=1)
+    started = time.monotonic()
+    try:
+        response = pool.urlopen("POST", target, body=data, headers={**request_headers, "Host": host_header},
+                                redirect=False, retries=False, preload_content=False, assert_same_host=False)
+        try:
+            raw = response.read(READ_AT_MOST, decode_content=True) or b""
+        finally:
+            response.release_conn()
+        try:
+            text = raw.decode(_charset(response.headers.get("Content-Type", "")), errors="replace")
+        except LookupError:  # a charset Python does not know
+            text = raw.decode("utf-8", errors="replace")
+        return Outcome(code=response.status, body=text[:EXCERPT], duration_ms=int((time.monotonic() - started) * 1000))
+    except errors.NewConnectionError as exc:  # refused, unreachable (before the timeouts: a subclass)
+        outcome = Outcome(error_code="connect_failed", error_params={"reason": type(exc).__name__})
+    except errors.TimeoutError:
+        outcome = Outcome(error_code="timeout", error_params={"seconds": f"{timeout():g}"})
+    except errors.SSLError as exc:
+        outcome = Outcome(error_code="tls_failed", error_params={"reason": _ssl_reason(exc)})
+    except (errors.HTTPError, OSError) as exc:
+        outcome = Outcome(error_code="connect_failed", error_params={"reason": type(exc).__name__})
     finally:
-        session.close()
-    return Outcome(error=error, duration_ms=int((time.monotonic() - started) * 1000))
+        pool.close()
+    outcome.duration_ms = int((time.monotonic() - started) * 1000)
+    return outcome
+
+
+def _ssl_reason(exc: Exception) -> str:
+    """The ssl module's reason (CERTIFICATE_VERIFY_FAILED, …) of a failed handshake, else the class."""
+    inner = exc.args[0] if exc.args else None
+    return getattr(inner, "reason", None) or getattr(exc, "reason", None) or type(exc).__name__
+
+
+def error_fields(code: str, params: dict) -> dict:
+    """A delivery's error fields: the code and its parameters, and the Chinese text (the source
+    language, whatever language is active in the worker)."""
+    if not code:
+        return {"error_code": "", "error_params": {}, "error": ""}
+    with translation.override(None):
+        text = delivery_error_text(code, params)
+    return {"error_code": code, "error_params": params, "error": text[:500]}
 
 
 def claim(delivery_id: int) -> Delivery | None:
@@ -138,8 +198,9 @@ def attempt(delivery_id: int) -> Delivery | None:
     subscription.refresh_from_db(fields=["is_active", "url", "secret", "division"])
     if not in_scope(subscription, event):
         delivery.status = DeliveryStatus.SKIPPED
-        delivery.error = "订阅已停用或事件不在订阅人的管辖范围内，未发送。"
-        delivery.save(update_fields=["status", "error"])
+        for name, value in error_fields("skipped", {}).items():
+            setattr(delivery, name, value)
+        delivery.save(update_fields=["status", "error", "error_code", "error_params"])
         return delivery
     data = body(event)
     request_headers = headers(delivery, data)
@@ -148,13 +209,15 @@ def attempt(delivery_id: int) -> Delivery | None:
     delivery.signature = request_headers["X-Kuoquan-Signature"]
     delivery.response_code = outcome.code
     delivery.response_body = outcome.body
-    delivery.error = outcome.error[:500]
     delivery.duration_ms = outcome.duration_ms
     delivery.status = DeliveryStatus.SUCCEEDED if outcome.ok else DeliveryStatus.FAILED
-    if not outcome.ok and outcome.code is not None and not outcome.error:
-        delivery.error = f"接收方返回 HTTP {outcome.code}"
-    delivery.save(update_fields=["url", "signature", "response_code", "response_body", "error", "duration_ms",
-                                 "status"])
+    code, params = outcome.error_code, outcome.error_params
+    if not outcome.ok and outcome.code is not None and not code:
+        code, params = "http_status", {"code": outcome.code}
+    for name, value in error_fields(code, params).items():
+        setattr(delivery, name, value)
+    delivery.save(update_fields=["url", "signature", "response_code", "response_body", "error", "error_code",
+                                 "error_params", "duration_ms", "status"])
     return delivery
 
 

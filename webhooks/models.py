@@ -29,7 +29,7 @@ from regions import scoping
 from regions.choices import Role
 from regions.models import Division
 
-from .choices import DeliveryStatus, EventType
+from .choices import DeliveryStatus, EventType, delivery_error_text
 
 
 def new_secret() -> str:
@@ -65,20 +65,20 @@ def address_refused(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def url_problem(url: str) -> str | None:
-    """Why ``url`` may not receive events (in the user's words), or None."""
+def url_problem_code(url: str) -> str | None:
+    """The code (choices.DELIVERY_ERRORS) of why ``url`` may not receive events, or None."""
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError:
-        return gettext("接收地址格式不正确。")
+        return "url_malformed"
     if parts.scheme.lower() not in SCHEMES:
-        return gettext("接收地址只能以 http:// 或 https:// 开头。")
+        return "url_scheme"
     if not host:
-        return gettext("接收地址缺少主机名。")
+        return "url_no_host"
     if parts.username or parts.password:
-        return gettext("接收地址不能包含用户名或密码。")
+        return "url_credentials"
     if host.lower() in LOCAL_NAMES:
         host = "127.0.0.1"
     try:
@@ -86,8 +86,14 @@ def url_problem(url: str) -> str | None:
     except ValueError:
         return None  # a name: its addresses are checked when a delivery is sent
     if address_refused(host):
-        return gettext("接收地址不能指向本机或内部网络地址。")
+        return "url_internal"
     return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` may not receive events (in the user's words), or None."""
+    code = url_problem_code(url)
+    return delivery_error_text(code) if code else None
 
 
 def may_subscribe(owner, division) -> bool:
@@ -193,7 +199,10 @@ class Delivery(models.Model):
     signature = models.CharField(_("签名"), max_length=80, blank=True)
     response_code = models.PositiveSmallIntegerField(_("响应状态码"), null=True, blank=True)
     response_body = models.TextField(_("响应内容（节选）"), blank=True)
-    error = models.CharField(_("错误"), max_length=500, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)  # as worded at send time, in Chinese
+    # what the page and the API word in the reader's language (choices.DELIVERY_ERRORS)
+    error_code = models.CharField(_("错误代码"), max_length=32, blank=True)
+    error_params = models.JSONField(_("错误参数"), default=dict, blank=True)
     duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
@@ -219,3 +228,8 @@ class Delivery(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status == DeliveryStatus.SUCCEEDED
+
+    @property
+    def error_message(self) -> str:
+        """The error in the active language; a row from before the codes keeps its stored text."""
+        return (delivery_error_text(self.error_code, self.error_params) if self.error_code else "") or self.error

@@ -8,26 +8,51 @@ from __future__ import annotations
 import socket
 from urllib.parse import urlsplit
 
-from django.utils.translation import gettext
-
 from regions import scoping
 
-from .models import address_refused, url_problem
+from .choices import delivery_error_text
+from .models import address_refused, url_problem_code
+
+
+class Refused(Exception):
+    """The URL may not receive this delivery: ``code`` names why (choices.DELIVERY_ERRORS)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self) -> str:
+        return delivery_error_text(self.code)
+
+
+def resolved_address(url: str) -> str:
+    """At send time: the URL's rule, then its host resolved once and every address it resolves to
+    checked; the first of them, which is the one the delivery connects to (a second lookup at
+    connect time could answer differently: DNS rebinding). Raises Refused."""
+    code = url_problem_code(url)
+    if code:
+        raise Refused(code)
+    parts = urlsplit(url.strip())
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme.lower() == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise Refused("host_unresolved") from None
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise Refused("host_unresolved")
+    if any(address_refused(address) for address in addresses):
+        raise Refused("host_internal")
+    return addresses[0]
 
 
 def resolved_problem(url: str) -> str | None:
-    """At send time: the URL's rule, then every address its host resolves to."""
-    problem = url_problem(url)
-    if problem:
-        return problem
-    parts = urlsplit(url)
+    """Why a delivery to ``url`` would be refused now (in the user's words), or None."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return gettext("接收地址的主机名无法解析。")
-    if any(address_refused(info[4][0]) for info in infos):
-        return gettext("接收地址解析到本机或内部网络地址，已拒绝发送。")
+        resolved_address(url)
+    except Refused as refusal:
+        return refusal.message
     return None
 
 

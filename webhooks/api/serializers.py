@@ -10,7 +10,7 @@ from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.serializers import PlainModelSerializer
 from regions.models import Division
 
-from ..choices import DeliveryStatus, EventType
+from ..choices import DELIVERY_ERRORS, DeliveryStatus, EventType
 from ..models import Delivery, Subscription
 
 
@@ -40,10 +40,13 @@ class DeliverySerializer(PlainModelSerializer):
     division = serializers.CharField(source="event.division.code", read_only=True)
     status = serializers.CharField(read_only=True, help_text="、".join(
         f"{value}（{label}）" for value, label in DeliveryStatus.choices))
+    error = serializers.CharField(source="error_message", read_only=True,
+                                  help_text="错误说明（按请求的语言；无错误为空）")
+    error_code = serializers.CharField(read_only=True, help_text="错误代码：" + "、".join(DELIVERY_ERRORS))
 
     class Meta:
         model = Delivery
         fields = ["id", "subscription", "event_id", "event_type", "division", "attempt", "manual", "status", "url",
-                  "signature", "response_code", "response_body", "error", "duration_ms", "created_at", "sent_at",
+                  "signature", "response_code", "response_body", "error", "error_code", "duration_ms", "created_at", "sent_at",
                   "next_retry_at"]
         read_only_fields = fields
