@@ -7,6 +7,8 @@ rolled back when the module ends. Each test still runs in its own savepoint (pyt
 
     from tests import demo_module  # noqa: F401
     pytestmark = pytest.mark.usefixtures("demo_module")
+
+(an app's tests too: delegation's conftest imports it for its modules).
 """
 
 import pytest
@@ -14,20 +16,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
+    from core.testing.shared import kept_for_scope
     from regions.demo import load_demo_regions
 
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            load_demo_regions()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+    yield from kept_for_scope(django_db_blocker, load_demo_regions)

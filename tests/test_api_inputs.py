@@ -20,6 +20,9 @@ from core.history import history_for
 from delegation.demo import load_demo_delegation
 from delegation.models import ExerciseRecord, Item
 from regions.models import Department, Division
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
 
 API = "/api/v1/delegation"
 RECORDS = f"{API}/exercise-records/"

@@ -18,6 +18,10 @@ import json
 
 import pytest
 
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
+
 RECORDS = "/api/v1/delegation/exercise-records/"
 
 

@@ -16,6 +16,9 @@ from core import files
 from delegation import services
 from delegation.models import Agreement
 from regions.models import Department
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

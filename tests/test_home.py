@@ -15,6 +15,9 @@ from core import home
 from delegation.choices import ItemStatus, TakeOverStatus
 from delegation.models import Assignment, ExerciseRecord, Item
 from regions.models import Division
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
 
 LINXI = "341824101"
 NOT_BUILT: tuple[str, ...] = ()  # every area has its card now (oversight since issue 14's pages)

@@ -12,6 +12,10 @@ from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
+
 TOKEN = "/api/v1/auth/token/"
 LIST = "/api/v1/regions/divisions/"
 PASSWORD = "kuoquan-demo"

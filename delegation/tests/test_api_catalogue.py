@@ -12,6 +12,8 @@ from regions.models import Department, Division
 
 from .api_helpers import AGREEMENTS, ASSIGNMENTS, ITEMS, SHILONG, TRAININGS, assert_error
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 
 # --- items: the life cycle --------------------------------------------------------------------
 @pytest.mark.django_db

@@ -31,6 +31,8 @@ from .api_helpers import (
     collect,
 )
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 
 # --- reads: lists scoped per persona ---------------------------------------------------------
 @pytest.mark.django_db

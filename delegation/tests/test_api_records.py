@@ -15,6 +15,8 @@ from regions.models import Division
 
 from .api_helpers import JIXI, RECORDS, assert_error, record_payload
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 
 # --- exercise records: create and file --------------------------------------------------------
 @pytest.mark.django_db

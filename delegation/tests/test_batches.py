@@ -20,6 +20,8 @@ from delegation.choices import BatchState, ItemStatus
 from delegation.models import Batch, Item, ItemStatusChange
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 API = "/api/v1/delegation/batches/"
 COUNTY = "341824"
 

@@ -18,6 +18,8 @@ from delegation.models import Assignment, ExerciseRecord, Item
 from regions import services as region_services
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("demo_module")  # the demo hierarchy, loaded once for the module (conftest.py)
+
 LINXI, HUAYANG, SHANGZHUANG = "341824101", "341824100", "341824103"
 TAKEOVER = "delegation:assignment-matrix-chart"
 FILING = "delegation:overdue-chart"

@@ -23,6 +23,8 @@ from delegation.models import Assignment, ExerciseRecord, Item
 from delegation.rules import EARLIEST_DATE
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 API = "/api/v1/delegation"
 LINXI = "341824101"
 

@@ -19,6 +19,8 @@ from .api_helpers import RECORDS
 from .factories import AssignmentFactory, ExerciseRecordFactory
 from .test_matrix_api import in_force_item
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 TODAY = timezone.localdate
 
 

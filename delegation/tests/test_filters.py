@@ -16,6 +16,8 @@ from regions import filtersets as regions_filtersets
 from regions.filtersets import ScopedFilterSet
 from regions.models import Department, Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 RECORDS_API = "/api/v1/delegation/exercise-records/"
 OUT_OF_SCOPE = {"广东省", "东莞市", "四川省", "德阳市", "广汉市", "石龙镇", "塘厦镇"}
 

@@ -21,6 +21,8 @@ from delegation import services
 from delegation.demo import load_demo_delegation
 from delegation.models import ExerciseRecord
 
+pytestmark = pytest.mark.usefixtures("demo_module")  # the demo hierarchy, loaded once for the module (conftest.py)
+
 API = "/api/v1/delegation/exercise-records/"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -23,6 +23,8 @@ from delegation.models import ExerciseRecord, FilingDueRecomputed
 from delegation.tests.test_provisional import DAYS_2027, register
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 D = datetime.date
 TODAY = D(2026, 12, 2)
 

@@ -18,6 +18,8 @@ from delegation.models import Assignment
 from regions.models import Division
 from tests.system import require_binary, require_font
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 LINXI, HUAYANG = "341824101", "341824100"
 
 

@@ -13,6 +13,8 @@ from delegation.choices import TakeOverStatus
 from delegation.models import Assignment, ExerciseRecord, Item
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 LINXI, HUAYANG = "341824101", "341824100"
 
 

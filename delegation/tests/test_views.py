@@ -14,6 +14,8 @@ from delegation.choices import ItemStatus, Mode, Outcome, TakeOverStatus
 from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item, Training
 from regions.models import Department, Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 LINXI, HUAYANG, SHANGZHUANG = "341824101", "341824100", "341824103"
 
 

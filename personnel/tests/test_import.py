@@ -18,8 +18,9 @@ from personnel import selectors_staffing as sel
 from personnel.choices_staffing import PersonStatus, PlanLineAction, PlanStatus
 from personnel.models import InstitutionPlan, PayrollCount, Person, Post, StaffingMovement, id_check_digit
 from personnel.tests.staffing_factories import id_number, staffed_town
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_module")]
 
 PEOPLE = "镇,姓名,公民身份号码,出生日期,联系电话,政治面貌,学历,内设机构,岗位,职级,入编方式,入编文号,入编日期\n"
 

@@ -13,6 +13,9 @@ from django.urls import reverse
 from core.testing.http import assert_error, collect
 from regions.choices import Level, PilotKind
 from regions.models import Division, PilotDesignation
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
 
 DIVISIONS = "/api/v1/regions/divisions/"
 COUNTY, LINXI = "341824", "341824101"

@@ -4,6 +4,9 @@ import pytest
 
 from regions import scoping
 from regions.models import Department, Division
+from tests import demo_module  # noqa: F401  (the demo hierarchy, loaded once per module)
+
+pytestmark = pytest.mark.usefixtures("demo_module")
 
 
 @pytest.mark.django_db
