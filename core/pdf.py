@@ -6,8 +6,10 @@ cannot do are done here:
 
 - titles break only between phrases (7.3.1 "回行时，要做到词意完整"): ``title_lines``;
 - the 版记 (7.4) sits at the bottom of the last page, on an even page: the document is laid
-  out once, the 版记's place is read back, and it is laid out again with the space above the
-  版记 that puts its last rule on the bottom edge of the text block (``render_pdf``).
+  out once and the 版记's place is read back. When it is under the text on an even page it is
+  moved down in the laid-out page, its last rule onto the bottom edge of the text block; when it
+  must go to another page, the document is laid out again with the break and the space above
+  the 版记 that put it there (``render_pdf``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.template.loader import render_to_string
 
-# The text block (版心): 37 mm from the top of the A4 page, 225 mm high (official.css).
+# The text block (版心): 37 mm from the top of the A4 page, 156 mm wide, 225 mm high (official.css).
 TEXT_BLOCK_TOP_MM = 37.0
 TEXT_BLOCK_HEIGHT_MM = 225.0
+TEXT_BLOCK_WIDTH_MM = 156.0
 # A title line holds 20 characters of 2号 (22 pt) in the 156 mm text block.
 TITLE_EMS_PER_LINE = 20.0
 
@@ -76,6 +79,61 @@ def _fit(text: str, per_line: float) -> int:
     return len(text)
 
 
+# --- table columns ------------------------------------------------------------------------------
+# Advance widths of printable ASCII (U+0020 space to U+007E ~) in Noto Serif CJK SC, in thousandths
+# of an em (the font's hmtx table, 1000 units per em). Any other character of a cell is taken as
+# CJK or full width: 1 em.
+_ASCII_ADVANCES = (
+    256, 308, 376, 574, 550, 923, 779, 196, 364, 364, 478, 580, 327, 346, 327, 352, 557, 471, 558, 557,
+    555, 558, 558, 549, 558, 562, 327, 327, 580, 580, 580, 432, 912, 718, 670, 691, 770, 652, 629, 741,
+    853, 405, 402, 731, 625, 975, 796, 767, 641, 767, 715, 567, 659, 797, 714, 1053, 700, 687, 605, 344,
+    352, 344, 580, 563, 435, 557, 638, 538, 629, 546, 388, 566, 663, 332, 311, 607, 334, 974, 661, 596,
+    638, 607, 462, 473, 367, 653, 548, 838, 564, 552, 498, 374, 316, 374, 580,
+)
+
+
+def advance_ems(text: str) -> float:
+    """The width of ``text`` set in Noto Serif CJK SC without letter-spacing, in ems."""
+    return sum(_ASCII_ADVANCES[ord(c) - 32] if " " <= c <= "~" else 1000 for c in text) / 1000
+
+
+def table_column_widths(header: Sequence[str], rows: Sequence[Sequence[str]], *, font_pt: float,
+                        padding_mm: float, nowrap: frozenset[int] = frozenset()) -> list[float]:
+    """Each column's share of a full-width table, in per cent, as CSS's automatic table layout
+    shares it out (WeasyPrint's ``auto_table_layout``), for a table then set with
+    ``table-layout: fixed`` and these widths on its ``<col>``s.
+
+    The automatic layout measures every cell at every break opportunity (each CJK character is
+    one) for its min-content width: in a table-heavy document most of the layout time. Here the
+    cells' widths are estimated from their characters' advance widths instead (``advance_ems``):
+    a column's max-content width is its widest cell on one line, its min-content width its widest
+    character (cells wrap anywhere: ``overflow-wrap: anywhere``), or its widest cell in a
+    ``nowrap`` column (header cells excepted); both plus ``padding_mm`` on each side. When the
+    max-content widths fit, each column gets its own plus a share of what is left in proportion to
+    it; otherwise its min-content width plus a share of the rest in proportion to (max − min).
+    """
+    em_mm = font_pt * 25.4 / 72
+    columns = len(header)
+    low, high = [0.0] * columns, [0.0] * columns
+    for index, row in enumerate([header, *rows]):
+        for i, cell in enumerate(row[:columns]):
+            width = advance_ems(cell) * em_mm
+            widest = width if index and i in nowrap else max((advance_ems(c) for c in cell), default=0) * em_mm
+            high[i], low[i] = max(high[i], width), max(low[i], widest)
+    high = [w + 2 * padding_mm for w in high]
+    low = [w + 2 * padding_mm for w in low]
+    available = TEXT_BLOCK_WIDTH_MM
+    if sum(high) <= available:
+        widths = [w + (available - sum(high)) * w / sum(high) for w in high]
+    elif sum(low) < available:
+        ratio = (available - sum(low)) / (sum(high) - sum(low))
+        widths = [a + (b - a) * ratio for a, b in zip(low, high, strict=True)]
+    else:  # even the min-content widths overflow: shrink them alike
+        widths = [w * available / sum(low) for w in low]
+    # Per cent, rounded down: a sum over 100 would widen the table past the text block.
+    return [int(w / available * 10000) / 100 for w in widths]
+
+
 # --- rendering ----------------------------------------------------------------------------------
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """Render a Django template to a PDF document (with its 版记 placed, if it has one)."""
@@ -87,9 +145,14 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
         return HTML(string=source, base_url=str(settings.BASE_DIR)).render()
 
     document = layout(html)
-    placement = colophon_placement(document) if COLOPHON_MARK in html else None
-    if placement:
-        document = layout(html.replace(COLOPHON_MARK, f"<style>{placement}</style>", 1))
+    if COLOPHON_MARK in html:
+        placement = place_colophon(document)
+        if placement is not None:
+            shift_mm, css = placement
+            # Where the 版记 stays on its page and only moves down, it is moved in the laid-out
+            # pages; a page break before it needs the document laid out again with the CSS.
+            if shift_mm is None or not _move_colophon(document, shift_mm):
+                document = layout(html.replace(COLOPHON_MARK, f"<style>{css}</style>", 1))
     return document.write_pdf()
 
 
@@ -101,26 +164,59 @@ def _anchor(document, name: str) -> tuple[int, float] | None:
     return None
 
 
-def colophon_placement(document) -> str:
-    """CSS that puts the 版记 (``#colophon``) at the foot of the document's last, even page.
+def place_colophon(document) -> tuple[float | None, str] | None:
+    """Where the 版记 (``#colophon``) goes: at the foot of the document's last, even page.
 
     GB/T 9704 7.4: the 版记 is on the last face of the document (an even page: the back of the
     last sheet), its last rule on the text block's bottom edge. 7.5: when a blank page has to
     precede it, neither the blank page nor the 版记 page is numbered (``@page colophon``).
     ``#body-end`` marks where the text (and any attachment) ends, ``#colophon-end`` the foot of
     the 版记 (empty markers: their tops are all that is read).
+
+    Returns None for a document without a 版记, else (``shift_mm``, ``css``): the CSS that
+    places it when the document is laid out again, and when the 版记 already sits under the
+    text on an even page, how far it has to move down to get there (``shift_mm``; None when it
+    has to go to another page).
     """
     colophon, end, body_end = (_anchor(document, name) for name in ("colophon", "colophon-end", "body-end"))
     if colophon is None or end is None or body_end is None:
-        return ""
+        return None
     (page, top), (_, bottom) = colophon, end
     height_mm = (bottom - top) * MM_PER_PX
     block_bottom_mm = TEXT_BLOCK_TOP_MM + TEXT_BLOCK_HEIGHT_MM
     # 0.05 mm short of the edge: rounding must not push the 版记 onto a page of its own.
     if page == body_end[0] and page % 2 == 0:  # fits under the text on an even page
-        return f".colophon-spacer {{ height: {max(0.0, block_bottom_mm - bottom * MM_PER_PX - 0.05):.2f}mm; }}"
+        shift_mm = round(max(0.0, block_bottom_mm - bottom * MM_PER_PX - 0.05), 2)
+        return shift_mm, f".colophon-spacer {{ height: {shift_mm:.2f}mm; }}"
     spacer = f".colophon-spacer {{ height: {TEXT_BLOCK_HEIGHT_MM - height_mm - 0.05:.2f}mm; }}"
     if page == body_end[0] or page % 2 == 0:  # the next page, or the page it moved to, is even
-        return f".colophon-wrap {{ break-before: page; }} {spacer}"
+        return None, f".colophon-wrap {{ break-before: page; }} {spacer}"
     # The text ends on an even page and the 版记 does not fit under it: a blank page, then the 版记.
-    return f".colophon-wrap {{ break-before: left; page: colophon; }} {spacer}"
+    return None, f".colophon-wrap {{ break-before: left; page: colophon; }} {spacer}"
+
+
+def _move_colophon(document, shift_mm: float) -> bool:
+    """Move the laid-out 版记 (``#colophon`` and the ``#colophon-end`` marker under it) down by
+    ``shift_mm`` on its page: what laying the document out again with the spacer above it that
+    high would give, as nothing follows it. False (nothing moved) when its boxes are not found:
+    WeasyPrint's page boxes (``Page._page_box``) are not a public interface."""
+    if shift_mm == 0:
+        return True
+    page = next((p for p in document.pages if "colophon" in p.anchors), None)
+    root = getattr(page, "_page_box", None)
+    if root is None:
+        return False
+    boxes: dict[str, object] = {}
+    for box in root.descendants():
+        element = getattr(box, "element", None)
+        name = element.get("id") if element is not None else None
+        if name in ("colophon", "colophon-end") and name not in boxes:
+            boxes[name] = box  # the outermost box of the element (descendants are pre-order)
+    if len(boxes) != 2:
+        return False
+    dy = shift_mm / MM_PER_PX
+    for name, box in boxes.items():
+        box.translate(0, dy)
+        anchor = page.anchors[name]
+        page.anchors[name] = (anchor[0], anchor[1] + dy, *anchor[2:])
+    return True

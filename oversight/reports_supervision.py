@@ -34,6 +34,11 @@ def _yuan(value) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def _mu(value) -> str:
+    """Land in mu as a report shows it: two places (the figures keep landuse's four)."""
+    return f"{Decimal(value):,.2f}"
+
+
 def report_context(*, figures: dict) -> dict:
     """The template's context from a report's figures (JSON as stored)."""
     towns = figures["towns"]
@@ -61,7 +66,7 @@ def report_context(*, figures: dict) -> dict:
         "as_of": _date(as_of),
         "participants": "、".join(p["name"] for p in figures["participants"]),
         "town_names": "、".join(t["name"] for t in towns),
-        "towns": towns,
+        "towns": [{**t, "landuse": {key: _mu(value) for key, value in t["landuse"].items()}} for t in towns],
         "totals": {
             "assigned": _sum(towns, "delegation", "assigned"), "taken_over": _sum(towns, "delegation", "taken_over"),
             "records": _sum(towns, "delegation", "records"), "on_time": _sum(towns, "delegation", "on_time"),
@@ -72,8 +77,9 @@ def report_context(*, figures: dict) -> dict:
             "overdue": _yuan(_sum(towns, "finance", "overdue", Decimal)),
             "approved": _sum(towns, "personnel", "approved"), "filled": _sum(towns, "personnel", "filled"),
             "free": _sum(towns, "personnel", "free"),
-            "received": _sum(towns, "landuse", "received", Decimal), "used": _sum(towns, "landuse", "used", Decimal),
-            "available": _sum(towns, "landuse", "available", Decimal),
+            "received": _mu(_sum(towns, "landuse", "received", Decimal)),
+            "used": _mu(_sum(towns, "landuse", "used", Decimal)),
+            "available": _mu(_sum(towns, "landuse", "available", Decimal)),
         },
         "finding_towns": finding_towns,
         "finding_total": len(figures["findings"]),

@@ -45,7 +45,7 @@ def test_demo_supervision_and_report(demo, personas, client_for):
         "派驻站所负责人年度考核未由镇党委提出意见（半年综合督查；编制和干部管理；严重",
         f"应承接事项{d['assigned']}项，已承接{d['taken_over']}项", f"本半年办结行权事项{d['records']}件",
         f"本半年应返还试点镇{owed}元", f"核定编制{p['approved']}名，实有{p['filled']}名",
-        f"获得用地指标{Decimal(land['received'])}亩",
+        f"获得用地指标{Decimal(land['received']):,.2f}亩",  # mu shown with two places
         f"截至目前逾期未备案共{d['overdue_now']}件",
         "已销号1个，整改通过待销号1个，已报整改情况待审核1个，退回重新整改1个，待整改2个",
     ]:
