@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
+from core.widgets import DateInput, bootstrap
 from regions import scoping
 from regions.choices import Level
 from regions.models import Division
@@ -36,7 +37,7 @@ class AllocationForm(PlainMessagesFormMixin, forms.Form):
     amount_mu = _area(_("面积（亩）"))
     document_number = forms.CharField(label=_("文号"), max_length=64, required=False)
     allocated_on = forms.DateField(label=_("下达日期"), initial=timezone.localdate,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DateInput())
     memo = forms.CharField(label=_("说明"), max_length=500, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -45,6 +46,7 @@ class AllocationForm(PlainMessagesFormMixin, forms.Form):
         # A transfer goes to another county, which may lie outside the giver's jurisdiction.
         self.fields["target"].queryset = (scoping.divisions_visible(user)
                                           | Division.objects.filter(level=Level.COUNTY)).distinct().order_by("path")
+        bootstrap(self)
 
 
 class GainForm(PlainMessagesFormMixin, forms.Form):
@@ -52,13 +54,14 @@ class GainForm(PlainMessagesFormMixin, forms.Form):
     year = _year_field()
     kind = forms.ChoiceField(label=_("来源"), choices=GainKind.choices)
     amount_mu = _area(_("新增指标（亩）"))
-    accepted_on = forms.DateField(label=_("验收日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    accepted_on = forms.DateField(label=_("验收日期"), widget=DateInput())
     document_number = forms.CharField(label=_("验收文号"), max_length=64)
     basis = forms.CharField(label=_("依据"), max_length=500, help_text=_("验收的整理、复垦或挂钩项目"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = scoping.towns_visible(user).order_by("code")
+        bootstrap(self)
 
 
 class ProjectForm(PlainMessagesFormMixin, forms.Form):
@@ -85,16 +88,25 @@ class ProjectForm(PlainMessagesFormMixin, forms.Form):
         self.fields["town"].queryset = scoping.towns_visible(user).order_by("code")
         if instance is not None:
             self.fields["town"].disabled = True
+        bootstrap(self)
 
     def clean_farmland_mu(self):
         return self.cleaned_data.get("farmland_mu") or "0"
 
 
 class SubmitForm(forms.Form):
-    applied_on = forms.DateField(label=_("报批日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    applied_on = forms.DateField(label=_("报批日期"), required=False, widget=DateInput())
     application_document = forms.CharField(label=_("报批文号"), max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self, small=True)
 
 
 class ApprovalForm(forms.Form):
     approval_document = forms.CharField(label=_("批准文号"), max_length=64, required=False)
-    approved_on = forms.DateField(label=_("批准日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    approved_on = forms.DateField(label=_("批准日期"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self, small=True)
