@@ -181,6 +181,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # --- I18n: Simplified Chinese first ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# zh-hans input formats with the ISO date first (config/formats/zh_Hans/formats.py): date inputs
+# render their value as yyyy-MM-dd, the only form browsers accept.
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
