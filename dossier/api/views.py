@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.schema import error_response
 from core.api.viewsets import ServiceViewSet
 from regions.models import Division
 
@@ -44,7 +45,7 @@ class TownViewSet(ServiceViewSet):
         query.is_valid(raise_exception=True)
         return query.validated_data["start"], query.validated_data["end"]
 
-    @extend_schema(summary="一镇一档（各部分及其记录链接）", parameters=PERIOD_PARAMS, responses={200: s.DossierSerializer})
+    @extend_schema(summary="一镇一档（各部分及其记录链接）", parameters=PERIOD_PARAMS, responses={200: s.DossierSerializer, 400: error_response("400")})
     def retrieve(self, request, *args, **kwargs):
         town = self.get_object()
         start, end = self.period(request, town)
@@ -53,7 +54,7 @@ class TownViewSet(ServiceViewSet):
                                        context=self.get_serializer_context()))
 
     @extend_schema(summary="一镇一档 PDF（GB/T 9704）", parameters=PERIOD_PARAMS,
-                   responses={(200, "application/pdf"): PDF_RESPONSE})
+                   responses={(200, "application/pdf"): PDF_RESPONSE, 400: error_response("400")})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         town = self.get_object()
