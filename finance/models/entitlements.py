@@ -37,7 +37,9 @@ class Entitlement(AuditedModel):
     exceeded the final rebate under "owed back", negative (the town owes it back).
     """
 
-    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+")
+    # town: no index of its own (entitlement_town_month and the one-active-per-rule index begin with it)
+    town = models.ForeignKey(Division, verbose_name=_("镇"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     kind = models.CharField(_("类型"), max_length=12, choices=EntitlementKind.choices)
     month = models.DateField(_("所属月份"), help_text=_("年终结算为该年12月"))
     arrangement = models.ForeignKey(FiscalArrangement, verbose_name=_("财政体制"), on_delete=models.PROTECT,
@@ -54,10 +56,11 @@ class Entitlement(AuditedModel):
                                 blank=True, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=EntitlementStatus.choices,
                               default=EntitlementStatus.ACTIVE)
+    # replaced_by, reversal_posting: NULL on every active row, so indexed only where set (Meta.indexes)
     replaced_by = models.ForeignKey("self", verbose_name=_("重算为"), on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="replaces")
+                                    blank=True, related_name="replaces", db_index=False)
     reversal_posting = models.ForeignKey("ledger.Posting", verbose_name=_("冲销凭证"), on_delete=models.PROTECT,
-                                         null=True, blank=True, related_name="+")
+                                         null=True, blank=True, related_name="+", db_index=False)
 
     jurisdiction_field = "town"
     jurisdiction_writers = (Role.OFFICE,)
@@ -81,6 +84,10 @@ class Entitlement(AuditedModel):
             models.Index(fields=["town", "month"], name="entitlement_town_month"),
             models.Index(fields=["due_on"], name="entitlement_active_due",
                          condition=Q(status=EntitlementStatus.ACTIVE, amount__gt=0)),
+            models.Index(fields=["replaced_by"], name="entitlement_replaced_by",
+                         condition=Q(replaced_by__isnull=False)),
+            models.Index(fields=["reversal_posting"], name="entitlement_reversal_posting",
+                         condition=Q(reversal_posting__isnull=False)),
         ]
         triggers = [
             protect_deletes(),
