@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime
 
 from . import reports_supervision, services_supervision
-from .choices import FindingOccasion
-from .models import Half, ParticipantRole
+from .choices import FindingOccasion, Half, ParticipantRole
 
 PARTICIPANTS = [("FGW", ParticipantRole.OFFICE), ("JW", ParticipantRole.GRANTING), ("GTJ", ParticipantRole.GRANTING),
                 ("FZB", ParticipantRole.LEGAL), ("SJJ", ParticipantRole.AUDIT), ("CZJ", ParticipantRole.FINANCE)]

@@ -27,14 +27,12 @@ from regions.choices import Role
 from regions.models import Division
 
 from . import selectors
-from .choices import FindingCategory, FindingOccasion, FindingState, Severity
+from .choices import FindingCategory, FindingOccasion, FindingState, Half, ReportState, Severity
 from .models import (
     Finding,
     FindingSource,
-    Half,
     ItemInspection,
     LeadingGroup,
-    ReportState,
     Supervision,
     SupervisionParticipant,
     SupervisionReport,

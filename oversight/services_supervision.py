@@ -250,6 +250,10 @@ def inspection_create(*, group: LeadingGroup, subject: str, inspected_on: dateti
     inspection = ItemInspection(group=group, subject=(subject or "").strip(), inspected_on=inspected_on,
                                 note=(note or "").strip())
     rules.require_office(actor, inspection)
+    if group.kind != GroupKind.LEADING or not group.is_active:
+        # The form offers the active leading groups only; the API is held to the same.
+        message = _("有关事项检查由领导小组组织，请选择在用的领导小组。")
+        raise ApplicationError(message, code="not_leading_group", extra={"group": [message]})
     if not inspection.subject:
         raise ApplicationError(_("请填写检查事项。"), code="subject_required", extra={"subject": [_("请填写检查事项。")]})
     wrong = [d.name for d in participants if d.division_id != group.division_id]

@@ -164,6 +164,29 @@ def test_api_refusals_are_json_and_write_nothing(county):
     assert not ItemInspection.objects.exists()
 
 
+def test_api_refuses_a_group_the_form_does_not_offer(county, client):
+    """The form lists the active leading groups only; the API (and the service) refuse the
+    coordination group, the office and an inactive leading group with a JSON error on ``group``."""
+    group = county["group"]
+    coordination = services.group_create(division=group.division, kind="coordination", parent=group,
+                                         name="扩权强镇协调小组", set_up_on=D(2010, 3, 1))
+    login(client, county["office"])
+    form = client.get(reverse("oversight:inspection-create")).context["form"]
+    assert list(form.fields["group"].queryset) == [group]
+    url, office = reverse("oversight-api:inspection-list"), api(county["office"])
+    body = {"subject": "财政专户资金检查", "inspected_on": "2026-05-20", "participants": [county["dept"].pk]}
+    refused = office.post(url, {**body, "group": coordination.pk}, format="json")
+    assert refused.status_code == 400, refused.content
+    error = refused.json()["error"]
+    assert error["code"] == "not_leading_group" and error["fields"]["group"] == [error["message"]]
+    assert "领导小组" in error["message"]
+    group.is_active = False
+    group.save(update_fields=["is_active"])
+    inactive = office.post(url, {**body, "group": group.pk}, format="json")
+    assert inactive.status_code == 400 and inactive.json()["error"]["code"] == "not_leading_group"
+    assert not ItemInspection.objects.exists()
+
+
 def test_api_adds_a_finding_and_refuses_one_before_the_inspection(county):
     made = inspection(county)
     url = reverse("oversight-api:inspection-findings", args=[made.pk])

@@ -15,8 +15,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.errors import ApplicationError, ConflictError
 from oversight import reports_supervision, selectors_supervision, services, tasks_supervision
 from oversight import services_supervision as ss
-from oversight.choices import FindingCategory, FindingOccasion, FindingState, Severity
-from oversight.models import FindingSource, ReportState, Supervision, SupervisionReport, SupervisionState
+from oversight.choices import (
+    FindingCategory,
+    FindingOccasion,
+    FindingState,
+    ReportState,
+    Severity,
+    SupervisionState,
+)
+from oversight.models import FindingSource, Supervision, SupervisionReport
 from regions.tests.factories import DepartmentFactory, TownFactory
 
 from .factories import finding, group_with_towns, leading_group

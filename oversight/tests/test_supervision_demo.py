@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from oversight import reports_supervision, selectors_supervision
-from oversight.choices import FindingState
-from oversight.models import ReportState, Supervision, SupervisionState
+from oversight.choices import FindingState, ReportState, SupervisionState
+from oversight.models import Supervision
 
 from .test_supervision import pdf_text
 

@@ -26,7 +26,8 @@ from django.conf import settings as django_settings
 from core.tests.test_worker import broker_url, celery_configured, database_url  # noqa: F401 - broker_url is a fixture
 from oversight import services_supervision as ss
 from oversight import tasks_supervision
-from oversight.models import ReportState, SupervisionReport, SupervisionState
+from oversight.choices import ReportState, SupervisionState
+from oversight.models import SupervisionReport
 
 from .factories import group_with_towns
 from .test_supervision import add_finding, pdf_text
