@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events as domain_events
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
 from core.services import require_reason, save_validated
@@ -185,6 +186,7 @@ def item_publish(*, item: Item, batch: Batch, actor, reason: str = "") -> Item:
         # and later (possibly back-dated) suspensions sort after both.
         item = _transition(locked, to=ItemStatus.PUBLISHED, allowed_from={ItemStatus.DRAFT},
                            on=min(today, batch.effective_on), actor=actor, reason=reason or f"随{batch.name}公布")
+        domain_events.publish(domain_events.ITEM_PUBLISHED, item=item)
         if batch.effective_on <= today:
             item = _transition(item, to=ItemStatus.IN_FORCE, allowed_from={ItemStatus.PUBLISHED},
                                on=batch.effective_on, actor=actor, reason="批次施行日期已到")
@@ -239,6 +241,7 @@ def item_withdraw(*, item: Item, actor, reason: str, on: datetime.date | None = 
         )
         for assignment in item.assignments.exclude(takeover_status=TakeOverStatus.REVOKED):
             _revoke(assignment, on=on, actor=actor)
+        domain_events.publish(domain_events.ITEM_WITHDRAWN, item=item)
         return item
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events as domain_events
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
 from core.services import require_reason, save_validated
@@ -257,7 +258,9 @@ def finding_create(*, group: LeadingGroup, town: Division, occasion: str, catego
                                extra={"rectify_months": [_("整改期限应为1至12个月。")]})
     due = rules.rectification_due(found_on, int(rectify_months))
     finding.due_on, finding.due_provisional = due.date, due.provisional
-    return save_validated(finding, actor)
+    finding = save_validated(finding, actor)
+    domain_events.publish(domain_events.FINDING_OPENED, finding=finding)
+    return finding
 
 
 @transaction.atomic
@@ -330,7 +333,9 @@ def finding_close(*, finding: Finding, on: datetime.date, actor) -> Finding:
     if on < finding.accepted_on:
         raise ApplicationError(_("销号日期不能早于整改通过日期。"), code="closed_before_accepted")
     finding.state, finding.closed_on = FindingState.CLOSED, on
-    return save_validated(finding, actor)
+    finding = save_validated(finding, actor)
+    domain_events.publish(domain_events.FINDING_CLOSED, finding=finding)
+    return finding
 
 
 # --- provisional deadlines ---------------------------------------------------------------------
