@@ -45,7 +45,7 @@ from regions import scoping
 from regions.models import Division
 
 from . import selectors, services_bundle
-from .choices import FindingState
+from .choices import FindingState, ReplyDecision
 
 ROW_LIMIT = 500  # rows of one table at most (the rest is counted in a note): a bundle stays readable
 # The PDF's tables (bundle.html): 五号 (10.5 pt) cells with 1 mm of padding and 0.5 pt rules.
@@ -251,7 +251,7 @@ def finance_section(scope: Scope) -> Section:
     section.figures = [(gettext("应返还（元）"), _money(total[0])), (gettext("已拨付（元）"), _money(total[1])),
                        (gettext("逾期未拨付（元）"), _money(total[3]))]
     section.tables = [table]
-    if not rows:
+    if not any(total):  # no town, or nothing owed nor paid for the period's months (the demo's are 2009–2013)
         section.paragraphs.append(gettext("期间内没有应返还的财政分成。"))
     return section
 
@@ -377,7 +377,23 @@ def findings_section(scope: Scope) -> Section:
     _limit(listing, findings, lambda f: ([
         f.town.name, f.description, f.get_category_display(), f.get_severity_display(), day_text(f.found_on),
         day_text(f.due_on), f.get_state_display()], page_url("oversight:finding-detail", f.pk)))
-    section.tables = [by_state, listing] if findings else [by_state]
+    # 整改: the towns' rectification reports on these findings, as reviewed by the period's end
+    replies = list(selectors.reply_list(user=scope.user)
+                   .filter(finding_id__in=[f.pk for f in findings], submitted_on__lte=scope.as_of)
+                   .order_by("finding__town__path", "finding__due_on", "finding_id", "submitted_on", "id"))
+    rectified = Table(gettext("整改情况"), [gettext("镇"), gettext("问题描述"), gettext("报送日期"), gettext("整改情况"),
+                                         gettext("审核结果"), gettext("审核日期")], nowrap=frozenset({0, 2, 5}))
+
+    def decision(r) -> tuple[str, str]:
+        if r.decided_on is None or r.decided_on > scope.as_of:
+            return str(ReplyDecision.PENDING.label), "—"
+        reason = f"：{r.return_reason}" if r.decision == ReplyDecision.RETURNED and r.return_reason else ""
+        return r.get_decision_display() + reason, day_text(r.decided_on)
+
+    _limit(rectified, replies, lambda r: ([
+        r.finding.town.name, r.finding.description, day_text(r.submitted_on), r.text, *decision(r)],
+        page_url("oversight:finding-detail", r.finding_id)))
+    section.tables = [by_state, listing, rectified] if findings else [by_state]
     return section
 
 
