@@ -9,6 +9,7 @@ four decimals converts to mu exactly (× 15).
 
     parse_decimal_area("120.5", field="area_mu", label="申报面积")     # Decimal("120.5000")
     parse_decimal_area("-3", field="area_mu")                          # refused: negative_area
+    fmt_mu(Decimal("3454.5000"))  # "3,454.50" (shown with two decimals)
     mu_to_ha(Decimal("15"))  # Decimal("1.0000");  ha_to_mu(Decimal("1.2345"))  # Decimal("18.5175")
 """
 
@@ -24,6 +25,7 @@ MU_PLACES = 4
 MU_QUANTUM = Decimal("0.0001")
 MU_PER_HA = Decimal(15)
 MAX_MU = Decimal("9999999999.9999")  # 14 digits, 4 places
+MU_SHOWN = Decimal("0.01")  # mu are shown with two decimals; hectares keep four
 
 
 def _refuse(field: str, message: str, code: str):
@@ -63,6 +65,14 @@ def parse_decimal_area(value, *, field: str = "area_mu", label: str | None = Non
     if abs(amount) > MAX_MU:
         _refuse(field, gettext("%(label)s %(value)s 超出可记录的范围。") % {"label": label, "value": value}, "too_large")
     return amount.quantize(MU_QUANTUM)
+
+
+def fmt_mu(mu) -> str:
+    """Mu as every page, PDF and notice shows them: thousands separators, two decimals, half up
+    ("3,454.50"); storage keeps four. ``None`` or "" is "—"."""
+    if mu is None or mu == "":
+        return "—"
+    return f"{Decimal(mu).quantize(MU_SHOWN, rounding=ROUND_HALF_UP):,}"
 
 
 def ha_to_mu(hectares: Decimal) -> Decimal:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import home
+from core.units import fmt_mu
 
 from . import selectors
 
@@ -25,7 +26,7 @@ def landuse_card(user) -> home.Card:
     index, plist = reverse("landuse:index"), reverse("landuse:project-list")
     return home.Card(
         figures=[
-            home.Figure(_("本年可用指标（亩）"), f"{available:,.4f}", index, _("管辖范围内各级本年度可用指标之和（余额减预留）"),
+            home.Figure(_("本年可用指标（亩）"), fmt_mu(available), index, _("管辖范围内各级本年度可用指标之和（余额减预留）"),
                         key="available"),
             home.Figure(_("报批中项目"), under_review, f"{plist}?status=under_review", _("已预留指标、待批准的项目"),
                         key="under-review"),

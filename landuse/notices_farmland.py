@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.notifications import registry
 from core.notifications.registry import Draft, NoticeKind
+from core.units import fmt_mu
 from regions.selectors import town_addressees
 
 from .selectors import farmland_unbalanced_list
@@ -32,8 +33,8 @@ def produce_notices(*, day: datetime.date) -> list[Draft]:
     url = reverse("landuse:farmland") + f"?year={day.year}"
     drafts = []
     for r in rows:
-        params = {"town": r.town.name, "year": r.year, "shortfall": f"{r.shortfall:,}",
-                  "occupied": f"{r.occupied:,}", "replaced": f"{r.replaced:,}"}
+        params = {"town": r.town.name, "year": r.year, "shortfall": fmt_mu(r.shortfall),
+                  "occupied": fmt_mu(r.occupied), "replaced": fmt_mu(r.replaced)}
         for user_id in sorted(people.get(r.town.pk, ())):
             drafts.append(Draft(addressee_id=user_id, kind=UNBALANCED.code,
                                 subject_key=f"landuse.farmland:{r.town.pk}:{r.year}:{r.shortfall}",

@@ -11,6 +11,7 @@ import datetime
 from django.utils import timezone
 
 from core.pdf import render_pdf, title_lines
+from core.units import fmt_mu
 from regions.models import Division
 
 from . import rules, selectors
@@ -26,7 +27,7 @@ def cn_date(day: datetime.date) -> str:
 
 
 def mu(value) -> str:
-    return f"{value.quantize(rules.MU_QUANTUM):,}"
+    return fmt_mu(value)
 
 
 def ha(value) -> str:

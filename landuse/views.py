@@ -21,6 +21,7 @@ from core.generic.columns import Column, render_rows
 from core.generic.details import ScopedDetailView
 from core.generic.forms import ServiceFormView
 from core.generic.lists import ScopedListView
+from core.units import fmt_mu
 from regions import scoping
 from regions.choices import Level
 
@@ -42,7 +43,7 @@ def _year(request) -> int:
 
 def _mu(value) -> str:
     return format_html('<span class="text-nowrap">{}</span> <span class="text-muted small">{}</span>',
-                       f"{value:,}", gettext("%(ha)s公顷") % {"ha": f"{rules.mu_to_ha(value):,}"})
+                       fmt_mu(value), gettext("%(ha)s公顷") % {"ha": f"{rules.mu_to_ha(value):,}"})
 
 
 class CountyAllocationView(LoginRequiredMixin, TemplateView):
@@ -165,7 +166,7 @@ PROJECT_COLUMNS = (
     Column(_("年度"), "year"),
     Column(_("类型"), lambda p: p.get_kind_display()),
     Column(_("使用指标（亩）"), lambda p: _mu(p.quota_mu), css="text-end"),
-    Column(_("占用耕地（亩）"), lambda p: f"{p.farmland_mu:,}", css="text-end"),
+    Column(_("占用耕地（亩）"), lambda p: fmt_mu(p.farmland_mu), css="text-end"),
     Column(_("状态"), badge=("status", "landuse.ProjectStatus")),
     # Only a reservation still held has an expiry worth showing (an approved one was posted).
     Column(_("预留到期"), lambda p: p.reservation_expires_on if p.status == ProjectStatus.UNDER_REVIEW else None),

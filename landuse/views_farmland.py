@@ -21,6 +21,7 @@ from core.generic.columns import Column
 from core.generic.details import ScopedDetailView
 from core.generic.forms import ServiceFormView
 from core.generic.lists import ScopedListView
+from core.units import fmt_mu
 from regions import scoping
 from regions.choices import Role
 
@@ -71,7 +72,7 @@ class BalancingListView(ScopedListView):
     columns = (
         Column(_("年度"), "year"),
         Column(_("镇"), "town.name"),
-        Column(_("统筹平衡耕地（亩）"), lambda b: f"{b.area_mu:,}", css="text-end"),
+        Column(_("统筹平衡耕地（亩）"), lambda b: fmt_mu(b.area_mu), css="text-end"),
         Column(_("耕地来源"), lambda b: b.get_source_display()),
         Column(_("调出镇"), lambda b: b.source_town.name if b.source_town_id else ""),
         Column(_("文号"), "document_number"),
@@ -121,7 +122,7 @@ class ReclamationListView(ScopedListView):
         Column(_("项目名称"), "name", link="landuse:reclamation-detail"),
         Column(_("镇"), "town.name"),
         Column(_("类型"), lambda r: r.get_kind_display()),
-        Column(_("申报新增耕地（亩）"), lambda r: f"{r.area_mu:,}", css="text-end"),
+        Column(_("申报新增耕地（亩）"), lambda r: fmt_mu(r.area_mu), css="text-end"),
         Column(_("申请验收日期"), lambda r: f"{r.applied_on:%Y-%m-%d}"),
         Column(_("状态"), lambda r: r.get_status_display()),
         Column(_("复垦补助（元）"), lambda r: f"{r.acceptance.subsidy_amount:,}" if _accepted(r) else "", css="text-end"),

@@ -1,4 +1,4 @@
-"""Template filters of the landuse pages: hectares beside mu, pool labels, the town's figure cards."""
+"""Template filters of the landuse pages: mu with two decimals, hectares beside them, pool labels, the town's figure cards."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext
 
+from core.units import fmt_mu
 from landuse.choices import Pool
 from landuse.rules import mu_to_ha
 
@@ -19,6 +20,12 @@ def ha(mu) -> str:
     if mu is None or mu == "":
         return "—"
     return f"{mu_to_ha(Decimal(mu)):,}"
+
+
+@register.filter
+def mu(value) -> str:
+    """Mu as shown: two decimals, thousands separators (core.units.fmt_mu)."""
+    return fmt_mu(value)
 
 
 @register.filter

@@ -72,7 +72,7 @@ def test_unbalanced_towns_for_the_office_page_the_agenda_and_the_notices(county)
     notifications_create(drafts=drafts)
     notifications_create(drafts=notices_farmland.produce_notices(day=D(2012, 12, 31)))
     notice = Notification.objects.get(addressee=users["clerk_linxi"])
-    assert "20.0000" in notice.params["shortfall"]
+    assert notice.params["shortfall"] == "20.00"
     # the county balances it from its reserve: no longer unbalanced, nothing new told
     balance(linxi, 2012, "20", actor=users["office"])
     assert selectors.farmland_unbalanced_list(year=2012) == []
