@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +34,44 @@ from .forms import ArrangementForm, RevenueRecordForm
 from .models import FiscalArrangement, RevenueRecord
 
 
-def _year(request) -> int:
+def _latest_month(*, user, town=None) -> datetime.date | None:
+    """The latest month with an entitlement or a revenue record the user reads (of ``town`` if
+    given): where the finance pages open when no period is asked for, so a page over older data
+    (the demo's 2009–2013) does not open on an empty current year."""
+    entitlements = selectors.entitlement_list(user=user)
+    revenue = selectors.revenue_record_list(user=user)
+    if town is not None:
+        entitlements, revenue = entitlements.filter(town=town), revenue.filter(town=town)
+    months = [qs.order_by().aggregate(m=Max("month"))["m"] for qs in (entitlements, revenue)]
+    months = [m for m in months if m is not None]
+    return max(months) if months else None
+
+
+def _default_year(*, user, town=None) -> int:
+    """The current year, or the latest year with data when the data stops before it."""
+    today = timezone.localdate()
+    latest = _latest_month(user=user, town=town)
+    return latest.year if latest is not None and latest.year < today.year else today.year
+
+
+def _year(request, *, town=None) -> int:
+    raw = request.GET.get("year")
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(raw) if raw else _default_year(user=request.user, town=town)
     except ValueError:
-        year = timezone.localdate().year
+        year = _default_year(user=request.user, town=town)
     return min(max(year, 2000), 2199)
+
+
+def _year_buttons(*, town, year: int) -> list[int]:
+    """The year buttons of the town page: two years each side of the one shown, stretched to
+    take in the years the town has figures for (at most five more on each side)."""
+    data = [y["year"] for y in selectors.town_years(town=town)
+            if any(y.get(k) for k in ("revenue", "owed", "paid"))]
+    low, high = year - 2, year + 2
+    if data:
+        low, high = max(min(low, min(data)), year - 7), min(max(high, max(data)), year + 7)
+    return list(range(low, high + 1))
 
 
 class ReconciliationView(LoginRequiredMixin, TemplateView):
@@ -48,12 +81,15 @@ class ReconciliationView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        latest = _latest_month(user=self.request.user)
+        # no period asked for: this year so far, or the latest year with data up to its last month
+        last = latest if latest is not None and latest.year < today.year else today
         error = ""
         try:
-            start = rules.parse_month(self.request.GET.get("start") or f"{today.year}-01", field="start")
-            end = rules.parse_month(self.request.GET.get("end") or f"{today:%Y-%m}", field="end")
+            start = rules.parse_month(self.request.GET.get("start") or f"{last.year}-01", field="start")
+            end = rules.parse_month(self.request.GET.get("end") or f"{last:%Y-%m}", field="end")
         except ApplicationError as exc:
-            error, start, end = exc.message, today.replace(month=1, day=1), today.replace(day=1)
+            error, start, end = exc.message, last.replace(month=1, day=1), last.replace(day=1)
         rows = selectors.reconciliation(user=self.request.user, start=start, end=end, today=today)
         return {**super().get_context_data(**kwargs), "rows": rows, "start": start, "end": end, "error": error,
                 "towns": selectors.town_list(user=self.request.user)}
@@ -67,11 +103,11 @@ class TownFinanceView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         town = get_object_or_404(scoping.towns_visible(self.request.user), pk=self.kwargs["pk"])
-        year = _year(self.request)
+        year = _year(self.request, town=town)
         return {**super().get_context_data(**kwargs), "town": town, "year": year,
                 "settlement_readable": views_settlement.reads_settlement(self.request.user, town),
                 "funds": sel_funds.town_funds(town=town).funds,
-                "years": range(year - 2, year + 3), **selectors.town_finance(town=town, year=year)}
+                "years": _year_buttons(town=town, year=year), **selectors.town_finance(town=town, year=year)}
 
 
 class TownChartView(LoginRequiredMixin, View):
@@ -80,7 +116,7 @@ class TownChartView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         town = get_object_or_404(scoping.towns_visible(request.user), pk=pk)
-        data = selectors.town_finance(town=town, year=_year(request))
+        data = selectors.town_finance(town=town, year=_year(request, town=town))
         months = data["months"]
 
         def wan(values):
@@ -198,6 +234,11 @@ class EntitlementListView(ScopedListView):
                 status=EntitlementStatus.ACTIVE, amount__gt=0))
         town = self.request.GET.get("town") or ""
         return qs.filter(town_id=int(town)) if town.isdigit() else qs
+
+    def decorate(self, rows):
+        # the page in the order a reader scans it: newest month first, then town and rule (the
+        # keyset pages by id, so this orders each page; entitlements are made month by month)
+        return sorted(rows, key=lambda e: (-e.month.toordinal(), e.town.code, e.rule_id or 0, e.pk))
 
     def row_attrs(self, row):
         today = timezone.localdate()

@@ -67,3 +67,30 @@ def test_entitlement_page_has_the_history_tab(linxi, personas, client_for):
     text = client_for(personas["auditor"]).get(url, {"tab": "history"}).content.decode()
     assert 'data-testid="history"' in text and 'data-testid="trace"' not in text
     assert 'data-testid="trace"' in client_for(personas["auditor"]).get(url).content.decode()
+
+
+def test_pages_open_on_the_latest_year_with_data(linxi, personas, client_for):
+    revenue(linxi, "2010-03", "vat", "1000.00")
+    revenue(linxi, "2011-05", "land_net", "2000.00")
+    services.entitlement_compute(town=linxi, month="2011-05")
+    office = client_for(personas["office"])
+    town = office.get(reverse("finance:town", args=[linxi.pk]))
+    assert town.context["year"] == 2011
+    assert 2010 in town.context["years"] and 2011 in town.context["years"]
+    chart = office.get(reverse("finance:town-chart", args=[linxi.pk]))
+    assert "2011-05" in chart.content.decode()
+    index = office.get(reverse("finance:reconciliation"))
+    assert (index.context["start"], index.context["end"]) == (D(2011, 1, 1), D(2011, 5, 1))
+    assert office.get(reverse("finance:town", args=[linxi.pk]), {"year": 2013}).context["year"] == 2013
+    # nothing in the caller's scope: the current year, as before
+    other = client_for(personas["clerk_other"]).get(reverse("finance:reconciliation"))
+    assert other.context["start"].year == datetime.date.today().year
+
+
+def test_entitlement_list_newest_month_first(linxi, personas, client_for):
+    for month in ("2010-06", "2010-12", "2010-09"):
+        revenue(linxi, month, "land_net", "1000.00")
+        services.entitlement_compute(town=linxi, month=month)
+    rows = client_for(personas["office"]).get(reverse("finance:entitlement-list")).context["object_list"]
+    months = [f"{e.month:%Y-%m}" for e in rows]
+    assert months == sorted(months, reverse=True) and months[0] == "2010-12"
