@@ -20,6 +20,7 @@ from core.history import history_for
 from core.holiday_notice import parse_notice
 from core.models import CalendarDay, CalendarYear
 from core.services import calendar_year_set_manual
+from core.testing.shared import kept_for_scope
 from core.tests.notice_samples import INVENTED_2027
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,19 @@ NOTICE = reverse("core:calendar-notice")
 YEAR = 2027  # not in chinese-calendar 1.11
 NOT_ENTERED = "您的账号可以查看节假日日历，但不能录入"
 SUPERUSER_ONLY = "已录入年度的修改只能由系统管理员进行"
+
+
+@pytest.fixture(scope="module")
+def persona_ids(django_db_setup, django_db_blocker, load_personas):
+    """The demo logins, made once for the module (the root conftest's loader), rolled back at its end."""
+    yield from kept_for_scope(django_db_blocker, lambda: {
+        name: user.pk for name, user in load_personas()[0].items() if user is not None})
+
+
+@pytest.fixture
+def personas(persona_ids, db, django_user_model):
+    """The root conftest's personas, read afresh for each test (what a test changes on one stays there)."""
+    return {name: django_user_model.objects.get(pk=pk) for name, pk in persona_ids.items()}
 
 
 @pytest.fixture(autouse=True)
