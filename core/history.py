@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from decimal import Decimal
 
 import pghistory
 import pgtrigger
@@ -75,10 +76,11 @@ def _clear_context_setting() -> None:
         )
 
 
-def history_for(obj, *, limit: int = 200) -> list[dict]:
+def history_for(obj, *, limit: int = 200, names: bool = False) -> list[dict]:
     """The change events of one object, newest first: when, what, who, and the diff.
 
-    Two queries whatever the length: the events, then the users they name.
+    ``user`` is the login (the API's field); with ``names`` it is the person's name, as the
+    history tab shows it. Two queries whatever the length: the events, then the users they name.
     """
     from django.contrib.auth import get_user_model
 
@@ -93,7 +95,7 @@ def history_for(obj, *, limit: int = 200) -> list[dict]:
             {
                 "at": e.pgh_created_at,
                 "label": e.pgh_label,
-                "user": user.get_username() if user else None,
+                "user": (_person(user) if names else user.get_username()) if user else None,
                 "url": context.get("url"),
                 "reason": context.get("reason"),
                 "changes": {k: {"before": v[0], "after": v[1]} for k, v in (e.pgh_diff or {}).items()},
@@ -130,6 +132,16 @@ def _describe_value(field, value, related: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, m.BooleanField):
         return gettext("是") if value else gettext("否")
+    if isinstance(field, m.DecimalField):
+        try:
+            amount = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        if field.decimal_places is not None:  # 180000.0 in the event's JSON → 180,000.00
+            amount = amount.quantize(Decimal(1).scaleb(-field.decimal_places))
+        return f"{amount:,}"
+    if isinstance(field, m.JSONField):
+        return gettext("（计算明细，见详情）")  # a trace or a structure: the record's page shows it
     if isinstance(field, m.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
@@ -188,4 +200,4 @@ def describe_history(model, rows: list[dict]) -> list[dict]:
 
 def history_table(obj, *, limit: int = 200) -> list[dict]:
     """``history_for`` with ``display`` (``describe_history``): what every history tab shows."""
-    return describe_history(type(obj), history_for(obj, limit=limit))
+    return describe_history(type(obj), history_for(obj, limit=limit, names=True))

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .registry import Invariant, Unit
@@ -202,7 +203,8 @@ class Posting(models.Model):
         triggers = _immutable()
 
     def __str__(self):
-        return f"凭证 {self.pk}（{self.get_type_display()} {self.kind}）"
+        # the type in words; ``kind`` is the owning app's code (monthly …), not for readers
+        return gettext("凭证 %(id)s（%(type)s）") % {"id": self.pk, "type": self.get_type_display()}
 
 
 class Phase(models.TextChoices):

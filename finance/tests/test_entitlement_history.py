@@ -74,3 +74,28 @@ def test_the_bulk_path_writes_one_attributed_insert_event_per_entitlement(town, 
     assert all("trace" not in e.pgh_data for e in events)
     assert all(e.trace["month"] == f"{e.month:%Y-%m}" for e in rows)
     assert D(2010, 12, 1) in {e.month for e in rows}
+
+
+def test_history_tab_shows_money_names_and_the_voucher_in_words(town, arrangement, django_user_model):
+    # walk finding 5: 应返金额 180000.0, 操作人 by login, 凭证 177（记账 monthly）, a trace dumped raw
+    from core.history import _describe_value
+
+    clerk = django_user_model.objects.create_user("clerk_hist", password="x-long-password",
+                                                  first_name="林小溪")
+    revenue(town, "2010-04", "land_net", "1234567.8")
+    entitlement = next(e for e in services.entitlement_compute(town=town, month="2010-04", actor=clerk)
+                       if e.amount)
+    rows = history_table(entitlement)
+    insert = rows[-1]
+    assert insert["user"] == "林小溪"
+    shown = {d["field"]: d["after"] for d in insert["display"]}
+    assert shown["amount"] == f"{entitlement.amount:,}" and "," in shown["amount"]
+    assert shown["posting_id"].startswith("凭证 ") and "monthly" not in shown["posting_id"]
+    amount_field = Entitlement._meta.get_field("amount")
+    assert _describe_value(amount_field, 180000.0, {}) == "180,000.00"
+    assert _describe_value(amount_field, "8000000", {}) == "8,000,000.00"
+    assert _describe_value(Entitlement._meta.get_field("trace"), {"kind": "monthly"}, {}) == "（计算明细，见详情）"
+    # the API's rows keep the login
+    from core.history import history_for
+
+    assert history_for(entitlement)[-1]["user"] == "clerk_hist"
