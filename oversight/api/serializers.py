@@ -211,3 +211,66 @@ class DecideInput(PlainSerializer):
 
 class ReturnInput(DecideInput):
     reason = ServiceRequiredField(max_length=500, label="退回理由")
+
+
+# --- the office's dashboard (issue 14 §8) ------------------------------------------------------
+
+def _list_link(url_name: str, url_query: str) -> str:
+    """The page behind a figure (its URL name and that page's own filters), "" when not mounted."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{url_query}" if url_query else url
+
+
+class DashboardTownSerializer(PlainSerializer):
+    """Findings of one town not closed out: of which overdue and waiting for review."""
+
+    town = serializers.IntegerField(source="town_id", read_only=True)
+    town_name = serializers.CharField(source="town__name", read_only=True)
+    open = serializers.IntegerField(read_only=True)
+    overdue = serializers.IntegerField(read_only=True)
+    replied = serializers.IntegerField(read_only=True)
+    link = serializers.SerializerMethodField(help_text="该镇未销号问题列表")
+
+    def get_link(self, row) -> str:
+        return _list_link("oversight:finding-list", f"town={row['town_id']}&closed=no")
+
+
+class DashboardOverdueSerializer(PlainSerializer):
+    """One app's overdue figure and the list behind it."""
+
+    key = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    link = serializers.SerializerMethodField(help_text="该数字背后的列表页面")
+
+    def get_link(self, count) -> str:
+        return _list_link(count.url_name, count.url_query)
+
+
+class DashboardStandingSerializer(PlainSerializer):
+    """One town's appraisal in the year's standings."""
+
+    appraisal = serializers.IntegerField(source="appraisal_id", read_only=True)
+    town = serializers.IntegerField(source="town_id", read_only=True)
+    town_name = serializers.CharField(source="town", read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    total = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True, allow_null=True)
+    grade = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    rank = serializers.IntegerField(read_only=True, allow_null=True)
+
+
+class DashboardSerializer(PlainSerializer):
+    """The office's home for oversight, as the page shows it, scoped to the caller."""
+
+    as_of = serializers.DateField(read_only=True)
+    meetings = MeetingSerializer(many=True, read_only=True, help_text="本月工作调度会及其议题")
+    findings_by_town = DashboardTownSerializer(many=True, read_only=True)
+    overdue = DashboardOverdueSerializer(many=True, read_only=True)
+    standings = DashboardStandingSerializer(many=True, read_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core import files
@@ -55,6 +56,7 @@ class SupervisionSerializer(PlainModelSerializer):
         return [s.finding_id for s in obj.sources.all()]
 
 
+@extend_schema_serializer(component_name="ItemInspection")  # finance.api has one of the same name
 class InspectionSerializer(PlainModelSerializer):
     """An item inspection as read, and the input of its create (POST to the list: the office of
     the group; inspection_create checks the participants are the group's government's departments)."""
@@ -77,6 +79,7 @@ class ParticipantInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=ParticipantRole.choices)
 
 
+@extend_schema_serializer(component_name="SupervisionFindingInput")  # finance.api has one of the same name
 class FindingInput(serializers.Serializer):
     town = serializers.PrimaryKeyRelatedField(queryset=Division.objects.filter(level="town"))
     category = serializers.ChoiceField(choices=FindingCategory.choices)
@@ -91,5 +94,6 @@ class ReportInput(serializers.Serializer):
     as_of = serializers.DateField(required=False)
 
 
+@extend_schema_serializer(component_name="SupervisionCloseInput")  # finance.api has one of the same name
 class CloseInput(serializers.Serializer):
     on = serializers.DateField()

@@ -28,7 +28,7 @@ from regions import scoping
 from regions.choices import Role
 from regions.permissions import JurisdictionPermission
 
-from .. import rules, selectors, services
+from .. import rules, selectors, selectors_appraisal, selectors_dashboard, services
 from ..models import AgendaLine, Evidence, Finding, FindingReply, LeadingGroup, Meeting
 from . import serializers as s
 
@@ -40,6 +40,18 @@ class LeadingGroupViewSet(ServiceViewSet):
 
     def get_scoped_queryset(self, user):
         return selectors.group_list(user=user).order_by("-id")
+
+    @extend_schema(summary="督查考核首页：本月调度会及议题、分镇未销号问题、各领域逾期数、考核排名",
+                   responses={200: s.DashboardSerializer})
+    @action(detail=False, methods=["get"], url_path="dashboard", url_name="dashboard")
+    def dashboard(self, request):
+        """What the dashboard page shows, each figure with the link of the page behind it."""
+        user, today = request.user, timezone.localdate()
+        return Response(s.DashboardSerializer({
+            "as_of": today, "meetings": selectors.meetings_of_month(user=user, month=today),
+            "findings_by_town": selectors.findings_by_town(user=user, today=today),
+            "overdue": selectors_dashboard.overdue_counts(user=user, today=today),
+            "standings": selectors_appraisal.appraisal_standings(user=user)}).data)
 
 
 def _action_done(*, meeting, item, done_on, note, actor):

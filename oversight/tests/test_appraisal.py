@@ -120,6 +120,34 @@ def test_worked_example_weights_times_scores_give_total_and_grade(town_2025):
     assert kept.score == Decimal("100.00") and kept.computed_score == Decimal("66.67")
 
 
+def test_the_page_and_the_api_show_how_each_computed_score_came_about(town_2025, client_for):
+    """The worked example's four computed scores, each with its inputs, on the appraisal's page
+    (the trace line and the figure it gives) and in the API (the trace itself)."""
+    from rest_framework.test import APIClient
+
+    office = town_2025["office"]
+    a = services_appraisal.appraisal_start(indicator_set=_set(town_2025["group"], actor=office),
+                                           town=town_2025["town"], actor=office, today=D(2026, 1, 10))
+    html = client_for(office).get(reverse("oversight:appraisal-detail", args=[a.pk])).content.decode()
+    traces = [line.split("</div>")[0] for line in html.split('data-testid="score-trace">')[1:]]
+    assert traces == [
+        "按时备案9件 ÷ 应备案10件（逾期备案0件，逾期未备案1件，截至2025-12-31） = 90.00",
+        "已承接3项 ÷ 已交办4项（截至2026-01-10） = 75.00",
+        "完成目标2项 ÷ 可评价目标3项 = 66.67",
+        "已销号1个 ÷ 本年度发现问题2个（截至2026-01-10） = 50.00",
+    ]
+    api = APIClient()
+    api.force_authenticate(office)
+    body = api.get(reverse("oversight-api:appraisal-detail", args=[a.pk])).json()
+    by_name = {s["indicator_name"]: s for s in body["scores"]}
+    assert by_name["按时备案"]["computed_score"] == "90.00"
+    assert by_name["按时备案"]["trace"]["source"] == "delegation.selectors.filing_by_month"
+    assert by_name["事项承接"]["trace"]["source"] == "delegation.selectors.takeover_by_town"
+    assert by_name["发展目标"]["trace"]["source"] == "finance.selectors.targets_for"
+    assert (by_name["整改销号"]["trace"]["numerator"], by_name["整改销号"]["trace"]["denominator"]) == (1, 2)
+    assert by_name["便民服务"]["trace"] in ({}, None) and by_name["便民服务"]["score"] is None
+
+
 def test_grade_thresholds_are_data():
     s = IndicatorSet(excellent_from=Decimal("95"), good_from=Decimal("85"), pass_from=Decimal("70"))
     assert [s.grade_for(Decimal(t)) for t in ("95.00", "94.99", "85", "70", "69.99")] == [

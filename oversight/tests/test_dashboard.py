@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -139,3 +140,49 @@ def test_query_count_does_not_grow_with_the_towns(county, client_for):
         _overdue_records(town, 2)
     assert count() == one
 
+
+
+def test_with_every_apps_demo_each_figure_links_to_a_page_and_the_api_says_the_same(personas, client_for):
+    """绩溪县 with every app's demo (load_demo_* as `run` loads them): the office's dashboard holds
+    this month's meeting and agenda, the demo's open findings by town, an overdue figure from every
+    app and last year's standings; every link on it (meeting, agenda lines, counts, towns,
+    standings) opens a page (200); the API (groups/dashboard) gives the page's figures."""
+    from rest_framework.test import APIClient
+
+    for name in ("load_demo_delegation", "load_demo_finance", "load_demo_personnel", "load_demo_landuse",
+                 "load_demo_oversight"):
+        call_command(name)
+    office = client_for(personas["office"])
+    r = office.get(reverse("oversight:index"))
+    html = r.content.decode()
+    assert r.status_code == 200 and len(r.context["meetings"]) == 1
+    meeting = r.context["meetings"][0]
+    assert meeting.month == timezone.localdate().replace(day=1) and meeting.agenda.exists()
+    assert r.context["towns"] and r.context["totals"]["open"] > 0
+    assert {c.source for c, _link in r.context["overdue"]} == {"delegation", "finance", "personnel", "landuse",
+                                                              "oversight"}
+    assert all(link for c, link in r.context["overdue"])  # every app's list is mounted
+    assert r.context["standings"] and r.context["standings"][0].town == "临溪镇"
+    main = html[html.find('<main'):] if '<main' in html else html
+    links = set(re.findall(r'<a [^>]*href="(/oversight/[^"]*|/(?:delegation|finance|personnel|landuse)/[^"]*)"', main))
+    for testid in ("agenda-link-", 'data-testid="overdue-count"', "/oversight/appraisal/", "closed=no"):
+        assert testid in html, testid
+    assert len(links) >= 8, links
+    for href in sorted(links):
+        assert office.get(href.replace("&amp;", "&")).status_code == 200, href
+
+    api = APIClient()
+    api.force_authenticate(personas["office"])
+    body = api.get(reverse("oversight-api:group-dashboard")).json()
+    assert [m["id"] for m in body["meetings"]] == [meeting.pk]
+    assert len(body["meetings"][0]["agenda"]) == meeting.agenda.count()
+    assert {c["key"]: c["count"] for c in body["overdue"]} == _counts(r)
+    assert all(c["link"] for c in body["overdue"])
+    assert {t["town_name"]: t["open"] for t in body["findings_by_town"]} == {
+        t["town__name"]: t["open"] for t in r.context["towns"]}
+    assert [(s["town_name"], s["rank"]) for s in body["standings"]] == [
+        (s.town, s.rank) for s in r.context["standings"]]
+    clerk = APIClient()
+    clerk.force_authenticate(personas["clerk_other"])  # another town's clerk: none of 临溪镇's findings
+    assert "临溪镇" not in {t["town_name"] for t in clerk.get(reverse("oversight-api:group-dashboard")).json()[
+        "findings_by_town"]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from core.testing.cases import ScopedAPICases
+from core.testing.cases import Route, ScopedAPICases
 from core.testing.personas import COUNTY, ELSEWHERE_CITY
 from oversight import services
 from oversight.choices import MemberRole
@@ -28,6 +28,7 @@ def group_of(division):
 class TestLeadingGroupAPI(ScopedAPICases):
     basename = "oversight-api:group"
     detail_gets = ("history",)
+    extra_routes = (Route("oversight-api:group-dashboard", kwargs=None),)  # the office's home, scoped
     home, away = COUNTY, ELSEWHERE_CITY
     rows = 1
     query_budget = 3
