@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -42,9 +41,9 @@ def _latest_month(*, user, town=None) -> datetime.date | None:
     revenue = selectors.revenue_record_list(user=user)
     if town is not None:
         entitlements, revenue = entitlements.filter(town=town), revenue.filter(town=town)
-    months = [qs.order_by().aggregate(m=Max("month"))["m"] for qs in (entitlements, revenue)]
-    months = [m for m in months if m is not None]
-    return max(months) if months else None
+    latest = (entitlements.order_by().values_list("month", flat=True)
+              .union(revenue.order_by().values_list("month", flat=True)).order_by("-month")[:1])
+    return next(iter(latest), None)  # one query for both
 
 
 def _default_year(*, user, town=None) -> int:

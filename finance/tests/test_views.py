@@ -58,6 +58,7 @@ def test_entitlement_page_shows_the_trace(linxi, personas, client_for):
     land = next(e for e in services.entitlement_compute(town=linxi, month="2010-05") if e.amount)
     text = client_for(personas["auditor"]).get(reverse("finance:entitlement-detail", args=[land.pk])).content.decode()
     assert "本月适用科目收入合计" in text and "2345678.91" in text and "工业集中区基础设施建设" in text
+    assert f"<dd class=\"col-9\">{land.amount:,}</dd>" in text  # the amount with its separators
 
 
 def test_entitlement_page_has_the_history_tab(linxi, personas, client_for):
