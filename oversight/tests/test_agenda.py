@@ -82,6 +82,31 @@ def test_agenda_lines_from_every_app(db, today, admin_client):
         assert admin_client.get(url).status_code == 200, url
 
 
+def test_every_agenda_link_on_the_meeting_page_opens_the_records_behind_it(db, today, admin_client):
+    """From the meeting's page, each agenda line's link (the href as rendered) opens a page that
+    lists the busy town's records; the quiet town, with nothing to decide, has no row on the
+    filtered lists (the quota, farmland and secondment overviews show every town)."""
+    import re
+
+    county = CountyFactory()
+    busy, quiet = busy_town(county, today), TownFactory(parent=county, name="静水镇")
+    group = leading_group(county, towns=[busy, quiet])
+    finding(group, busy, found_on=D(2026, 1, 5), months=1)  # overdue
+    meeting = services.monthly_meeting_prepare(group=group, month=today, today=today)
+    kinds = set(selectors.agenda_of(meeting=meeting).values_list("kind", flat=True))
+    html = admin_client.get(reverse("oversight:meeting-detail", args=[meeting.pk])).content.decode()
+    links = dict(re.findall(r'<a href="([^"]+)" data-testid="agenda-link-(\w+)"', html))
+    assert set(links.values()) == kinds and len(kinds) >= 9, kinds
+    for href, kind in links.items():
+        response = admin_client.get(href.replace("&amp;", "&"))
+        assert response.status_code == 200, (kind, href)
+        body = response.content.decode()
+        rows = body[body.find("<tbody"):] if "<tbody" in body else body
+        assert busy.name in rows, (kind, href)
+        if "?" in href:  # a filtered list holds only what is to decide; an overview (quota, farmland, secondments) every town
+            assert quiet.name not in rows, (kind, href)
+
+
 def test_other_counties_towns_stay_off_the_agenda(db, today):
     elsewhere = CountyFactory()
     busy_town(elsewhere, today)
