@@ -15,6 +15,8 @@ from delegation.demo import load_demo_delegation
 from delegation.models import Agreement
 from regions.models import Department, Division
 
+pytestmark = pytest.mark.usefixtures("demo_module")  # the demo hierarchy, loaded once for the module (conftest.py)
+
 API = "/api/v1/delegation/agreements/"
 
 

@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from delegation.demo import load_demo_delegation
 from delegation.models import Agreement, Assignment, Batch, ExerciseRecord, Item
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 API = "/api/v1/delegation"
 
 

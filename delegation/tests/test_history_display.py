@@ -19,6 +19,8 @@ from delegation import services
 from delegation.models import Batch, Item
 from regions.models import Department
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 
 @pytest.fixture
 def catalogue(personas):

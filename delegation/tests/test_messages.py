@@ -15,6 +15,8 @@ from delegation.demo import load_demo_delegation
 from delegation.models import ExerciseRecord, Item
 from regions.models import Department, Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 RECORDS_API = "/api/v1/delegation/exercise-records/"
 LONG = "某" * 230
 TOO_LONG = "申请人最多200个字，现有230个字。"

@@ -9,6 +9,8 @@ from django.urls import reverse
 from delegation.models import Agreement, Assignment, ExerciseRecord, Item
 from regions.models import Division
 
+pytestmark = pytest.mark.usefixtures("catalogue_module")  # the demo catalogue, loaded once for the module (conftest.py)
+
 LINXI = "341824101"
 
 

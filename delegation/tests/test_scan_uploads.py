@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.tests.test_uploads import HTML, PDF, PNG
 
+pytestmark = pytest.mark.usefixtures("demo_module")  # the demo hierarchy, loaded once for the module (conftest.py)
+
 
 @pytest.fixture
 def overdue(personas):
