@@ -464,11 +464,16 @@ class CrossCheckView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         error = ""
-        raw = self.request.GET.get("month") or f"{today:%Y-%m}"
+        # no month asked for: the latest month (up to this one) with a payroll count in scope, since
+        # the count is reported after the month; this month when there is none
+        latest = (selectors_staffing.payroll_list(user=self.request.user).filter(month__lte=today)
+                  .order_by("-month").values_list("month", flat=True).first())
+        default = latest or today.replace(day=1)
+        raw = self.request.GET.get("month") or f"{default:%Y-%m}"
         try:
             month = datetime.datetime.strptime(raw, "%Y-%m").date()
         except ValueError:
-            error, month = gettext("月份格式应为 2013-12。"), today.replace(day=1)
+            error, month = gettext("月份格式应为 2013-12。"), default
         towns = selectors_staffing.towns_with_establishment(user=self.request.user)
         found = selectors_staffing.cross_check(towns=towns, month=month)
         return {**super().get_context_data(**kwargs), "month": month, "error": error, "found": found,
