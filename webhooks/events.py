@@ -7,8 +7,12 @@ transaction). ``key`` is unique: the same publication, overdue filing or close-o
 once however often its row is saved or the daily scan runs. NetBox queues its events during the
 request and flushes them at its end (extras/events.py); ours waits for the commit.
 
-The receivers below are connected to the other apps' ``post_save`` in ``WebhooksConfig.ready``
-— the one place those apps' writes reach this app, listed there — and only read the row saved.
+The handlers below are subscribed to the domain events the other apps' services publish
+explicitly (core/events.py) in ``WebhooksConfig.ready`` — the one place those apps' writes reach
+this app, listed there — and only read the row handed to them. A row saved any other way (admin,
+shell, a migration) is no event. The supervision report alone is still read from its
+``post_save`` until oversight.services_supervision.report_complete publishes REPORT_PUBLISHED
+(/work/coord/hunks/evt.md); ``key`` keeps it one event when both run.
 """
 
 from __future__ import annotations
@@ -68,38 +72,40 @@ def enqueue_dispatch(event_id: int) -> bool:
     return True
 
 
-# --- receivers (connected in apps.py) ---------------------------------------------------------
-ITEM_EVENTS = {"published": EventType.ITEM_PUBLISHED, "withdrawn": EventType.ITEM_WITHDRAWN}
+# --- handlers (subscribed in apps.py) -----------------------------------------------------------
+def item_published(*, item, **data):
+    """delegation.Item published (公布): once in an item's life."""
+    _item_event(EventType.ITEM_PUBLISHED, item)
 
 
-def item_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
-    """delegation.Item: published (公布) or withdrawn (收回) — both happen once in an item's life."""
-    if raw or (update_fields is not None and "status" not in update_fields):
-        return
-    event_type = ITEM_EVENTS.get(instance.status)
-    if event_type is None:
-        return
-    department = instance.department
-    emit(type=event_type, key=f"{event_type}:{instance.pk}", obj=instance, division=department.division, payload={
-        "code": instance.code, "name": instance.name, "category": instance.category, "status": instance.status,
-        "department": department.name, "batch_id": instance.batch_id,
+def item_withdrawn(*, item, **data):
+    """delegation.Item withdrawn (收回): once in an item's life."""
+    _item_event(EventType.ITEM_WITHDRAWN, item)
+
+
+def _item_event(event_type: str, item) -> None:
+    department = item.department
+    emit(type=event_type, key=f"{event_type}:{item.pk}", obj=item, division=department.division, payload={
+        "code": item.code, "name": item.name, "category": item.category, "status": item.status,
+        "department": department.name, "batch_id": item.batch_id,
     })
 
 
-def finding_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
-    """oversight.Finding: opened (交办, when recorded) and closed out (销号)."""
-    if raw:
-        return
-    if created:
-        event_type = EventType.FINDING_OPENED
-    elif instance.state == "closed":
-        event_type = EventType.FINDING_CLOSED
-    else:
-        return
-    emit(type=event_type, key=f"{event_type}:{instance.pk}", obj=instance, division=instance.town, payload={
-        "town": instance.town.name, "category": instance.category, "severity": instance.severity,
-        "description": instance.description, "rule_breached": instance.rule_breached, "found_on": instance.found_on,
-        "due_on": instance.due_on, "state": instance.state, "closed_on": instance.closed_on,
+def finding_opened(*, finding, **data):
+    """oversight.Finding recorded (交办)."""
+    _finding_event(EventType.FINDING_OPENED, finding)
+
+
+def finding_closed(*, finding, **data):
+    """oversight.Finding closed out (销号)."""
+    _finding_event(EventType.FINDING_CLOSED, finding)
+
+
+def _finding_event(event_type: str, finding) -> None:
+    emit(type=event_type, key=f"{event_type}:{finding.pk}", obj=finding, division=finding.town, payload={
+        "town": finding.town.name, "category": finding.category, "severity": finding.severity,
+        "description": finding.description, "rule_breached": finding.rule_breached, "found_on": finding.found_on,
+        "due_on": finding.due_on, "state": finding.state, "closed_on": finding.closed_on,
     })
 
 
@@ -108,13 +114,23 @@ def finding_saved(sender, instance, created=False, update_fields=None, raw=False
 PUBLISHED_STATES = ("done", "published", "issued")
 
 
+def report_published(*, report, **data):
+    """oversight.SupervisionReport (督查报告) published (REPORT_PUBLISHED from report_complete)."""
+    _report_event(report)
+
+
 def report_saved(sender, instance, raw=False, **kwargs):
-    """oversight.SupervisionReport (督查报告), once it is published: its state says so."""
+    """The report's ``post_save`` — the one receiver left, until report_complete publishes
+    REPORT_PUBLISHED (/work/coord/hunks/evt.md); then remove it and its connection in apps.py."""
     if raw:
         return
     state = getattr(instance, "state", None) or getattr(instance, "status", None)
     if state not in PUBLISHED_STATES:
         return
+    _report_event(instance)
+
+
+def _report_event(instance) -> None:
     division = scoping.division_of(instance) if hasattr(type(instance), "jurisdiction_field") else None
     if division is None:
         return

@@ -40,6 +40,36 @@ def test_item_published_and_withdrawn(personas, demo, receiver, django_capture_o
 
 
 @pytest.mark.django_db
+def test_only_the_services_emit(demo, django_capture_on_commit_callbacks):
+    """A row saved outside the services (admin, shell, a migration) is no event: the services
+    publish their domain events explicitly (core/events.py), there is no post_save behind them."""
+    from delegation.choices import ItemStatus
+    from delegation.models import Item
+    from oversight.choices import FindingState
+
+    from .factories import finding
+
+    county = demo["341824"]
+    with django_capture_on_commit_callbacks(execute=True):
+        item = ItemFactory(department=DepartmentFactory(division=county))
+        item.status = ItemStatus.PUBLISHED
+        item.save()  # published by hand
+        Item.objects.filter(pk=item.pk).update(status=ItemStatus.WITHDRAWN)
+        item.refresh_from_db()
+        item.save()  # withdrawn by hand
+    assert not Event.objects.exists()
+    other = ItemFactory(department=DepartmentFactory(division=county))
+    with django_capture_on_commit_callbacks(execute=True):
+        delegation_services.item_publish(item=other, batch=future_batch(division=county), actor=None)
+    assert list(Event.objects.values_list("type", "object_id")) == [("item.published", other.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        f = finding(demo["341824101"])  # through the service: opened
+        f.state, f.accepted_on, f.closed_on = FindingState.CLOSED, D(2026, 1, 25), D(2026, 1, 28)
+        f.save()  # closed by hand: no close-out event
+    assert sorted(Event.objects.values_list("type", flat=True)) == ["finding.opened", "item.published"]
+
+
+@pytest.mark.django_db
 def test_overdue_scan_emits_each_record_once(personas, receiver, django_capture_on_commit_callbacks):
     record = ExerciseRecordFactory()  # decided 2025-03-10, filing due a month later, unfiled
     old = ExerciseRecordFactory(division=record.division, item=record.item, decided_on=D(2024, 6, 3),
