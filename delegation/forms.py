@@ -17,7 +17,7 @@ from regions import scoping
 from regions.models import Department
 
 from . import selectors
-from .choices import ItemStatus, Mode, Outcome, TrainingKind
+from .choices import ItemStatus, Mode, Outcome, TakeOverStatus, TrainingKind
 from .models import Agreement, Assignment, ExerciseRecord, Item, Training
 from .services import ITEM_FIELDS
 
@@ -194,6 +194,12 @@ class ExerciseRecordForm(BootstrapMixin, forms.Form):
         if len(self.fields["division"].queryset) == 1:
             self.fields["division"].initial = self.fields["division"].queryset[0].pk
             self.fields["division"].widget = forms.HiddenInput()
+        elif not self.initial.get("division"):
+            # several towns (the office): preselect the first that has taken items over, not the
+            # first in code order, which may have nothing to record
+            taken = Assignment.objects.filter(division__in=towns, takeover_status=TakeOverStatus.TAKEN_OVER)
+            self.fields["division"].initial = towns.filter(pk__in=taken.values("division_id")).values_list(
+                "pk", flat=True).first()
         self.fields["item"].queryset = selectors.record_items_for(divisions=towns)
         self.fields["item"].label_from_instance = lambda i: gettext("%(code)s %(name)s（备案期限%(rule)s）") % {
             "code": i.code, "name": i.name, "rule": i.filing_rule}

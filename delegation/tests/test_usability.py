@@ -144,3 +144,14 @@ def test_matrix_shows_why_a_cell_cannot_be_assigned(client_for, personas, catalo
         if c.assignment is None and (not c.town.is_pilot or row.item.spans_several_towns)
     )
     assert non_pilot >= 1 and reasons == expected > 0
+
+
+def test_record_form_preselects_a_town_with_take_overs_and_the_filter_labels_stack(client_for, personas, catalogue,
+                                                                                   demo):
+    # walk finding 14: the office's form preselected 华阳镇 (no items); 临溪镇 holds the take-overs
+    office = client_for(personas["office"])
+    form = office.get(reverse("delegation:record-create")).context["form"]
+    assert form.fields["division"].initial == demo["341824101"].pk
+    assert form["division"].value() == demo["341824101"].pk
+    html = office.get(reverse("delegation:record-list")).content.decode()
+    assert 'class="form-label small mb-0 d-block"' in html and '<div class="d-flex gap-1">' in html
