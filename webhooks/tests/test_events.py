@@ -39,6 +39,15 @@ def test_item_published_and_withdrawn(personas, demo, receiver, django_capture_o
     assert Delivery.objects.filter(subscription=sub, status=DeliveryStatus.SUCCEEDED).count() == 2
 
 
+def test_subscribed_to_every_domain_event():
+    from core import events as domain_events
+    from webhooks import events
+
+    assert events.item_published in domain_events.subscribers(domain_events.ITEM_PUBLISHED)
+    assert events.finding_closed in domain_events.subscribers(domain_events.FINDING_CLOSED)
+    assert all(domain_events.subscribers(name) for name in domain_events.NAMES)
+
+
 @pytest.mark.django_db
 def test_only_the_services_emit(demo, django_capture_on_commit_callbacks):
     """A row saved outside the services (admin, shell, a migration) is no event: the services
