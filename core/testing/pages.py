@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from .calendar import warm_calendar
 from .matrix import MatrixCases, Route, over, snapshot
 from .personas import PERSONAS, Persona
 
@@ -223,6 +224,7 @@ class ScopedPageCases(MatrixCases):
             budget = self.query_budget.get(name) if isinstance(self.query_budget, dict) else self.query_budget
             assert budget is not None, f"{type(self).__name__} declares no query_budget for {name}"
             client = self.client(m, persona)
+            warm_calendar()  # the budget is a warm process's: not the calendar's reload every CACHE_SECONDS
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(reverse(name))
             assert response.status_code == (403 if self.no_membership_refused and persona == "nobody" else 200)
