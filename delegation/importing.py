@@ -228,6 +228,18 @@ def fast_import_records(
             for attr in plain:
                 setattr(record, attr, v[attr])
             record.filing_due_on, record.filing_due_provisional = None, False
+            found = None
+            if division_id is not None and item_id is not None and line not in duplicates:
+                found = existing.get((division_id, record.decision_number))
+            if found is not None:
+                # A registered record: what may not change by import (its item, its filing) is refused
+                # first, so the rules of the row as written (a late filing's receipt, say) do not speak
+                # of a change that is not going to be made.
+                _correction, refusals = record_corrections.compare(*found, record, header, present)
+                if refusals:
+                    errors.extend(RowError.of(line, column, template, code="correction_refused", **params)
+                                  for column, template, params in refusals)
+                    continue
             try:
                 # uniqueness is the bulk check above; the CHECK constraints are rules too
                 record.full_clean(exclude=_RESOLVED + failed, validate_unique=False, validate_constraints=False)
@@ -239,7 +251,6 @@ def fast_import_records(
                 continue
             if division_id is None or item_id is None or line in duplicates:
                 continue
-            found = existing.get((division_id, record.decision_number))
             if found is not None:  # the row names a registered record: a correction (record_corrections)
                 correction, refusals = record_corrections.compare(*found, record, header, present)
                 errors.extend(RowError.of(line, column, template, code="correction_refused", **params)
