@@ -99,7 +99,7 @@ class Entitlement(AuditedModel):
 
     def __str__(self):
         period = f"{self.month:%Y}年度" if self.kind == EntitlementKind.SETTLEMENT else f"{self.month:%Y-%m}"
-        return f"{period} {self.rule} {self.amount}"
+        return f"{period} {self.rule} {self.amount:,}"
 
 
 @track()
@@ -129,7 +129,7 @@ class Disbursement(AuditedModel):
         triggers = _written_once()
 
     def __str__(self):
-        return f"{self.paid_on:%Y-%m-%d} {self.document_number} {self.amount}"
+        return f"{self.paid_on:%Y-%m-%d} {self.document_number} {self.amount:,}"
 
 
 @track()
