@@ -92,7 +92,7 @@ def meeting_create_monthly(*, group: LeadingGroup, month: datetime.date, actor=N
     try:
         with transaction.atomic():
             meeting = Meeting(group=group, kind=MeetingKind.MONTHLY, month=month, title=_monthly_title(group, month))
-            with actor_context(actor, reason="meeting_create_monthly"):
+            with actor_context(actor, reason=_("按月自动生成调度会")):
                 meeting.stamp(actor)
                 meeting.full_clean(validate_constraints=False)  # the INSERT itself decides the race
                 meeting.save()
@@ -120,7 +120,7 @@ def agenda_compile(*, meeting: Meeting, today: datetime.date | None = None, acto
     items = selectors.agenda_gather(towns=selectors.group_towns(meeting.group), today=today)
     existing = {line.kind: line for line in AgendaLine.objects.filter(meeting=meeting)}
     lines = []
-    with actor_context(actor, reason="agenda_compile"):
+    with actor_context(actor, reason=_("汇总调度会议题")):
         wanted = {i.kind for i in items}
         position = max((line.position for line in existing.values()), default=0)
         for item in items:
@@ -346,7 +346,7 @@ def deadlines_recompute(*, year: int, actor=None) -> int:
     (OversightConfig.ready), so it runs inside the transaction that entered the year."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     moved = 0
-    with actor_context(actor, reason="deadlines_recompute"):
+    with actor_context(actor, reason=_("重新计算办理期限")):
         for f in (Finding.objects.select_for_update().filter(due_provisional=True, found_on__lte=last, due_on__gte=first)
                   .select_related("town", "group__division")):
             due = rules.rectification_due(f.found_on, f.rectify_months)

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events as domain_events
 from core.errors import ApplicationError, ConflictError
 from core.history import actor_context
 from core.services import save_validated
@@ -79,7 +80,7 @@ def supervision_open(*, group: LeadingGroup, year: int, half: int, opened_on: da
         return existing, False
     try:
         with transaction.atomic():
-            with actor_context(actor, reason="supervision_open"):
+            with actor_context(actor, reason=_("开启督查")):
                 candidate.stamp(actor)
                 candidate.full_clean(validate_constraints=False)  # the INSERT itself decides the race
                 candidate.save()
@@ -202,7 +203,7 @@ def report_attempt(*, report_id: int) -> SupervisionReport | None:
         if report.state == ReportState.DONE:
             return None
         report.attempts += 1
-        with actor_context(None, reason="report_attempt"):
+        with actor_context(None, reason=_("生成督查报告")):
             report.save(update_fields=["attempts", "updated_at"])
     return report
 
@@ -218,11 +219,12 @@ def report_complete(*, report: SupervisionReport, pdf: bytes, figures: dict, pag
     if not pdf.startswith(b"%PDF-"):
         raise ApplicationError(_("报告文件不是有效的PDF。"), code="not_pdf")
     supervision = _locked(report.supervision)
-    with actor_context(None, reason="report_complete"):  # the job's write (who asked: requested_by)
+    with actor_context(None, reason=_("督查报告已生成")):  # the job's write (who asked: requested_by)
         report.pdf.save(report.filename, ContentFile(pdf), save=False)
         report.state, report.generated_at, report.error = ReportState.DONE, timezone.now(), ""
         report.figures, report.pages = figures, pages
         save_validated(report, None)
+        domain_events.publish(domain_events.REPORT_PUBLISHED, report=report)
         if supervision.state == SupervisionState.OPEN:
             supervision.state, supervision.reported_on = SupervisionState.REPORTED, timezone.localdate()
             save_validated(supervision, None)
@@ -236,7 +238,7 @@ def report_fail(*, report: SupervisionReport, error: str) -> SupervisionReport:
     if report.state != ReportState.PENDING:
         return report
     report.state, report.error = ReportState.FAILED, error[:500]
-    with actor_context(None, reason="report_fail"):
+    with actor_context(None, reason=_("督查报告生成失败")):
         report.save(update_fields=["state", "error", "updated_at"])
     return report
 

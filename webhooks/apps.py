@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 # The other apps' domain events that are webhook events (issue 15 §4), in one list: (event name in
@@ -11,13 +10,6 @@ SUBSCRIPTIONS = (
     ("FINDING_OPENED", "finding_opened"),
     ("FINDING_CLOSED", "finding_closed"),
     ("REPORT_PUBLISHED", "report_published"),
-)
-
-# The one post_save receiver left: the supervision report, until
-# oversight.services_supervision.report_complete publishes REPORT_PUBLISHED
-# (/work/coord/hunks/evt.md). Remove it then; until then both may run and ``key`` keeps one event.
-SIGNAL_SOURCES = (
-    ("oversight", "SupervisionReport", "report_saved"),
 )
 
 
@@ -32,10 +24,3 @@ class WebhooksConfig(AppConfig):
 
         for constant, handler in SUBSCRIPTIONS:
             domain_events.subscribe(getattr(domain_events, constant), getattr(events, handler))
-        for app_label, model_name, receiver in SIGNAL_SOURCES:
-            try:
-                model = self.apps.get_model(app_label, model_name)
-            except LookupError:
-                continue
-            post_save.connect(getattr(events, receiver), sender=model, weak=False,
-                              dispatch_uid=f"webhooks.{app_label}.{model_name}")

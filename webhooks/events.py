@@ -10,9 +10,7 @@ request and flushes them at its end (extras/events.py); ours waits for the commi
 The handlers below are subscribed to the domain events the other apps' services publish
 explicitly (core/events.py) in ``WebhooksConfig.ready`` — the one place those apps' writes reach
 this app, listed there — and only read the row handed to them. A row saved any other way (admin,
-shell, a migration) is no event. The supervision report alone is still read from its
-``post_save`` until oversight.services_supervision.report_complete publishes REPORT_PUBLISHED
-(/work/coord/hunks/evt.md); ``key`` keeps it one event when both run.
+shell, a migration) is no event.
 """
 
 from __future__ import annotations
@@ -109,25 +107,9 @@ def _finding_event(event_type: str, finding) -> None:
     })
 
 
-# SupervisionReport.state "done": the report's PDF is generated and readable (published); the
-# other names are for a report model that says so in words.
-PUBLISHED_STATES = ("done", "published", "issued")
-
-
 def report_published(*, report, **data):
     """oversight.SupervisionReport (督查报告) published (REPORT_PUBLISHED from report_complete)."""
     _report_event(report)
-
-
-def report_saved(sender, instance, raw=False, **kwargs):
-    """The report's ``post_save`` — the one receiver left, until report_complete publishes
-    REPORT_PUBLISHED (/work/coord/hunks/evt.md); then remove it and its connection in apps.py."""
-    if raw:
-        return
-    state = getattr(instance, "state", None) or getattr(instance, "status", None)
-    if state not in PUBLISHED_STATES:
-        return
-    _report_event(instance)
 
 
 def _report_event(instance) -> None:

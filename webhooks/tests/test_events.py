@@ -165,6 +165,7 @@ def test_supervision_report_published_once(personas, demo, receiver, django_capt
     from django.utils import timezone
 
     from oversight.models import Supervision, SupervisionReport
+    from oversight.services_supervision import report_complete
 
     from .factories import group_of
 
@@ -174,9 +175,13 @@ def test_supervision_report_published_once(personas, demo, receiver, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         report = SupervisionReport.objects.create(supervision=supervision, version=1, as_of=D(2026, 6, 30))
         assert not Event.objects.exists()  # pending: not published yet
-        report.state, report.pdf, report.generated_at, report.pages = "done", "oversight/x.pdf", timezone.now(), 4
-        report.save()
-        report.save()
+        by_hand = SupervisionReport.objects.create(supervision=supervision, version=2, as_of=D(2026, 6, 30))
+        by_hand.state, by_hand.pdf, by_hand.generated_at, by_hand.pages = "done", "oversight/y.pdf", timezone.now(), 4
+        by_hand.save()  # a row saved outside the service is no event (no post_save control flow)
+        assert not Event.objects.exists()
+        report_complete(report=report, pdf=b"%PDF-1.4 test", figures={}, pages=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_complete(report=SupervisionReport.objects.get(pk=report.pk), pdf=b"%PDF-1.4 test", figures={}, pages=4)
     event = Event.objects.get()
     assert (event.type, event.division.code, event.payload["version"], event.payload["pages"]) == (
         "report.published", "341824", 1, 4)
