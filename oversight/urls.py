@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import urls_appraisal, urls_bundle, urls_supervision, views, views_dashboard
 
@@ -25,4 +25,5 @@ urlpatterns = [
     *urls_supervision.urlpatterns,
     *urls_appraisal.urlpatterns,
     *urls_bundle.urlpatterns,
+    path("", include("oversight.urls_groups")),  # the office's writes on a group (issue 14 §1)
 ]
