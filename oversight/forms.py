@@ -8,9 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.messages import PlainMessagesFormMixin
 from core.widgets import DateInput, bootstrap
+from regions import scoping
 
 from . import selectors
-from .models import Meeting
+from .choices import GroupKind
+from .models import LeadingGroup, Meeting
+
+#: the groups that hold meetings (the office of a group holds none of its own)
+MEETING_GROUP_KINDS = (GroupKind.LEADING, GroupKind.COORDINATION)
 
 
 class _Form(PlainMessagesFormMixin, forms.Form):
@@ -23,6 +28,19 @@ class _Form(PlainMessagesFormMixin, forms.Form):
 
     def set_meeting(self, meeting: Meeting) -> None:
         pass
+
+
+class MeetingAdHocForm(_Form):
+    """An ad-hoc meeting (专题协调会) of a leading or coordination group the office writes for."""
+
+    group = forms.ModelChoiceField(label=_("小组"), queryset=LeadingGroup.objects.none())
+    held_on = forms.DateField(label=_("召开日期"), widget=DateInput(), initial=timezone.localdate)
+    title = forms.CharField(label=_("会议名称"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = LeadingGroup.objects.filter(kind__in=MEETING_GROUP_KINDS, is_active=True).select_related("division")
+        self.fields["group"].queryset = scoping.scope(groups, self.user, scoping.CHANGE).order_by("division__path", "id")
 
 
 class MeetingRecordForm(_Form):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("groups/", views.GroupListView.as_view(), name="group-list"),
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/new/", views.MeetingAdHocCreateView.as_view(), name="meeting-create"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("meetings/<int:pk>/record/", views.MeetingRecordView.as_view(), name="meeting-record"),
     path("meetings/<int:pk>/attendance/", views.MeetingAttendanceView.as_view(), name="meeting-attendance"),

@@ -91,6 +91,8 @@ class MeetingListView(ScopedListView):
     nav_template = NAV
     nav_active = "meetings"
     table_testid = "meeting-list"
+    create_url = "oversight:meeting-create"
+    create_label = _("新建临时会议")
     columns = (
         Column(_("会议名称"), "title", link="oversight:meeting-detail"),
         Column(_("会议类型"), lambda m: m.get_kind_display()),
@@ -101,6 +103,28 @@ class MeetingListView(ScopedListView):
 
     def get_queryset(self):
         return selectors.meeting_list(user=self.request.user)
+
+
+class MeetingAdHocCreateView(ServiceFormView):
+    """The office opens an ad-hoc meeting (专题协调会) of a leading or coordination group of its
+    jurisdiction; it then has the monthly meeting's pages (attendance, minutes, decisions, actions)."""
+
+    model = Meeting
+    form_class = f.MeetingAdHocForm
+    template_name = "oversight/form.html"
+    initial_fields = ("group",)
+
+    def form_context(self, form):
+        return {"title": gettext("新建临时会议"), "active": "meetings", "back": reverse("oversight:meeting-list")}
+
+    def create(self, form):
+        return services.meeting_create_ad_hoc(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, meeting, *, created):
+        return gettext("已新建临时会议：%(title)s") % {"title": meeting.title}
+
+    def success_url(self, meeting):
+        return reverse("oversight:meeting-detail", args=[meeting.pk])
 
 
 class MeetingDetailView(ScopedDetailView):

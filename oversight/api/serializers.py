@@ -13,6 +13,7 @@ from core.api.fields import (
 )
 from core.api.serializers import PlainModelSerializer, PlainSerializer
 
+from ..forms import MEETING_GROUP_KINDS
 from ..models import (
     ActionItem,
     AgendaLine,
@@ -162,6 +163,17 @@ class _OfMeeting(StrictPrimaryKeyRelatedField):
         if self.attr == "group":
             return self.model.objects.filter(group_id=meeting.group_id)
         return self.model.objects.filter(meeting_id=meeting.pk)
+
+
+class MeetingAdHocInput(PlainSerializer):
+    """An ad-hoc meeting (专题协调会): a leading or coordination group the caller sees (else 400),
+    and writes for (else 403)."""
+
+    group = ScopedPrimaryKeyRelatedField(
+        queryset=LeadingGroup.objects.filter(kind__in=MEETING_GROUP_KINDS, is_active=True), label="小组",
+        help_text="领导小组或协调小组的 id")
+    held_on = StrictDateField(label="召开日期")
+    title = serializers.CharField(max_length=200, label="会议名称")
 
 
 class MeetingRecordInput(PlainSerializer):

@@ -2,7 +2,8 @@
 selectors (404 outside the jurisdiction), history on every row, and every write a declared
 workflow step calling one service (403 without the role, structured JSON errors).
 
-Meetings (the office): ``record`` (held on, venue, minutes), ``attendance``, ``decisions``,
+Meetings (the office): POST to the list opens an ad-hoc meeting (``group``, ``held_on``, ``title``);
+``minutes-pdf`` (GET: the minutes as the page's GB/T 9704 PDF, 404 before it was held); ``record`` (held on, venue, minutes), ``attendance``, ``decisions``,
 ``action-items`` (an action item), ``action-done`` (an action item done: the day and how); ``agenda``
 (GET, ``?as_of=YYYY-MM-DD``: what the agenda would hold if compiled that day; the stored lines
 are the meeting's ``agenda``).
@@ -13,22 +14,25 @@ office)."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api.actions import WorkflowAction
+from core.api.schema import error_response
 from core.api.viewsets import ServiceViewSet
 from core.errors import ApplicationError
 from regions import scoping
 from regions.choices import Role
 from regions.permissions import JurisdictionPermission
 
-from .. import rules, selectors, selectors_appraisal, selectors_dashboard, services
+from .. import reports, rules, selectors, selectors_appraisal, selectors_dashboard, services
 from ..models import AgendaLine, Evidence, Finding, FindingReply, LeadingGroup, Meeting
 from . import serializers as s
 
@@ -74,6 +78,29 @@ class MeetingViewSet(ServiceViewSet):
                        summary="布置督办任务（会议召开后）"),
         WorkflowAction("action-done", service=_action_done, input=s.ActionDoneInput, summary="督办任务办结"),
     ]
+
+    @extend_schema(summary="新建临时会议（专题协调会）", request=s.MeetingAdHocInput,
+                   responses={201: s.MeetingDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.parse_input(s.MeetingAdHocInput)
+        self.check_candidate(data)  # 403 outside the caller's write scope
+        meeting = services.meeting_create_ad_hoc(actor=request.user, **data)
+        return self.detail_response(meeting, status=201)
+
+    @extend_schema(summary="会议纪要 PDF（GB/T 9704）",
+                   responses={(200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY,
+                                                                        description="application/pdf"),
+                              404: error_response("404")})
+    @action(detail=True, methods=["get"], url_path="minutes-pdf", url_name="minutes-pdf")
+    def minutes_pdf(self, request, pk=None):
+        """The same PDF as the page's (reports.minutes_pdf); a meeting not yet held has none (404)."""
+        meeting = self.get_object()
+        if meeting.held_on is None:
+            raise NotFound(gettext("会议尚未召开，还没有会议纪要。"))
+        response = HttpResponse(reports.minutes_pdf(meeting=meeting), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_scoped_queryset(self, user):
         qs = selectors.meeting_list(user=user).prefetch_related(

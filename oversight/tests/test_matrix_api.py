@@ -74,7 +74,8 @@ def held_meeting_with_action(division):
 
 
 class TestMeetingWritesAPI(ScopedAPICases):
-    """The office records a held meeting: record, attendance, decisions, action items, an action done."""
+    """The office records a held meeting: record, attendance, decisions, action items, an action done;
+    and opens an ad-hoc meeting (POST to the list) of a group of its jurisdiction."""
 
     basename = "oversight-api:meeting"
     home, away = COUNTY, ELSEWHERE_CITY
@@ -90,6 +91,9 @@ class TestMeetingWritesAPI(ScopedAPICases):
 
     def make(self, division, m):
         return held_meeting_with_action(division)
+
+    def create_payload(self, m, division):  # an ad-hoc meeting of the division's group
+        return {"group": group_of(division).pk, "held_on": "2026-03-18", "title": "耕地保护专题协调会"}
 
 
 class TestFindingWritesAPI(ScopedAPICases):

@@ -85,12 +85,14 @@ class TestGroupPages(ScopedPageCases):
 
 
 class TestMeetingPages(ScopedPageCases):
-    """The meeting, its record form, attendance, decisions, action items (the office's), its minutes' PDF."""
+    """The meeting, its record form, attendance, decisions, action items (the office's), its minutes' PDF;
+    the office's 新建临时会议 form (an ad-hoc meeting of a group of its jurisdiction)."""
 
     list_name = "oversight:meeting-list"
     detail_name = "oversight:meeting-detail"
     detail_queries = HISTORY
     edit_names = ("oversight:meeting-record",)
+    create_name = "oversight:meeting-create"  # an ad-hoc meeting (新建临时会议)
     edit_payload = {"held_on": "2026-03-12", "venue": "县政府三楼会议室", "minutes": "一、通报整改情况。"}
     extra_routes = (
         Route("oversight:meeting-minutes"),
@@ -105,6 +107,9 @@ class TestMeetingPages(ScopedPageCases):
 
     def make(self, division, m):
         return held_meeting(division)
+
+    def create_payload(self, m, division):
+        return {"group": group_of(division).pk, "held_on": "2026-03-18", "title": "耕地保护专题协调会"}
 
 
 class TestFindingPages(ScopedPageCases):
