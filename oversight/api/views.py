@@ -82,6 +82,8 @@ class MeetingViewSet(ServiceViewSet):
     @extend_schema(summary="新建临时会议（专题协调会）", request=s.MeetingAdHocInput,
                    responses={201: s.MeetingDetailSerializer})
     def create(self, request, *args, **kwargs):
+        """An ad-hoc meeting (专题协调会) of a leading or coordination group: 400 for a group the caller
+        does not see, 403 without the office role there; it then takes the monthly meeting's steps."""
         data = self.parse_input(s.MeetingAdHocInput)
         self.check_candidate(data)  # 403 outside the caller's write scope
         meeting = services.meeting_create_ad_hoc(actor=request.user, **data)
