@@ -35,10 +35,11 @@ from regions.permissions import JurisdictionPermission
 from .. import reports, rules, selectors, selectors_appraisal, selectors_dashboard, services
 from ..models import AgendaLine, Evidence, Finding, FindingReply, LeadingGroup, Meeting
 from . import serializers as s
+from .views_groups import GroupWriteMixin
 
 
 @extend_schema_view(list=extend_schema(summary="领导小组列表"), retrieve=extend_schema(summary="领导小组"))
-class LeadingGroupViewSet(ServiceViewSet):
+class LeadingGroupViewSet(GroupWriteMixin, ServiceViewSet):
     queryset = LeadingGroup.objects.all()
     serializer_class = s.LeadingGroupSerializer
 
