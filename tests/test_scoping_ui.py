@@ -125,7 +125,9 @@ def test_office_edits_department_and_history_tab_shows_it(personas, client_for):
     assert history.status_code == 200
     page = history.content.decode()
     table = page.split('data-testid="history"', 1)[1].split("</table>", 1)[0]
-    assert "<td>office</td>" in table  # the operator column
+    name = personas["office"].get_full_name()
+    assert name and name != "office"  # the demo's office has a name (绩溪县领导小组办公室)
+    assert f"<td>{name}</td>" in table  # the operator column: the person's name, not the login
     assert '<span class="diff-before">财政局</span>' in table
     assert '<span class="diff-after">财政局（国资委）</span>' in table
     # and the plain details tab does not carry the history table
