@@ -29,6 +29,8 @@ class TestLeadingGroupAPI(ScopedAPICases):
     basename = "oversight-api:group"
     detail_gets = ("history",)
     extra_routes = (Route("oversight-api:group-dashboard", kwargs=None),)  # the office's home, scoped
+    # The office adds a member and a steered pilot town (the bodies' checks: test_groups_write.py).
+    actions = {"members": {"name": "王明", "post": "副县长", "role": MemberRole.DEPUTY}, "towns": {}}
     home, away = COUNTY, ELSEWHERE_CITY
     rows = 1
     query_budget = 3
@@ -78,6 +80,7 @@ class TestMeetingWritesAPI(ScopedAPICases):
     and opens an ad-hoc meeting (POST to the list) of a group of its jurisdiction."""
 
     basename = "oversight-api:meeting"
+    detail_gets = ("minutes-pdf",)  # the held meeting's minutes as the page's PDF
     home, away = COUNTY, ELSEWHERE_CITY
     role_check_first = True
     query_budget = 4

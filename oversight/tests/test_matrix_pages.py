@@ -75,6 +75,10 @@ class TestGroupPages(ScopedPageCases):
     list_name = "oversight:group-list"
     detail_name = "oversight:group-detail"
     detail_queries = HISTORY
+    extra_routes = (  # the office's forms on the group's page: 添加成员, 增加指导镇
+        Route("oversight:group-member-add", write=True),
+        Route("oversight:group-town-steer", write=True),
+    )
     home, away, rows = COUNTY, ELSEWHERE_CITY, 1
     query_budget = 9
 
