@@ -241,3 +241,9 @@ def test_whole_worker_killed_mid_import_the_sweeper_fails_the_job_cleanly(catalo
     import_services.job_run(job_id=job.pk)
     assert job_status(job.pk).status == Status.FAILED
     assert ExerciseRecord.objects.filter(decision_number__startswith=prefix).count() == 0
+    # The killed worker's database sessions may outlive it for a moment (a backend ends when it next
+    # reads its closed socket) and hold row locks: end them, so the teardown's flush does not deadlock.
+    from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
